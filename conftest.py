@@ -1,0 +1,102 @@
+"""Shared fixtures: one user per role on one project, as DESIGN.md names them.
+
+`project` is unpublished, so that visibility is tested where it matters; `published_project`
+is a second project, public, with the same members.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+
+from projects.models import DONORS_GROUP, Role
+from projects.tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "other_drafter",
+    "portfolio_donor",
+    "donor",
+    "reviewer",
+    "drafter",
+    "manager",
+    "staff",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(slug="the-project", title="The project", is_published=False)
+
+
+@pytest.fixture
+def published_project(db):
+    return ProjectFactory(slug="public-project", title="The public project", is_published=True)
+
+
+@pytest.fixture
+def other_project(db):
+    return ProjectFactory(slug="other-project", title="Another project", is_published=False)
+
+
+def _member(username, role, *projects):
+    user = UserFactory(username=username)
+    for project in projects:
+        MembershipFactory(project=project, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def users(db, project, published_project, other_project):
+    """Every role: members of `project` and `published_project`, and those outside them."""
+    donors, _ = Group.objects.get_or_create(name=DONORS_GROUP)
+    portfolio_donor = UserFactory(username="portfolio_donor")
+    portfolio_donor.groups.add(donors)
+    return {
+        "anonymous": AnonymousUser(),
+        "outsider": UserFactory(username="outsider"),
+        "other_drafter": _member("other_drafter", Role.DRAFTER, other_project),
+        "portfolio_donor": portfolio_donor,
+        "donor": _member("donor", Role.DONOR, project, published_project),
+        "reviewer": _member("reviewer", Role.REVIEWER, project, published_project),
+        "drafter": _member("drafter", Role.DRAFTER, project, published_project),
+        "manager": _member("manager", Role.MANAGER, project, published_project),
+        "staff": UserFactory(username="staff", is_staff=True),
+    }
+
+
+@pytest.fixture
+def client_for(client, users):
+    """`client_for("manager")`: the test client logged in as that role (anonymous: logged out)."""
+
+    def login(role):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        return client
+
+    return login
+
+
+@pytest.fixture
+def staff_user(users):
+    return users["staff"]
+
+
+@pytest.fixture
+def manager_user(users):
+    return users["manager"]
+
+
+@pytest.fixture
+def drafter_user(users):
+    return users["drafter"]
+
+
+@pytest.fixture
+def outsider_user(users):
+    return users["outsider"]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+]

@@ -1,0 +1,56 @@
+"""Who may do what on a project: the one place that answers it.
+
+`Project.objects.visible_to(user)` decides whether a project exists for a user (404 if
+not); `capabilities()` decides what they may do on one they can see (403 if not).
+"""
+
+from enum import StrEnum
+
+from .models import DONORS_GROUP, Project, Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # the public page
+    READ = "read"  # working tabs: members, history, drafts
+    FINANCE = "finance"  # budget, expenditure and their exports
+    EDIT = "edit"  # project facts, partners, budget, activities, members
+    DRAFT = "draft"  # write concept sections, answer comments
+    COMMENT = "comment"  # comment and recommend on drafts
+
+
+C = Capability
+ROLE_CAPABILITIES = {
+    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.DRAFT, C.COMMENT},
+    Role.DRAFTER: {C.VIEW, C.READ, C.DRAFT, C.COMMENT},
+    Role.REVIEWER: {C.VIEW, C.READ, C.COMMENT},
+    Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
+}
+DONORS_GROUP_CAPABILITIES = {C.VIEW, C.READ, C.FINANCE}
+
+
+def is_portfolio_donor(user) -> bool:
+    """Member of the Donors group (read access to every published project). Cached per request."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_portfolio_donor"):
+        user._is_portfolio_donor = user.groups.filter(name=DONORS_GROUP).exists()
+    return user._is_portfolio_donor
+
+
+def capabilities(user, project: Project) -> frozenset[Capability]:
+    """What `user` may do on `project`. Uses `project.user_role` when the selector annotated it."""
+    if user.is_authenticated and user.is_staff:
+        return frozenset(Capability)
+    granted: set[Capability] = set()
+    if project.is_published:
+        granted.add(C.VIEW)
+    if not user.is_authenticated:
+        return frozenset(granted)
+    role = getattr(project, "user_role", None)
+    if not hasattr(project, "user_role"):
+        role = project.memberships.filter(user=user).values_list("role", flat=True).first()
+    if role:
+        granted |= ROLE_CAPABILITIES[Role(role)]
+    if project.is_published and is_portfolio_donor(user):
+        granted |= DONORS_GROUP_CAPABILITIES
+    return frozenset(granted)

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import FundingInstrument, Membership, Organisation, Project, ProjectPartner
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "title",
+        "status",
+        "planned_start",
+        "planned_end",
+        "total_budget",
+        "currency",
+        "is_published",
+    ]
+    list_filter = ["status", "is_published", "instrument"]
+    search_fields = ["code", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProjectPartnerInline, MembershipInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(FundingInstrument)
+class FundingInstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["project", "user", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["project", "user"]

@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from .access import is_portfolio_donor
+from .models import Role
+
+
+def _entries(request):
+    user = request.user
+    path = request.path
+    entries = [(_("Projects"), reverse("projects:list"))]
+    if user.is_authenticated:
+        roles = set(user.memberships.values_list("role", flat=True))
+        if user.is_staff or Role.DONOR in roles or Role.MANAGER in roles or is_portfolio_donor(user):
+            entries.append((_("Dashboard"), reverse("dashboards:portfolio")))
+        if user.is_staff:
+            entries.append((_("Administration"), reverse("admin:index")))
+    return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in entries]
+
+
+def navigation(request):
+    """The navigation bar's entries for this user's roles; computed only if a page shows them."""
+    return {"nav_entries": SimpleLazyObject(lambda: _entries(request))}

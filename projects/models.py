@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from common.models import TimeStampedModel
+from common.validators import validate_currency
+
+DONORS_GROUP = "Donors"
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        NATIONAL_AUTHORITY = "national_authority", _("National authority")
+        EU_INSTITUTION = "eu_institution", _("EU institution or delegation")
+        MEMBER_STATE_AUTHORITY = "member_state_authority", _("EU member state authority")
+        INTERNATIONAL = "international", _("International organisation")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        IMPLEMENTING_AGENCY = "implementing_agency", _("Implementing agency")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    iati_ref = models.CharField(_("IATI organisation identifier"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class FundingInstrument(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("For example AMIF."))
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("funding instrument")
+        verbose_name_plural = _("funding instruments")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Project manager")
+    DRAFTER = "drafter", _("Counterpart drafter")
+    REVIEWER = "reviewer", _("Reviewer")
+    DONOR = "donor", _("Donor")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Projects whose page the user may open: published ones, their own, or all for staff."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(Q(is_published=True) | Q(memberships__user=user)).distinct()
+
+    def with_role_of(self, user):
+        """Annotates `user_role`: the user's membership role on each project, or None."""
+        if not user.is_authenticated:
+            return self.annotate(user_role=models.Value(None, output_field=models.CharField()))
+        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+        return self.annotate(user_role=Subquery(role))
+
+
+class Project(TimeStampedModel):
+    class Status(models.IntegerChoices):
+        # IATI ActivityStatus codes.
+        PIPELINE = 1, _("Pipeline")
+        IMPLEMENTATION = 2, _("Implementation")
+        FINALISATION = 3, _("Finalisation")
+        CLOSED = 4, _("Closed")
+        CANCELLED = 5, _("Cancelled")
+        SUSPENDED = 6, _("Suspended")
+
+    PUBLIC_STATUS = {
+        Status.PIPELINE: _("Project in preparation"),
+        Status.IMPLEMENTATION: _("Project ongoing"),
+        Status.FINALISATION: _("Project finalising"),
+        Status.CLOSED: _("Project completed"),
+        Status.CANCELLED: _("Project cancelled"),
+        Status.SUSPENDED: _("Project suspended"),
+    }
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    thematic_area = models.CharField(_("thematic area"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, default=Status.PIPELINE)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    countries = CountryField(_("beneficiary countries"), multiple=True, blank=True)
+    instrument = models.ForeignKey(
+        FundingInstrument,
+        verbose_name=_("funding instrument"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        null=True,
+        blank=True,
+    )
+    total_budget = models.DecimalField(
+        _("total budget"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[validate_currency])
+    is_published = models.BooleanField(_("published"), default=False)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-planned_start", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")), name="project_planned_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_dates_in_order",
+            ),
+            models.CheckConstraint(condition=Q(total_budget__gte=0), name="project_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_status(self) -> str:
+        return self.PUBLIC_STATUS[self.status]
+
+    @property
+    def start(self):
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self):
+        return self.actual_end or self.planned_end
+
+
+class ProjectPartner(TimeStampedModel):
+    class PartnerRole(models.TextChoices):
+        FUNDING = "funding", _("Funding")
+        ACCOUNTABLE = "accountable", _("Accountable")
+        EXTENDING = "extending", _("Extending")
+        IMPLEMENTING = "implementing", _("Implementing")
+        BENEFICIARY = "beneficiary", _("Beneficiary")
+
+    IATI_ROLE_CODES = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="partner_once_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.get_role_display()}"
+
+    @property
+    def iati_role_code(self) -> str | None:
+        return self.IATI_ROLE_CODES.get(self.role)
+
+
+class Membership(TimeStampedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.project}"
+
+
+def partner_statement(project: Project, partners=None) -> str:
+    """ "implemented by ICMPD on behalf of the Republic of Belarus", from the partner roles."""
+    if partners is None:
+        partners = project.partners.select_related("organisation")
+    implementers = [p.organisation.short_name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
+    beneficiaries = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.BENEFICIARY]
+    if not implementers:
+        return ""
+    done = project.status in (Project.Status.CLOSED, Project.Status.CANCELLED)
+    values = {"implementers": _join(implementers), "beneficiaries": _join(beneficiaries)}
+    if beneficiaries:
+        text = (
+            _g("This MPF project was implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
+            if done
+            else _g("This MPF project is implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
+        )
+    else:
+        text = (
+            _g("This MPF project was implemented by %(implementers)s.")
+            if done
+            else _g("This MPF project is implemented by %(implementers)s.")
+        )
+    return text % values
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _g("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}

@@ -1,0 +1,23 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .access import Capability, capabilities
+from .models import Project
+
+
+def project_list_for_user(*, user) -> QuerySet[Project]:
+    return Project.objects.visible_to(user).select_related("instrument").order_by("-planned_start", "title")
+
+
+def project_get_for_user(*, user, slug: str, need: Capability = Capability.VIEW) -> Project:
+    """The project `slug` as `user` may see it, or 404; 403 if they may see it but not `need` it."""
+    project = Project.objects.visible_to(user).with_role_of(user).select_related("instrument").filter(slug=slug).first()
+    if project is None:
+        raise Http404("No such project.")
+    project.capabilities = capabilities(user, project)
+    if Capability.VIEW not in project.capabilities:
+        raise Http404("No such project.")
+    if need not in project.capabilities:
+        raise PermissionDenied
+    return project

@@ -1,0 +1,1 @@
+// MPF Portal: small progressive enhancements. Every page works without this file.

@@ -1,0 +1,86 @@
+"""The access matrix: for every named URL, what each role gets, per method.
+
+Every URL the portal names must have an entry here (`test_access_matrix.py` walks the
+URLconf and fails on one without), so no view ships without its refusals being decided
+and tested. Outcomes: a status code, LOGIN (redirect to the log-in page) or REDIRECT
+(any other redirect, e.g. after a successful POST or to a role's home).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+REDIRECT = "redirect"
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "other_drafter",
+    "portfolio_donor",
+    "donor",
+    "reviewer",
+    "drafter",
+    "manager",
+    "staff",
+]
+MEMBERS = ["donor", "reviewer", "drafter", "manager"]
+
+
+def outcomes(default, **by_role) -> dict:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def private_project(members_get, *, anonymous=404, **by_role) -> dict:
+    """An unpublished project: non-members get 404, members what `members_get` says."""
+    return outcomes(404, anonymous=anonymous, staff=members_get, **dict.fromkeys(MEMBERS, members_get) | by_role)
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict
+    method: str = "get"
+    kwargs: Callable[[dict], dict] = field(default=lambda objects: {})
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+
+def project_slug(objects):
+    return {"slug": objects["project"].slug}
+
+
+def public_slug(objects):
+    return {"slug": objects["published_project"].slug}
+
+
+# Namespaces whose views are protected as a whole by their framework; their index is in the matrix.
+FRAMEWORK_NAMESPACES = {"admin"}
+
+MATRIX: dict[str, list[Case]] = {
+    # The portal's shell
+    "home": [Case(outcomes(REDIRECT))],
+    "healthz": [Case(outcomes(200))],
+    "set_language": [Case(outcomes(REDIRECT), method="post", data={"language": "en", "next": "/"})],
+    # Accounts (Django's auth views with our templates)
+    "login": [Case(outcomes(200))],
+    "logout": [Case(outcomes(REDIRECT), method="post"), Case(outcomes(405), label="get is refused")],
+    "password_change": [Case(outcomes(200, anonymous=LOGIN))],
+    "password_change_done": [Case(outcomes(200, anonymous=LOGIN))],
+    "password_reset": [Case(outcomes(200))],
+    "password_reset_done": [Case(outcomes(200))],
+    "password_reset_confirm": [Case(outcomes(200), kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"})],
+    "password_reset_complete": [Case(outcomes(200))],
+    # Projects
+    "projects:list": [Case(outcomes(200))],
+    "projects:detail": [
+        Case(private_project(200), kwargs=project_slug, label="unpublished"),
+        Case(outcomes(200), kwargs=public_slug, label="published"),
+    ],
+    # Dashboards
+    "dashboards:portfolio": [
+        Case(outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200))
+    ],
+    # Django admin: staff only (the rest of the admin namespace is guarded by admin_view)
+    "admin:index": [Case(outcomes(REDIRECT, staff=200))],
+}

@@ -1,0 +1,52 @@
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.access_matrix import FRAMEWORK_NAMESPACES, LOGIN, MATRIX, REDIRECT, ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def named_urls(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_named_url_has_an_entry_in_the_access_matrix():
+    names = {name for name in named_urls() if name.split(":")[0] not in FRAMEWORK_NAMESPACES or name in MATRIX}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"URLs without an access-matrix entry: {missing}"
+
+
+def test_access_matrix_has_no_stale_entries():
+    names = set(named_urls())
+    assert not sorted(set(MATRIX) - names)
+
+
+CASES = [
+    pytest.param(name, index, role, id=f"{name}-{case.method}{'-' + case.label if case.label else ''}-{role}")
+    for name, cases in MATRIX.items()
+    for index, case in enumerate(cases)
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "index", "role"), CASES)
+def test_access_matrix(name, index, role, client_for, project, published_project, other_project):
+    case = MATRIX[name][index]
+    objects = {"project": project, "published_project": published_project, "other_project": other_project}
+    url = reverse(name, kwargs=case.kwargs(objects))
+    client = client_for(role)
+    response = getattr(client, case.method)(url, case.data)
+    expected = case.expect[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert response.url.startswith(reverse(settings.LOGIN_URL))
+    elif expected == REDIRECT:
+        assert response.status_code == 302, response.status_code
+    else:
+        assert response.status_code == expected

@@ -1,0 +1,118 @@
+import logging
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from projects.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, username, password, address="10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_wrong_password_shows_a_clear_message_and_logs_the_refusal(client, caplog):
+    UserFactory(username="alena", password="right-password")
+    with caplog.at_level(logging.WARNING, logger="mpf.security"):
+        response = attempt(client, "alena", "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert any("alena" in record.getMessage() for record in caplog.records)
+
+
+def test_correct_password_logs_in(client):
+    UserFactory(username="alena", password="right-password")
+    response = attempt(client, "alena", "right-password")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_repeated_failures_pause_the_username_even_with_the_right_password(client, settings):
+    UserFactory(username="alena", password="right-password")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "alena", "wrong", address=f"10.0.0.{number + 1}")
+    response = attempt(client, "alena", "right-password", address="10.0.9.9")
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_from_one_address_pause_that_address(client, settings):
+    UserFactory(username="victim", password="right-password")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, f"guess{number}", "wrong", address="10.1.1.1")
+    assert attempt(client, "victim", "right-password", address="10.1.1.1").status_code == 429
+    assert attempt(Client(), "victim", "right-password", address="10.2.2.2").status_code == 302
+
+
+def test_the_pause_is_lifted_after_the_cool_off(client, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    UserFactory(username="alena", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "alena", "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(hours=1))
+    assert attempt(client, "alena", "right-password").status_code == 302
+
+
+def test_post_without_csrf_token_gets_our_page_and_changes_nothing(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("password_change"), {"old_password": "x", "new_password1": "y", "new_password2": "y"}
+    )
+    assert response.status_code == 403
+    assert "The form could not be sent" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_by_email(client, mailoutbox):
+    UserFactory(username="alena", email="alena@example.org")
+    response = client.post(reverse("password_reset"), {"email": "alena@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_unknown_url_gets_our_404_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "destination"),
+    [
+        ("anonymous", "/projects/"),
+        ("staff", "/projects/"),
+        ("outsider", "/projects/"),
+        ("portfolio_donor", "/dashboard/"),
+        ("donor", "/dashboard/"),
+        ("drafter", "/projects/the-project/"),
+        ("manager", "/projects/the-project/"),
+    ],
+)
+def test_home_sends_each_role_to_its_work(client_for, role, destination):
+    response = client_for(role).get("/")
+    assert response.status_code == 302
+    assert response.url == destination
+
+
+@pytest.mark.parametrize(
+    ("role", "sees", "hidden"),
+    [
+        ("staff", ["Dashboard", "Administration"], []),
+        ("portfolio_donor", ["Dashboard"], ["Administration"]),
+        ("drafter", [], ["Dashboard", "Administration"]),
+        ("anonymous", ["Log in"], ["Dashboard", "Administration", "Log out"]),
+    ],
+)
+def test_navigation_shows_each_role_its_own_entries(client_for, role, sees, hidden):
+    page = client_for(role).get("/projects/").content.decode()
+    for label in sees:
+        assert f">{label}<" in page
+    for label in hidden:
+        assert f">{label}<" not in page

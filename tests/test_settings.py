@@ -1,0 +1,59 @@
+"""Start-up refuses a configuration it cannot understand, naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-secret-key-for-the-deployment-check-0123456789abcdefghij",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "DATABASE_URL": "postgres://mpf:secret@db.example.org:5432/mpf",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
+}
+
+
+def manage(*args, **variables):
+    environment = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    environment.update(variables)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_development_defaults_need_no_variables():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DATABASE_URL": "nonsense://what"}, "DATABASE_URL"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"REDIS_URL": "http://redis:6379"}, "REDIS_URL"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_bad_production_setting_stops_start_up_naming_the_variable(variables, named):
+    result = manage("check", **(PRODUCTION | variables))
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_unless_told():
+    result = manage("seed_demo", **(PRODUCTION | {"DATABASE_URL": "sqlite:////nonexistent/never-created.sqlite3"}))
+    assert result.returncode != 0
+    assert "--not-production" in result.stderr
