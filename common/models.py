@@ -1,3 +1,4 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,26 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FieldConstraintsMixin:
+    """Reports a violated database constraint at the form field it is about.
+
+    Django puts every constraint violation among the non-field errors; a model lists in
+    `constraint_fields` which field each constraint's violation code belongs to.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list] = {}
+            for field_name, messages in error.error_dict.items():
+                for message in messages:
+                    target = field_name
+                    if field_name == NON_FIELD_ERRORS:
+                        target = self.constraint_fields.get(message.code, field_name)
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("projects.urls")),
+    path("projects/<slug:slug>/budget/", include("budgets.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

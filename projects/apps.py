@@ -5,4 +5,4 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self):
-        from . import signals  # noqa: F401  (logs refused logins)
+        from . import history, signals  # noqa: F401  (history sources; logging of refused logins)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -8,10 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from common.models import TimeStampedModel
+from common.models import FieldConstraintsMixin, TimeStampedModel
 from common.validators import validate_currency
 
 DONORS_GROUP = "Donors"
+RESERVED_SLUGS = {"new", "import", "export"}
+
+
+def validate_not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved for the portal's own pages."), params={"slug": slug})
 
 
 class Organisation(TimeStampedModel):
@@ -76,6 +83,21 @@ class ProjectQuerySet(models.QuerySet):
             return self.published()
         return self.filter(Q(is_published=True) | Q(memberships__user=user)).distinct()
 
+    def filtered(self, *, q=None, status=None, country=None, instrument=None, year=None):
+        """The project list's filters; each is optional."""
+        projects = self
+        if q:
+            projects = projects.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(thematic_area__icontains=q))
+        if status is not None:
+            projects = projects.filter(status=status)
+        if country:
+            projects = projects.filter(countries__contains=country)
+        if instrument is not None:
+            projects = projects.filter(instrument=instrument)
+        if year is not None:
+            projects = projects.filter(planned_start__year__lte=year, planned_end__year__gte=year)
+        return projects
+
     def with_role_of(self, user):
         """Annotates `user_role`: the user's membership role on each project, or None."""
         if not user.is_authenticated:
@@ -84,7 +106,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(user_role=Subquery(role))
 
 
-class Project(TimeStampedModel):
+class Project(FieldConstraintsMixin, TimeStampedModel):
     class Status(models.IntegerChoices):
         # IATI ActivityStatus codes.
         PIPELINE = 1, _("Pipeline")
@@ -104,7 +126,7 @@ class Project(TimeStampedModel):
     }
 
     code = models.CharField(_("code"), max_length=32, unique=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_not_reserved])
     title = models.CharField(_("title"), max_length=300)
     thematic_area = models.CharField(_("thematic area"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
@@ -132,6 +154,11 @@ class Project(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = ProjectQuerySet.as_manager()
+    constraint_fields = {
+        "planned_end_before_start": "planned_end",
+        "actual_end_before_start": "actual_end",
+        "negative_budget": "total_budget",
+    }
 
     class Meta:
         ordering = ["-planned_start", "title"]

@@ -3,11 +3,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .access import Capability, capabilities
-from .models import Project
+from .models import Membership, Project, ProjectPartner
 
 
-def project_list_for_user(*, user) -> QuerySet[Project]:
-    return Project.objects.visible_to(user).select_related("instrument").order_by("-planned_start", "title")
+def project_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Project]:
+    return (
+        Project.objects.visible_to(user)
+        .filtered(**(filters or {}))
+        .select_related("instrument")
+        .order_by("-planned_start", "title")
+    )
 
 
 def project_get_for_user(*, user, slug: str, need: Capability = Capability.VIEW) -> Project:
@@ -21,3 +26,11 @@ def project_get_for_user(*, user, slug: str, need: Capability = Capability.VIEW)
     if need not in project.capabilities:
         raise PermissionDenied
     return project
+
+
+def partners_for_project(*, project: Project) -> QuerySet[ProjectPartner]:
+    return project.partners.select_related("organisation").order_by("role", "organisation__name")
+
+
+def memberships_for_project(*, project: Project) -> QuerySet[Membership]:
+    return project.memberships.select_related("user").order_by("role", "user__username")

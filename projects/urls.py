@@ -5,5 +5,12 @@ from . import views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
     path("<slug:slug>/", views.project_detail, name="detail"),
+    path("<slug:slug>/edit/", views.project_edit, name="edit"),
+    path("<slug:slug>/partners/", views.partner_list, name="partners"),
+    path("<slug:slug>/partners/<int:partner_id>/remove/", views.partner_remove, name="partner_remove"),
+    path("<slug:slug>/members/", views.member_list, name="members"),
+    path("<slug:slug>/members/<int:membership_id>/", views.member_change, name="member_change"),
+    path("<slug:slug>/history/", views.project_history_view, name="history"),
 ]

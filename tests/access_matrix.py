@@ -54,6 +54,24 @@ def public_slug(objects):
     return {"slug": objects["published_project"].slug}
 
 
+def line_kwargs(objects):
+    return {"slug": objects["project"].slug, "line_id": objects["line"].pk}
+
+
+def expenditure_kwargs(objects):
+    return {"slug": objects["project"].slug, "expenditure_id": objects["expenditure"].pk}
+
+
+# What each capability gives on the unpublished `project` (members only) and on the published one.
+READ_PRIVATE = private_project(200, anonymous=LOGIN)
+FINANCE_PRIVATE = private_project(200, anonymous=LOGIN, reviewer=403, drafter=403)
+EDIT_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403, drafter=403)
+EDIT_PRIVATE_DONE = private_project(REDIRECT, anonymous=LOGIN, donor=403, reviewer=403, drafter=403)
+READ_PUBLIC = outcomes(200, anonymous=LOGIN, outsider=403, other_drafter=403)
+FINANCE_PUBLIC = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
+EDIT_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
+STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
+
 # Namespaces whose views are protected as a whole by their framework; their index is in the matrix.
 FRAMEWORK_NAMESPACES = {"admin"}
 
@@ -76,6 +94,74 @@ MATRIX: dict[str, list[Case]] = {
     "projects:detail": [
         Case(private_project(200), kwargs=project_slug, label="unpublished"),
         Case(outcomes(200), kwargs=public_slug, label="published"),
+    ],
+    "projects:create": [Case(STAFF_ONLY), Case(STAFF_ONLY, method="post", label="invalid form")],
+    "projects:edit": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+        Case(EDIT_PUBLIC, kwargs=public_slug, label="published"),
+    ],
+    "projects:partners": [
+        Case(READ_PRIVATE, kwargs=project_slug),
+        Case(READ_PUBLIC, kwargs=public_slug, label="published"),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="add invalid"),
+    ],
+    "projects:partner_remove": [
+        Case(
+            EDIT_PRIVATE_DONE,
+            method="post",
+            kwargs=lambda o: {"slug": o["project"].slug, "partner_id": o["partner"].pk},
+        ),
+        Case(
+            outcomes(405, anonymous=LOGIN), kwargs=lambda o: {"slug": o["project"].slug, "partner_id": o["partner"].pk}
+        ),
+    ],
+    "projects:members": [
+        Case(READ_PRIVATE, kwargs=project_slug),
+        Case(READ_PUBLIC, kwargs=public_slug, label="published"),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="add invalid"),
+    ],
+    "projects:member_change": [
+        Case(
+            EDIT_PRIVATE_DONE,
+            method="post",
+            kwargs=lambda o: {"slug": o["project"].slug, "membership_id": o["membership"].pk},
+            data={"action": "change", "role": "reviewer"},
+        ),
+    ],
+    "projects:history": [Case(READ_PRIVATE, kwargs=project_slug), Case(READ_PUBLIC, kwargs=public_slug, label="pub")],
+    # Budgets
+    "budgets:overview": [
+        Case(FINANCE_PRIVATE, kwargs=project_slug),
+        Case(FINANCE_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "budgets:export_csv": [
+        Case(FINANCE_PRIVATE, kwargs=project_slug),
+        Case(FINANCE_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "budgets:line_create": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+    ],
+    "budgets:line_edit": [
+        Case(EDIT_PRIVATE, kwargs=line_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=line_kwargs),
+    ],
+    "budgets:line_revise": [
+        Case(EDIT_PRIVATE, kwargs=line_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=line_kwargs),
+    ],
+    "budgets:expenditure_create": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+    ],
+    "budgets:expenditure_edit": [
+        Case(EDIT_PRIVATE, kwargs=expenditure_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=expenditure_kwargs, label="invalid form"),
+    ],
+    "budgets:expenditure_delete": [
+        Case(EDIT_PRIVATE_DONE, method="post", kwargs=expenditure_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=expenditure_kwargs, label="get"),
     ],
     # Dashboards
     "dashboards:portfolio": [

@@ -2,6 +2,9 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from budgets.models import BudgetLine, Expenditure
+from projects.models import Membership
+from projects.tests.factories import ProjectPartnerFactory
 from tests.access_matrix import FRAMEWORK_NAMESPACES, LOGIN, MATRIX, REDIRECT, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,21 @@ def test_access_matrix_has_no_stale_entries():
     assert not sorted(set(MATRIX) - names)
 
 
+@pytest.fixture
+def objects(users, project, published_project, other_project):
+    """The objects the URLs of the matrix point at: all on the unpublished `project` unless named."""
+    line = BudgetLine.objects.create(project=project, category="staff", description="Team leader", amount=1000)
+    return {
+        "project": project,
+        "published_project": published_project,
+        "other_project": other_project,
+        "partner": ProjectPartnerFactory(project=project),
+        "membership": Membership.objects.get(project=project, user=users["reviewer"]),
+        "line": line,
+        "expenditure": Expenditure.objects.create(line=line, date="2025-02-01", amount=10, description="Fee"),
+    }
+
+
 CASES = [
     pytest.param(name, index, role, id=f"{name}-{case.method}{'-' + case.label if case.label else ''}-{role}")
     for name, cases in MATRIX.items()
@@ -36,9 +54,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "index", "role"), CASES)
-def test_access_matrix(name, index, role, client_for, project, published_project, other_project):
+def test_access_matrix(name, index, role, client_for, objects):
     case = MATRIX[name][index]
-    objects = {"project": project, "published_project": published_project, "other_project": other_project}
     url = reverse(name, kwargs=case.kwargs(objects))
     client = client_for(role)
     response = getattr(client, case.method)(url, case.data)

@@ -1,0 +1,129 @@
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from projects.models import Project
+
+from .models import BudgetLine, Expenditure
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    """SQLite hands sums back with stray digits; money always has two decimals."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+@dataclass
+class BudgetFigures:
+    original: Decimal = ZERO
+    revised: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.revised - self.spent
+
+    @property
+    def share_used(self) -> Decimal | None:
+        """Spent as a percentage of the revised budget; None when nothing is budgeted."""
+        if not self.revised:
+            return None
+        return (self.spent / self.revised * 100).quantize(Decimal("0.1"))
+
+    @property
+    def overspent(self) -> bool:
+        return self.spent > self.revised
+
+
+@dataclass
+class CategoryFigures(BudgetFigures):
+    category: str = ""
+    label: str = ""
+
+
+@dataclass
+class BudgetSummary:
+    project: Project
+    categories: list[CategoryFigures] = field(default_factory=list)
+    total: BudgetFigures = field(default_factory=BudgetFigures)
+
+    @property
+    def difference_from_project_total(self) -> Decimal:
+        """Revised lines minus the project's total budget: not zero means they do not add up."""
+        return self.total.revised - self.project.total_budget
+
+    @property
+    def difference_size(self) -> Decimal:
+        return abs(self.difference_from_project_total)
+
+    @property
+    def adds_up(self) -> bool:
+        return self.difference_from_project_total == 0
+
+
+def budget_lines_for_project(*, project: Project) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(project=project).with_figures().order_by("category", "pk")
+
+
+def budget_summary(*, project: Project) -> BudgetSummary:
+    """Original, revised and spent per category and in total, summed by the database."""
+    labels = dict(BudgetLine.Category.choices)
+    rows = (
+        BudgetLine.objects.filter(project=project)
+        .with_figures()
+        .order_by()
+        .values("category")
+        .annotate(original_sum=Sum("amount"), revised_sum=Sum("revised"), spent_sum=Sum("spent"))
+    )
+    summary = BudgetSummary(project=project)
+    order = list(labels)
+    for row in sorted(rows, key=lambda r: order.index(r["category"])):
+        summary.categories.append(
+            CategoryFigures(
+                category=row["category"],
+                label=labels[row["category"]],
+                original=_money(row["original_sum"]),
+                revised=_money(row["revised_sum"]),
+                spent=_money(row["spent_sum"]),
+            )
+        )
+    summary.total = BudgetFigures(
+        original=sum((c.original for c in summary.categories), ZERO),
+        revised=sum((c.revised for c in summary.categories), ZERO),
+        spent=sum((c.spent for c in summary.categories), ZERO),
+    )
+    return summary
+
+
+def expenditures_for_project(*, project: Project) -> QuerySet[Expenditure]:
+    return Expenditure.objects.filter(line__project=project).select_related("line").order_by("-date", "-pk")
+
+
+def budget_export_rows(*, project: Project):
+    """One row per budget line, then one per expenditure, read in chunks."""
+    lines = budget_lines_for_project(project=project).values_list(
+        "pk", "category", "description", "amount", "revised", "spent"
+    )
+    labels = dict(BudgetLine.Category.choices)
+    for pk, category, description, amount, revised, spent in lines.iterator(chunk_size=2000):
+        yield ["budget_line", project.code, pk, labels[category], description, "", "", "", amount, revised, spent,
+               project.currency]  # fmt: skip
+    expenditures = (
+        Expenditure.objects.filter(line__project=project)
+        .order_by("date", "pk")
+        .values_list("line_id", "line__category", "line__description", "date", "description", "reference", "amount")
+    )
+    for line_id, category, line_description, date, description, reference, amount in expenditures.iterator(
+        chunk_size=2000
+    ):
+        yield ["expenditure", project.code, line_id, labels[category], line_description, date.isoformat(),
+               description, reference, "", "", amount, project.currency]  # fmt: skip
+
+
+EXPORT_HEADER = [
+    "record", "project_code", "budget_line_id", "category", "budget_line", "date", "description", "reference",
+    "original_amount", "revised_amount", "amount_spent", "currency",
+]  # fmt: skip

@@ -1,0 +1,83 @@
+"""Writes on budget lines, revisions and expenditures: one transaction each, validated first."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from projects.models import Project
+
+from .models import BudgetLine, BudgetRevision, Expenditure
+
+
+def _check_line_belongs(line: BudgetLine, project: Project) -> None:
+    if line.project_id != project.pk:
+        raise ValidationError({"line": _("This budget line belongs to another project.")})
+
+
+@transaction.atomic
+def budget_line_create(*, project: Project, category: str, description: str, amount: Decimal) -> BudgetLine:
+    line = BudgetLine(project=project, category=category, description=description, amount=amount)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_update(*, line: BudgetLine, category: str, description: str) -> BudgetLine:
+    """Changes what a line is about. Its amount changes only through a revision."""
+    line.category = category
+    line.description = description
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_revision_record(
+    *, line: BudgetLine, amount: Decimal, date: datetime.date, reason: str, user
+) -> BudgetRevision:
+    revision = BudgetRevision(line=line, amount=amount, date=date, reason=reason.strip(), recorded_by=user)
+    revision.full_clean()
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def expenditure_create(
+    *, project: Project, line: BudgetLine, date: datetime.date, amount: Decimal, description: str, reference: str = ""
+) -> Expenditure:
+    _check_line_belongs(line, project)
+    expenditure = Expenditure(line=line, date=date, amount=amount, description=description, reference=reference)
+    expenditure.full_clean()
+    expenditure.save()
+    return expenditure
+
+
+@transaction.atomic
+def expenditure_update(
+    *,
+    project: Project,
+    expenditure: Expenditure,
+    line: BudgetLine,
+    date: datetime.date,
+    amount: Decimal,
+    description: str,
+    reference: str = "",
+) -> Expenditure:
+    _check_line_belongs(line, project)
+    expenditure.line = line
+    expenditure.date = date
+    expenditure.amount = amount
+    expenditure.description = description
+    expenditure.reference = reference
+    expenditure.full_clean()
+    expenditure.save()
+    return expenditure
+
+
+@transaction.atomic
+def expenditure_delete(*, expenditure: Expenditure) -> None:
+    expenditure.delete()

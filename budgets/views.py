@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.forms import apply_validation_error
+from common.spreadsheets import csv_response
+from projects.access import Capability
+from projects.selectors import project_get_for_user
+
+from . import selectors, services
+from .forms import BudgetLineEditForm, BudgetLineForm, BudgetRevisionForm, ExpenditureForm
+from .models import BudgetLine, Expenditure
+
+
+def _line(project, line_id) -> BudgetLine:
+    return get_object_or_404(BudgetLine.objects.filter(project=project), pk=line_id)
+
+
+def _expenditure(project, expenditure_id) -> Expenditure:
+    return get_object_or_404(Expenditure.objects.filter(line__project=project), pk=expenditure_id)
+
+
+@login_required
+def overview(request, slug):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.FINANCE)
+    expenditures = Paginator(selectors.expenditures_for_project(project=project), 50).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "summary": selectors.budget_summary(project=project),
+        "lines": selectors.budget_lines_for_project(project=project),
+        "expenditures": expenditures,
+    }
+    return render(request, "budgets/overview.html", context)
+
+
+@login_required
+def export_csv(request, slug):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.FINANCE)
+    rows = selectors.budget_export_rows(project=project)
+    return csv_response(f"{project.slug}-budget.csv", selectors.EXPORT_HEADER, rows)
+
+
+def _form_page(request, project, form, heading, *, submit, extra=None):
+    context = {"project": project, "form": form, "heading": heading, "submit": submit, **(extra or {})}
+    return render(request, "budgets/form.html", context)
+
+
+@login_required
+def line_create(request, slug):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    form = BudgetLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_create(project=project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The budget line was added."))
+            return redirect("budgets:overview", slug=project.slug)
+    return _form_page(request, project, form, _("New budget line"), submit=_("Add budget line"))
+
+
+@login_required
+def line_edit(request, slug, line_id):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    line = _line(project, line_id)
+    form = BudgetLineEditForm(request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_update(line=line, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The budget line was saved."))
+            return redirect("budgets:overview", slug=project.slug)
+    note = _("To change the amount, record a revision: the original amount is kept.")
+    return _form_page(request, project, form, _("Edit budget line"), submit=_("Save"), extra={"note": note})
+
+
+@login_required
+def line_revise(request, slug, line_id):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    line = _line(project, line_id)
+    form = BudgetRevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_revision_record(line=line, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The revision was recorded. The original amount is kept."))
+            return redirect("budgets:overview", slug=project.slug)
+    extra = {"line": line, "revisions": line.revisions.select_related("recorded_by")}
+    return _form_page(request, project, form, _("Revise budget line"), submit=_("Record revision"), extra=extra)
+
+
+@login_required
+def expenditure_create(request, slug):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    form = ExpenditureForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expenditure_create(project=project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The expenditure was recorded."))
+            return redirect("budgets:overview", slug=project.slug)
+    return _form_page(request, project, form, _("New expenditure"), submit=_("Record expenditure"))
+
+
+@login_required
+def expenditure_edit(request, slug, expenditure_id):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    expenditure = _expenditure(project, expenditure_id)
+    form = ExpenditureForm(request.POST or None, instance=expenditure, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expenditure_update(project=project, expenditure=expenditure, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The expenditure was saved."))
+            return redirect("budgets:overview", slug=project.slug)
+    return _form_page(
+        request, project, form, _("Edit expenditure"), submit=_("Save"), extra={"expenditure": expenditure}
+    )
+
+
+@login_required
+@require_POST
+def expenditure_delete(request, slug, expenditure_id):
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
+    services.expenditure_delete(expenditure=_expenditure(project, expenditure_id))
+    messages.success(request, _("The expenditure was deleted. Its record stays in the project's history."))
+    return redirect("budgets:overview", slug=project.slug)

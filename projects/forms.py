@@ -1,0 +1,90 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from common.currencies import CURRENCY_CHOICES
+
+from .models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="EUR")
+
+    class Meta:
+        model = Project
+        fields = [
+            "code", "slug", "title", "thematic_area", "summary", "status", "planned_start", "planned_end",
+            "actual_start", "actual_end", "countries", "instrument", "total_budget", "currency", "is_published",
+            "contact_email",
+        ]  # fmt: skip
+        widgets = {
+            "planned_start": DATE,
+            "planned_end": DATE,
+            "actual_start": DATE,
+            "actual_end": DATE,
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "countries": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        help_texts = {
+            "slug": _("The project's address: lower-case letters, digits and hyphens."),
+            "countries": _("Hold Ctrl (or Cmd) to choose several."),
+        }
+
+
+class PartnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all())
+    role = forms.ChoiceField(label=_("Role"), choices=ProjectPartner.PartnerRole.choices)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active user with this username."))
+        return user
+
+
+class MembershipRoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class ProjectFilterForm(forms.Form):
+    """The project list's filters. A bad value is reported beside the filter and ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *Project.Status.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Any country")), *countries], required=False)
+    instrument = forms.ModelChoiceField(
+        label=_("Funding instrument"),
+        queryset=FundingInstrument.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any instrument"),
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    def valid_filters(self) -> dict:
+        """The filters that passed validation; invalid ones are dropped (and shown as errors)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
