@@ -166,15 +166,25 @@ class Project(FieldConstraintsMixin, TimeStampedModel):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_end__gte=F("planned_start")), name="project_planned_dates_in_order"
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="project_planned_dates_in_order",
+                violation_error_code="planned_end_before_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True)
                 | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=F("actual_start")),
                 name="project_actual_dates_in_order",
+                violation_error_code="actual_end_before_start",
+                violation_error_message=_("The actual end cannot be before the actual start."),
             ),
-            models.CheckConstraint(condition=Q(total_budget__gte=0), name="project_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total_budget__gte=0),
+                name="project_budget_not_negative",
+                violation_error_code="negative_budget",
+                violation_error_message=_("The total budget cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
