@@ -11,6 +11,7 @@ from .models import BudgetLine, BudgetRevision, Expenditure
 D = Decimal
 SEED_LINES = [
     # category, description, original amount, [(date, amount, description, reference)]
+# Lines for a single activity are linked to it by ACTIVITY_OF_LINE.
     ("staff", "Project management and coordination", D("16000.00"), [
         ("2019-06-30", D("7800.00"), "Project management, February to June 2019", "TS-2019-06"),
         ("2020-02-28", D("8200.00"), "Project management, July 2019 to February 2020", "TS-2020-02"),
@@ -20,14 +21,21 @@ SEED_LINES = [
         ("2019-11-30", D("14000.00"), "Facilitation of four knowledge exchanges and drafting groups", "EXP-2019-047"),
         ("2020-02-20", D("13900.00"), "Remote co-drafting assistance and finalisation of the Concept", "EXP-2020-006"),
     ]),
-    ("travel", "Fact-finding mission and study visit", D("25000.00"), [
+    ("travel", "Fact-finding mission: travel and subsistence", D("6000.00"), [
         ("2019-04-30", D("5350.40"), "Fact-finding mission to Minsk: flights, hotel, per diem", "TR-2019-019"),
+    ]),
+    ("travel", "Study visit to an EU Member State", D("19000.00"), [
         ("2019-07-12", D("16400.00"), "Study visit of Belarusian officials to an EU Member State", "TR-2019-032"),
     ]),
-    ("events", "Knowledge exchanges, consultations and the closing event", D("18000.00"), [
-        ("2019-10-25", D("9600.00"), "Venues and catering of four knowledge exchanges", "EV-2019-044"),
-        ("2020-01-24", D("4300.00"), "Presentation of the advanced draft; two-day consultation", "EV-2020-002"),
-        ("2020-02-26", D("5600.00"), "Closing event in Minsk", "EV-2020-009"),
+    ("events", "Knowledge exchanges: venues and catering", D("8100.00"), [
+        ("2019-10-25", D("4700.00"), "Venues and catering, knowledge exchanges 1 and 2", "EV-2019-044"),
+        ("2019-12-20", D("4900.00"), "Venues and catering, knowledge exchanges 3 and 4", "EV-2019-061"),
+    ]),
+    ("events", "Presentation of the advanced draft and consultation", D("4300.00"), [
+        ("2020-01-31", D("4300.00"), "Presentation of the advanced draft; two-day consultation", "EV-2020-002"),
+    ]),
+    ("events", "Closing event in Minsk", D("5600.00"), [
+        ("2020-02-26", D("5600.00"), "Closing event in Minsk: venue, catering, equipment", "EV-2020-009"),
     ]),
     ("communication", "Translation and interpretation (English–Russian)", D("4131.00"), [
         ("2020-02-27", D("4131.00"), "Interpretation at events and translation of the draft Concept", "TRN-2020-004"),
@@ -38,17 +46,29 @@ SEED_LINES = [
 ]  # fmt: skip
 SEED_REVISIONS = [
     # line description, new amount, date, reason
-    ("Fact-finding mission and study visit", D("23000.00"), "2019-09-16",
-     "Study visit cost less than planned; the savings extend the fourth knowledge exchange."),
-    ("Knowledge exchanges, consultations and the closing event", D("20000.00"), "2019-09-16",
-     "A longer fourth knowledge exchange, funded by the savings on the study visit."),
+    ("Study visit to an EU Member State", D("17000.00"), "2019-09-16",
+     "The study visit cost less than planned; the savings extend the knowledge exchanges."),
+    ("Knowledge exchanges: venues and catering", D("10100.00"), "2019-09-16",
+     "Longer knowledge exchanges, funded by the savings on the study visit."),
 ]  # fmt: skip
 
 
+ACTIVITY_OF_LINE = {
+    "Fact-finding mission: travel and subsistence": "Fact-finding mission to Belarus",
+    "Study visit to an EU Member State": "Study visit of Belarusian officials to an EU Member State",
+    "Presentation of the advanced draft and consultation": "Two-day consultation on the draft Concept",
+    "Closing event in Minsk": "Closing event: presentation of the Final Draft Concept",
+}
+
+
 def seed_budget(project: Project) -> None:
+    activities = {activity.title: activity for activity in project.activities.all()}
     for category, description, amount, expenditures in SEED_LINES:
+        activity = activities.get(ACTIVITY_OF_LINE.get(description, ""))
         line, _ = BudgetLine.objects.update_or_create(
-            project=project, description=description, defaults={"category": category, "amount": amount}
+            project=project,
+            description=description,
+            defaults={"category": category, "amount": amount, "activity": activity},
         )
         for date, spent, what, reference in expenditures:
             Expenditure.objects.update_or_create(

@@ -1,21 +1,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity
+
 from .models import BudgetLine, BudgetRevision, Expenditure
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BudgetLineForm(forms.ModelForm):
-    class Meta:
-        model = BudgetLine
-        fields = ["category", "description", "amount"]
+class _ProjectActivityMixin:
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(project=project)
 
 
-class BudgetLineEditForm(forms.ModelForm):
+class BudgetLineForm(_ProjectActivityMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
-        fields = ["category", "description"]
+        fields = ["category", "description", "activity", "amount"]
+
+
+class BudgetLineEditForm(_ProjectActivityMixin, forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "activity"]
 
 
 class BudgetRevisionForm(forms.ModelForm):

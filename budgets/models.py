@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from activities.models import Activity
 from common.models import TimeStampedModel
 from projects.models import Project
 
@@ -48,6 +49,15 @@ class BudgetLine(TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     description = models.CharField(_("description"), max_length=300)
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        help_text=_("Optional: the activity this line pays for."),
+    )
     amount = models.DecimalField(
         _("original amount"),
         **MONEY,

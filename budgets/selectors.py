@@ -65,7 +65,9 @@ class BudgetSummary:
 
 
 def budget_lines_for_project(*, project: Project) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(project=project).with_figures().order_by("category", "pk")
+    return (
+        BudgetLine.objects.filter(project=project).with_figures().select_related("activity").order_by("category", "pk")
+    )
 
 
 def budget_summary(*, project: Project) -> BudgetSummary:
@@ -96,6 +98,23 @@ def budget_summary(*, project: Project) -> BudgetSummary:
         spent=sum((c.spent for c in summary.categories), ZERO),
     )
     return summary
+
+
+def budget_by_activity(*, project: Project) -> list[dict]:
+    """Planned (revised) and spent per activity, for lines linked to an activity; summed by the database."""
+    rows = (
+        BudgetLine.objects.filter(project=project, activity__isnull=False)
+        .with_figures()
+        .order_by()
+        .values("activity_id", "activity__title", "activity__order")
+        .annotate(planned=Sum("revised"), spent_sum=Sum("spent"))
+        .order_by("activity__order", "activity_id")
+    )
+    return [
+        {"title": row["activity__title"], "planned": _money(row["planned"]), "spent": _money(row["spent_sum"]),
+         "remaining": _money(row["planned"]) - _money(row["spent_sum"])}
+        for row in rows
+    ]  # fmt: skip
 
 
 def expenditures_for_project(*, project: Project) -> QuerySet[Expenditure]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from activities.models import Activity
 from projects.models import Project
 
 from .models import BudgetLine, BudgetRevision, Expenditure
@@ -17,19 +18,31 @@ def _check_line_belongs(line: BudgetLine, project: Project) -> None:
         raise ValidationError({"line": _("This budget line belongs to another project.")})
 
 
+def _check_activity_belongs(activity: Activity | None, project: Project) -> None:
+    if activity is not None and activity.project_id != project.pk:
+        raise ValidationError({"activity": _("This activity belongs to another project.")})
+
+
 @transaction.atomic
-def budget_line_create(*, project: Project, category: str, description: str, amount: Decimal) -> BudgetLine:
-    line = BudgetLine(project=project, category=category, description=description, amount=amount)
+def budget_line_create(
+    *, project: Project, category: str, description: str, amount: Decimal, activity: Activity | None = None
+) -> BudgetLine:
+    _check_activity_belongs(activity, project)
+    line = BudgetLine(project=project, category=category, description=description, amount=amount, activity=activity)
     line.full_clean()
     line.save()
     return line
 
 
 @transaction.atomic
-def budget_line_update(*, line: BudgetLine, category: str, description: str) -> BudgetLine:
+def budget_line_update(
+    *, line: BudgetLine, category: str, description: str, activity: Activity | None = None
+) -> BudgetLine:
     """Changes what a line is about. Its amount changes only through a revision."""
+    _check_activity_belongs(activity, line.project)
     line.category = category
     line.description = description
+    line.activity = activity
     line.full_clean()
     line.save()
     return line

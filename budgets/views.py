@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.forms import apply_validation_error
+from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.spreadsheets import csv_response
+from common.tabular import discard_upload, keep_upload, pending_upload, read_pending
 from projects.access import Capability
 from projects.selectors import project_get_for_user
 
-from . import selectors, services
+from . import importing, selectors, services
 from .forms import BudgetLineEditForm, BudgetLineForm, BudgetRevisionForm, ExpenditureForm
 from .models import BudgetLine, Expenditure
 
@@ -32,6 +34,7 @@ def overview(request, slug):
         "project": project,
         "summary": selectors.budget_summary(project=project),
         "lines": selectors.budget_lines_for_project(project=project),
+        "by_activity": selectors.budget_by_activity(project=project),
         "expenditures": expenditures,
     }
     return render(request, "budgets/overview.html", context)
@@ -52,7 +55,7 @@ def _form_page(request, project, form, heading, *, submit, extra=None):
 @login_required
 def line_create(request, slug):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
-    form = BudgetLineForm(request.POST or None)
+    form = BudgetLineForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_create(project=project, **form.cleaned_data)
@@ -68,7 +71,7 @@ def line_create(request, slug):
 def line_edit(request, slug, line_id):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     line = _line(project, line_id)
-    form = BudgetLineEditForm(request.POST or None, instance=line)
+    form = BudgetLineEditForm(request.POST or None, instance=line, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_update(line=line, **form.cleaned_data)
@@ -138,3 +141,71 @@ def expenditure_delete(request, slug, expenditure_id):
     services.expenditure_delete(expenditure=_expenditure(project, expenditure_id))
     messages.success(request, _("The expenditure was deleted. Its record stays in the project's history."))
     return redirect("budgets:overview", slug=project.slug)
+
+
+# Importing budget lines and expenditure from a spreadsheet (staff only)
+
+LEDGER = "ledger"
+
+
+def _require_staff(request) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def _ledger_import_page(request, template, **context):
+    context = {
+        "heading": _("Import budget lines and expenditure from a spreadsheet"),
+        "intro": _(
+            "Bring in existing ledgers from a CSV or XLSX file, one row per budget line or expenditure, for any "
+            "number of projects. Put a new budget line on a row above the expenditure charged to it."
+        ),
+        "columns": importing.COLUMN_HELP,
+        "upload_url": reverse("budget_imports:ledger"),
+        "confirm_url": reverse("budget_imports:ledger_confirm"),
+        "template_url": reverse("budget_imports:ledger_template"),
+        "cancel_url": reverse("projects:list"),
+        "show_kind": True,
+        **context,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def ledger_import(request):
+    """Upload and preview: nothing is written; an importable file waits for confirmation."""
+    _require_staff(request)
+    form = SpreadsheetUploadForm(request.POST, request.FILES) if request.method == "POST" else SpreadsheetUploadForm()
+    if form.is_bound and form.is_valid():
+        preview = importing.ledger_preview(rows=form.table.rows)
+        upload = keep_upload(request, kind=LEDGER, upload=form.cleaned_data["file"]) if preview.can_import else None
+        return _ledger_import_page(request, "projects/import_preview.html", preview=preview, upload=upload)
+    return _ledger_import_page(request, "projects/import.html", form=form)
+
+
+@login_required
+@require_POST
+def ledger_import_confirm(request):
+    _require_staff(request)
+    upload = pending_upload(request, kind=LEDGER, token=request.POST.get("upload"))
+    try:
+        rows = read_pending(upload).rows
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("budget_imports:ledger")
+    finally:
+        discard_upload(request, upload)
+    preview = importing.ledger_import(rows=rows, user=request.user)
+    if not preview.imported:
+        return _ledger_import_page(request, "projects/import_preview.html", preview=preview, upload=None)
+    messages.success(request, _("The ledger was imported: %(summary)s") % {"summary": preview.summary()})
+    projects = importing.projects_in(rows)
+    if len(projects) == 1:
+        return redirect("budgets:overview", slug=projects[0].slug)
+    return redirect("projects:list")
+
+
+@login_required
+def ledger_import_template(request):
+    _require_staff(request)
+    return csv_response("ledger-import-template.csv", importing.COLUMNS, [])

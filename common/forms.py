@@ -1,4 +1,9 @@
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.tabular import ACCEPT, MAX_BYTES, read_table
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -10,3 +15,20 @@ def apply_validation_error(form, error: ValidationError) -> None:
         target = field if field in form.fields and field != NON_FIELD_ERRORS else None
         for message in messages:
             form.add_error(target, message)
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """One CSV or XLSX file; once valid, `table` holds its header and rows."""
+
+    file = forms.FileField(label=_("Spreadsheet file"), widget=forms.FileInput(attrs={"accept": ACCEPT}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "A CSV or XLSX file of up to %(size)s MB. Only the first sheet of a workbook is read."
+        ) % {"size": MAX_BYTES // (1024 * 1024)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.table = read_table(upload)
+        return upload

@@ -5,6 +5,8 @@ then nh3 keeps only an explicit allow-list of tags, attributes and URL schemes. 
 layer alone would do for most input; both together leave nothing to a single bug.
 """
 
+import html
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -34,3 +36,8 @@ def render_markdown(text: str | None) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised just above
+
+
+def render_markdown_text(text: str | None) -> str:
+    """The plain text of user Markdown (for calendars, e-mails and exports): no markup at all."""
+    return html.unescape(nh3.clean(_renderer.render(text or ""), tags=set())).strip()

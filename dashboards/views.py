@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from projects.access import is_portfolio_donor
-from projects.models import Role
+from projects.models import Project, Role
+from projects.selectors import project_get_for_user
 
-from . import selectors
+from . import iati, selectors
 
 
 def home(request):
@@ -33,3 +35,16 @@ def portfolio(request):
         "totals": selectors.portfolio_totals_by_currency(projects=projects),
     }
     return render(request, "dashboards/portfolio.html", context)
+
+
+def project_iati(request, slug):
+    """One project's IATI activity file; 404 for a project the user may not see."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    body = iati.activities_xml(Project.objects.filter(pk=project.pk), base_url=request.build_absolute_uri("/"))
+    return HttpResponse(body, content_type=iati.CONTENT_TYPE)
+
+
+def iati_activities(request):
+    """Every published project's IATI activity, for everyone."""
+    body = iati.activities_xml(iati.published_projects(), base_url=request.build_absolute_uri("/"))
+    return HttpResponse(body, content_type=iati.CONTENT_TYPE)

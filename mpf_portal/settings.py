@@ -253,3 +253,14 @@ LOGGING = {
 
 # seed_demo refuses to run on a production-like database unless told otherwise.
 DEMO_DATA_ALLOWED = DEBUG
+
+# IATI export (/iati/activities.xml). The reporting organisation's ref must be set to the
+# publisher's registered IATI organisation identifier before the files are published.
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XX-MPF-PORTAL")
+IATI_REPORTING_ORG_TYPE = env_choice(
+    "IATI_REPORTING_ORG_TYPE",
+    "40",  # Multilateral: the facility is run by ICMPD, an intergovernmental organisation
+    ("10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"),
+)
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Migration Partnership Facility")
+IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-digit purpose code

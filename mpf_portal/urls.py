@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from common.views import healthz
-from dashboards.views import home
+from dashboards.views import home, iati_activities, project_iati
 
 urlpatterns = [
     path("", home, name="home"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("projects.urls")),
     path("projects/<slug:slug>/budget/", include("budgets.urls")),
+    path("budgets/", include("budgets.import_urls")),
+    path("projects/<slug:slug>/iati.xml", project_iati, name="project_iati"),
+    path("projects/<slug:slug>/", include("activities.urls")),
+    path("iati/activities.xml", iati_activities, name="iati_activities"),
     path("dashboard/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

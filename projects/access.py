@@ -14,15 +14,16 @@ class Capability(StrEnum):
     READ = "read"  # working tabs: members, history, drafts
     FINANCE = "finance"  # budget, expenditure and their exports
     EDIT = "edit"  # project facts, partners, budget, activities, members
+    READ_DRAFTS = "read_drafts"  # concept drafts that are not published yet
     DRAFT = "draft"  # write concept sections, answer comments
     COMMENT = "comment"  # comment and recommend on drafts
 
 
 C = Capability
 ROLE_CAPABILITIES = {
-    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.DRAFT, C.COMMENT},
-    Role.DRAFTER: {C.VIEW, C.READ, C.DRAFT, C.COMMENT},
-    Role.REVIEWER: {C.VIEW, C.READ, C.COMMENT},
+    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
+    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
+    Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT},
     Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
 }
 DONORS_GROUP_CAPABILITIES = {C.VIEW, C.READ, C.FINANCE}

@@ -7,10 +7,10 @@ from .models import Role
 
 
 def _entries(request):
-    user = request.user
+    user = getattr(request, "user", None)  # absent on error pages rendered before the middleware ran
     path = request.path
     entries = [(_("Projects"), reverse("projects:list"))]
-    if user.is_authenticated:
+    if user is not None and user.is_authenticated:
         roles = set(user.memberships.values_list("role", flat=True))
         if user.is_staff or Role.DONOR in roles or Role.MANAGER in roles or is_portfolio_donor(user):
             entries.append((_("Dashboard"), reverse("dashboards:portfolio")))

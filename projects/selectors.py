@@ -15,6 +15,12 @@ def project_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Proj
     )
 
 
+def project_capabilities_for(*, user, project: Project) -> frozenset[Capability]:
+    """What `user` may do on `project`; empty if they may not even see it."""
+    granted = capabilities(user, project)
+    return granted if Capability.VIEW in granted else frozenset()
+
+
 def project_get_for_user(*, user, slug: str, need: Capability = Capability.VIEW) -> Project:
     """The project `slug` as `user` may see it, or 404; 403 if they may see it but not `need` it."""
     project = Project.objects.visible_to(user).with_role_of(user).select_related("instrument").filter(slug=slug).first()

@@ -3,13 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.forms import apply_validation_error
+from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.history import project_history
+from common.spreadsheets import csv_response
+from common.tabular import discard_upload, keep_upload, pending_upload, read_pending
 
-from . import selectors, services
+from . import importing, selectors, services
 from .access import Capability
 from .forms import MemberForm, MembershipRoleForm, PartnerForm, ProjectFilterForm, ProjectForm
 from .models import Role, partner_statement
@@ -133,3 +136,68 @@ def member_change(request, slug, membership_id):
 def project_history_view(request, slug):
     project = selectors.project_get_for_user(user=request.user, slug=slug, need=Capability.READ)
     return render(request, "projects/history.html", {"project": project, "entries": project_history(project)})
+
+
+# Importing the portfolio from a spreadsheet (staff only)
+
+PORTFOLIO = "portfolio"
+
+
+def _require_staff(request) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def _portfolio_import_page(request, template, **context):
+    context = {
+        "heading": _("Import projects from a spreadsheet"),
+        "intro": _(
+            "Bring in existing projects from a CSV or XLSX file, one row per project. A row whose code is "
+            "already in the portal updates that project; an empty cell leaves its value as it is, and partners "
+            "are added, never removed."
+        ),
+        "columns": importing.COLUMN_HELP,
+        "upload_url": reverse("projects:import"),
+        "confirm_url": reverse("projects:import_confirm"),
+        "template_url": reverse("projects:import_template"),
+        "cancel_url": reverse("projects:list"),
+        **context,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def portfolio_import(request):
+    """Upload and preview: nothing is written; an importable file waits for confirmation."""
+    _require_staff(request)
+    form = SpreadsheetUploadForm(request.POST, request.FILES) if request.method == "POST" else SpreadsheetUploadForm()
+    if form.is_bound and form.is_valid():
+        preview = importing.portfolio_preview(rows=form.table.rows)
+        upload = keep_upload(request, kind=PORTFOLIO, upload=form.cleaned_data["file"]) if preview.can_import else None
+        return _portfolio_import_page(request, "projects/import_preview.html", preview=preview, upload=upload)
+    return _portfolio_import_page(request, "projects/import.html", form=form)
+
+
+@login_required
+@require_POST
+def portfolio_import_confirm(request):
+    _require_staff(request)
+    upload = pending_upload(request, kind=PORTFOLIO, token=request.POST.get("upload"))
+    try:
+        rows = read_pending(upload).rows
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:import")
+    finally:
+        discard_upload(request, upload)
+    preview = importing.portfolio_import(rows=rows, user=request.user)
+    if not preview.imported:
+        return _portfolio_import_page(request, "projects/import_preview.html", preview=preview, upload=None)
+    messages.success(request, _("The projects were imported: %(summary)s") % {"summary": preview.summary()})
+    return redirect("projects:list")
+
+
+@login_required
+def portfolio_import_template(request):
+    _require_staff(request)
+    return csv_response("projects-import-template.csv", importing.COLUMNS, [])

@@ -62,6 +62,14 @@ def expenditure_kwargs(objects):
     return {"slug": objects["project"].slug, "expenditure_id": objects["expenditure"].pk}
 
 
+def activity_kwargs(objects):
+    return {"slug": objects["project"].slug, "activity_id": objects["activity"].pk}
+
+
+def public_activity_kwargs(objects):
+    return {"slug": objects["published_project"].slug, "activity_id": objects["public_activity"].pk}
+
+
 # What each capability gives on the unpublished `project` (members only) and on the published one.
 READ_PRIVATE = private_project(200, anonymous=LOGIN)
 FINANCE_PRIVATE = private_project(200, anonymous=LOGIN, reviewer=403, drafter=403)
@@ -70,7 +78,10 @@ EDIT_PRIVATE_DONE = private_project(REDIRECT, anonymous=LOGIN, donor=403, review
 READ_PUBLIC = outcomes(200, anonymous=LOGIN, outsider=403, other_drafter=403)
 FINANCE_PUBLIC = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
 EDIT_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
+VIEW_PRIVATE = private_project(200)
+VIEW_PUBLIC = outcomes(200)
 STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
+UNKNOWN_UPLOAD = "00000000-0000-4000-8000-000000000000"  # an import upload no session holds
 
 # Namespaces whose views are protected as a whole by their framework; their index is in the matrix.
 FRAMEWORK_NAMESPACES = {"admin"}
@@ -130,6 +141,12 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     "projects:history": [Case(READ_PRIVATE, kwargs=project_slug), Case(READ_PUBLIC, kwargs=public_slug, label="pub")],
+    "projects:import": [Case(STAFF_ONLY), Case(STAFF_ONLY, method="post", label="no file")],
+    "projects:import_confirm": [
+        Case(outcomes(403, anonymous=LOGIN, staff=404), method="post", data={"upload": UNKNOWN_UPLOAD}),
+        Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
+    ],
+    "projects:import_template": [Case(STAFF_ONLY)],
     # Budgets
     "budgets:overview": [
         Case(FINANCE_PRIVATE, kwargs=project_slug),
@@ -163,10 +180,56 @@ MATRIX: dict[str, list[Case]] = {
         Case(EDIT_PRIVATE_DONE, method="post", kwargs=expenditure_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=expenditure_kwargs, label="get"),
     ],
+    # Activities
+    "activities:list": [Case(VIEW_PRIVATE, kwargs=project_slug), Case(VIEW_PUBLIC, kwargs=public_slug, label="pub")],
+    "activities:timeline": [
+        Case(VIEW_PRIVATE, kwargs=project_slug),
+        Case(VIEW_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "activities:calendar": [
+        Case(VIEW_PRIVATE, kwargs=project_slug),
+        Case(VIEW_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "activities:detail": [
+        Case(VIEW_PRIVATE, kwargs=activity_kwargs),
+        Case(VIEW_PUBLIC, kwargs=public_activity_kwargs, label="pub"),
+    ],
+    "activities:create": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+        Case(EDIT_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "activities:edit": [
+        Case(EDIT_PRIVATE, kwargs=activity_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=activity_kwargs, label="invalid form"),
+    ],
+    "activities:cancel": [
+        Case(EDIT_PRIVATE_DONE, method="post", kwargs=activity_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=activity_kwargs, label="get"),
+    ],
+    "activities:move": [Case(EDIT_PRIVATE_DONE, method="post", kwargs=activity_kwargs, data={"direction": "up"})],
+    "activities:participation_add": [Case(EDIT_PRIVATE, method="post", kwargs=activity_kwargs, label="invalid form")],
+    "activities:participation_remove": [
+        Case(
+            EDIT_PRIVATE_DONE,
+            method="post",
+            kwargs=lambda o: {**activity_kwargs(o), "participation_id": o["participation"].pk},
+        )
+    ],
+    # Importing ledgers from a spreadsheet
+    "budget_imports:ledger": [Case(STAFF_ONLY), Case(STAFF_ONLY, method="post", label="no file")],
+    "budget_imports:ledger_confirm": [
+        Case(outcomes(403, anonymous=LOGIN, staff=404), method="post", data={"upload": UNKNOWN_UPLOAD}),
+        Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
+    ],
+    "budget_imports:ledger_template": [Case(STAFF_ONLY)],
     # Dashboards
     "dashboards:portfolio": [
         Case(outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200))
     ],
+    # IATI activity files: one project's as its page; every published project's for everyone
+    "project_iati": [Case(VIEW_PRIVATE, kwargs=project_slug), Case(VIEW_PUBLIC, kwargs=public_slug, label="pub")],
+    "iati_activities": [Case(outcomes(200))],
     # Django admin: staff only (the rest of the admin namespace is guarded by admin_view)
     "admin:index": [Case(outcomes(REDIRECT, staff=200))],
 }

@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
 from projects.models import Membership
 from projects.tests.factories import ProjectPartnerFactory
@@ -34,7 +35,11 @@ def test_access_matrix_has_no_stale_entries():
 def objects(users, project, published_project, other_project):
     """The objects the URLs of the matrix point at: all on the unpublished `project` unless named."""
     line = BudgetLine.objects.create(project=project, category="staff", description="Team leader", amount=1000)
+    activity = ActivityFactory(project=project)
     return {
+        "activity": activity,
+        "public_activity": ActivityFactory(project=published_project),
+        "participation": ParticipationFactory(activity=activity),
         "project": project,
         "published_project": published_project,
         "other_project": other_project,

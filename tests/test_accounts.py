@@ -116,3 +116,8 @@ def test_navigation_shows_each_role_its_own_entries(client_for, role, sees, hidd
         assert f">{label}<" in page
     for label in hidden:
         assert f">{label}<" not in page
+
+
+def test_request_for_an_unknown_host_gets_400_not_a_server_error(client):
+    response = client.get("/projects/", HTTP_HOST="evil.example")
+    assert response.status_code == 400

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from activities import demo as activity_demo
 from budgets import demo as budget_demo
 from projects import demo as project_demo
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed = project_demo.seed_projects()
             users = project_demo.seed_users(seed)
+            activity_demo.seed_activities(seed)
             budget_demo.seed_budget(seed)
             budget_demo.seed_other_budgets()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {seed.title}."))

@@ -1,0 +1,65 @@
+"""iCalendar (RFC 5545) feed of a project's activities, as all-day events."""
+
+import datetime
+
+from django.utils import timezone
+
+from common.markdown import render_markdown_text
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (RFC 5545 §3.1), never inside a UTF-8 character."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode("utf-8")
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def _date(day: datetime.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def activities_calendar(project, activities, *, host: str, url_for) -> str:
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//MPF Portal//Activities//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(project.title)}",
+    ]
+    for activity in activities:
+        start, end = activity.start, max(activity.end, activity.start)
+        description = render_markdown_text(activity.description)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:activity-{activity.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"LAST-MODIFIED:{activity.updated_at.astimezone(datetime.UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"DTSTART;VALUE=DATE:{_date(start)}",
+            f"DTEND;VALUE=DATE:{_date(end + datetime.timedelta(days=1))}",  # exclusive end
+            f"SUMMARY:{_escape(activity.title)}",
+            f"LOCATION:{_escape(activity.location)}",
+            f"DESCRIPTION:{_escape(description)}",
+            f"CATEGORIES:{_escape(activity.get_kind_display())}",
+            f"STATUS:{'CANCELLED' if activity.status == 'cancelled' else 'CONFIRMED'}",
+            f"URL:{url_for(activity)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

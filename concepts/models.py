@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from common.models import FieldConstraintsMixin, TimeStampedModel
+from projects.models import Organisation, Project
+
+MAX_BODY_LENGTH = 200_000  # characters in one section: far above any real section, far below abuse
+MAX_DEPTH = 3
+
+
+class Concept(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", _("Drafting")
+        CONSULTATION = "consultation", _("Consultation")
+        FINAL = "final", _("Final")
+        PUBLISHED = "published", _("Published")
+
+    # The order in which a concept may move on.
+    NEXT_STATUS = {
+        Status.DRAFTING: Status.CONSULTATION,
+        Status.CONSULTATION: Status.FINAL,
+        Status.FINAL: Status.PUBLISHED,
+    }
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="concepts")
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("concepts:detail", kwargs={"concept_id": self.pk})
+
+
+class Section(TimeStampedModel):
+    """A place in the concept's outline. Its title and text live in its versions."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    head = models.ForeignKey(
+        "SectionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    is_removed = models.BooleanField(_("removed"), default=False)
+
+    class Meta:
+        ordering = ["concept", "position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.head.title if self.head_id else f"Section {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("concepts:section", kwargs={"concept_id": self.concept_id, "section_id": self.pk})
+
+
+class SectionVersion(models.Model):
+    """One saved state of a section. Never changed once written."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_LENGTH, help_text=_("Markdown."))
+    summary = models.CharField(_("summary of the change"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="section_versions"
+    )
+    merged_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Whose concurrent save was merged into this version."),
+    )
+    based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    restored_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["section", "-number"]
+        verbose_name = _("section version")
+        verbose_name_plural = _("section versions")
+        constraints = [models.UniqueConstraint(fields=["section", "number"], name="one_version_number_per_section")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A section version is immutable: write a new version instead.")
+        super().save(*args, **kwargs)
+
+
+class Comment(FieldConstraintsMixin, TimeStampedModel):
+    """A comment or recommendation on the version its author was reading, with its disposition."""
+
+    class Disposition(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+        DECLINED = "declined", _("Declined")
+        INCORPORATED = "incorporated", _("Incorporated")
+
+    class SuggestionMode(models.TextChoices):
+        NONE = "", _("No suggested wording")
+        REPLACE = "replace", _("Replace the quoted passage")
+        INSERT_AFTER = "insert_after", _("Insert after the quoted passage")
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(SectionVersion, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concept_comments")
+    body = models.TextField(_("comment"), max_length=20_000)
+    quote = models.TextField(_("quoted passage"), blank=True, max_length=5_000)
+    is_recommendation = models.BooleanField(_("recommendation"), default=False)
+    source_activity = models.ForeignKey(
+        Activity, verbose_name=_("raised at"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("on behalf of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    suggestion_mode = models.CharField(
+        _("suggested wording"), max_length=16, choices=SuggestionMode.choices, default="", blank=True
+    )
+    suggested_text = models.TextField(_("suggested text"), blank=True, max_length=20_000)
+    disposition = models.CharField(
+        _("disposition"), max_length=16, choices=Disposition.choices, default=Disposition.OPEN
+    )
+    disposition_reason = models.TextField(_("reason"), blank=True, max_length=5_000)
+    incorporated_in = models.ForeignKey(
+        SectionVersion,
+        verbose_name=_("incorporated in version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incorporated_comments",
+    )
+    disposition_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    disposition_at = models.DateTimeField(null=True, blank=True)
+
+    constraint_fields = {"declined_without_reason": "disposition_reason", "incorporated_without_version": "incorporated_in"}
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(disposition="declined") | ~Q(disposition_reason=""),
+                name="declined_comment_has_reason",
+                violation_error_code="declined_without_reason",
+                violation_error_message=_("Give the reason for declining."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(disposition="incorporated") | Q(incorporated_in__isnull=False),
+                name="incorporated_comment_has_version",
+                violation_error_code="incorporated_without_version",
+                violation_error_message=_("Choose the version that incorporates it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def is_suggestion(self) -> bool:
+        return bool(self.suggestion_mode)
+
+
+class Edition(TimeStampedModel):
+    """A named, frozen state of the whole concept: one version of every section. Never changes."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="editions")
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. “First advanced draft”, “Final draft”."))
+    date = models.DateField(_("date"))
+    presented_at = models.ForeignKey(
+        Activity, verbose_name=_("presented at"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_final = models.BooleanField(_("final edition"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["concept", "date", "pk"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [models.UniqueConstraint(fields=["concept", "name"], name="edition_name_unique_in_concept")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditionEntry(models.Model):
+    """One section as frozen in an edition: its version, number and place in the outline then."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(SectionVersion, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=20)
+    level = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "section"], name="section_once_per_edition"),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=MAX_DEPTH), name="edition_entry_level"),
+        ]
