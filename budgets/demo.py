@@ -80,9 +80,9 @@ def seed_budget(project: Project) -> None:
                                              defaults={"reason": reason})  # fmt: skip
 
 
-def seed_other_budgets() -> None:
+def seed_other_budgets(codes) -> None:
     """A smaller budget on the other demo projects, so dashboards have something to add up."""
-    for project in Project.objects.exclude(code="MPF-BY-2019-01"):
+    for project in Project.objects.filter(code__in=codes):
         if project.budget_lines.exists():
             continue
         share = project.total_budget / 4

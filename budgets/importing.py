@@ -410,8 +410,10 @@ def _plan_expenditure(values: dict, row: ImportRow, project: Project | None, loo
 
 
 def _validate(instance, row: ImportRow, *, exclude: list[str]) -> None:
+    # The check constraints (amounts not negative) repeat the fields' own validators, and checking
+    # them costs a query per row; the services check them again when writing.
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as error:
         _refuse_for(row, error)
 

@@ -1,9 +1,11 @@
-"""Streaming CSV responses that are safe to open in a spreadsheet."""
+"""CSV and Excel responses that are safe to open in a spreadsheet, written as rows are read."""
 
 import csv
+import tempfile
 from collections.abc import Iterable
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,3 +36,19 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iterable[Iterable]) -> FileResponse:
+    """An Excel workbook written row by row (openpyxl's write-only mode) to a temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([spreadsheet_safe(value) for value in row])
+    buffer = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

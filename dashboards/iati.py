@@ -379,11 +379,16 @@ def activity_element(facts: ActivityFacts, *, today: datetime.date, base_url: st
         ref=reporting_org_ref(), type=settings.IATI_REPORTING_ORG_TYPE,
     )  # fmt: skip
     _narrative(activity, "title", project.title)
-    _narrative(activity, "description", render_markdown_text(project.summary) or project.title, type=DESCRIPTION_GENERAL)
+    _narrative(
+        activity, "description", render_markdown_text(project.summary) or project.title, type=DESCRIPTION_GENERAL
+    )
     if project.instrument:
         instrument = project.instrument
         _narrative(
-            activity, "description", f"Funding instrument: {instrument.code} ({instrument.name}).", type=DESCRIPTION_OTHER
+            activity,
+            "description",
+            f"Funding instrument: {instrument.code} ({instrument.name}).",
+            type=DESCRIPTION_OTHER,
         )
     _participating_orgs(activity, facts)
     _sub(activity, "activity-status", code=str(project.status))
@@ -392,9 +397,7 @@ def activity_element(facts: ActivityFacts, *, today: datetime.date, base_url: st
     for code, share in zip(countries, _percentages(len(countries)), strict=True):
         _sub(activity, "recipient-country", code=code, percentage=_number(share))
     if not countries:
-        _sub(
-            activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary=REGION_VOCABULARY_DAC, percentage="100"
-        )
+        _sub(activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary=REGION_VOCABULARY_DAC, percentage="100")
     _sub(activity, "sector", vocabulary=SECTOR_VOCABULARY_DAC, code=settings.IATI_DEFAULT_SECTOR, percentage="100")
     _budgets(activity, facts)
     _transactions(activity, facts, today)

@@ -78,8 +78,13 @@ class ProjectFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, country_codes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if country_codes is not None:
+            # Only the countries projects are in: a short list to choose from, and a light page.
+            names = dict(countries)
+            in_use = sorted((code, names[code]) for code in country_codes if code in names)
+            self.fields["country"].choices = [("", _("Any country")), *sorted(in_use, key=lambda c: c[1])]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"

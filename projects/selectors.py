@@ -40,3 +40,11 @@ def partners_for_project(*, project: Project) -> QuerySet[ProjectPartner]:
 
 def memberships_for_project(*, project: Project) -> QuerySet[Membership]:
     return project.memberships.select_related("user").order_by("role", "user__username")
+
+
+def countries_in_use() -> set[str]:
+    """Country codes that at least one project names (one query over distinct values)."""
+    codes: set[str] = set()
+    for value in Project.objects.order_by().values_list("countries", flat=True).distinct():
+        codes.update(code for code in str(value).split(",") if code)
+    return codes

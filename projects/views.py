@@ -19,7 +19,7 @@ from .models import Role, partner_statement
 
 
 def project_list(request):
-    filter_form = ProjectFilterForm(request.GET or None)
+    filter_form = ProjectFilterForm(request.GET or None, country_codes=selectors.countries_in_use())
     filters = filter_form.valid_filters() if request.GET else {}
     projects = selectors.project_list_for_user(user=request.user, filters=filters)
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
@@ -29,7 +29,11 @@ def project_list(request):
 
 def project_detail(request, slug):
     project = selectors.project_get_for_user(user=request.user, slug=slug)
-    context = {"project": project, "partner_statement": partner_statement(project)}
+    context = {
+        "project": project,
+        "partner_statement": partner_statement(project),
+        "published_concepts": project.concepts.filter(status="published").order_by("pk"),
+    }
     return render(request, "projects/project_detail.html", context)
 
 

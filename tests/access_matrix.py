@@ -70,6 +70,46 @@ def public_activity_kwargs(objects):
     return {"slug": objects["published_project"].slug, "activity_id": objects["public_activity"].pk}
 
 
+def concept_kwargs(objects):
+    return {"concept_id": objects["concept"].pk}
+
+
+def section_kwargs(objects):
+    return {"concept_id": objects["concept"].pk, "section_id": objects["section"].pk}
+
+
+def version_kwargs(objects):
+    return {**section_kwargs(objects), "number": 1}
+
+
+def comment_kwargs(objects):
+    return {"concept_id": objects["concept"].pk, "comment_id": objects["comment"].pk}
+
+
+def edition_kwargs(objects):
+    return {"concept_id": objects["concept"].pk, "edition_id": objects["edition"].pk}
+
+
+def public_concept_kwargs(objects):
+    return {"concept_id": objects["public_concept"].pk}
+
+
+# Concept drafts (on the unpublished project) are read by its managers, drafters and reviewers only.
+DRAFTS = outcomes(404, manager=200, drafter=200, reviewer=200, staff=200)
+
+
+def drafting(done):
+    return outcomes(404, anonymous=LOGIN, manager=done, drafter=done, staff=done, reviewer=403)
+
+
+def concept_editing(done):
+    return outcomes(404, anonymous=LOGIN, manager=done, staff=done, drafter=403, reviewer=403)
+
+
+def commenting(done):
+    return outcomes(404, anonymous=LOGIN, manager=done, drafter=done, reviewer=done, staff=done)
+
+
 # What each capability gives on the unpublished `project` (members only) and on the published one.
 READ_PRIVATE = private_project(200, anonymous=LOGIN)
 FINANCE_PRIVATE = private_project(200, anonymous=LOGIN, reviewer=403, drafter=403)

@@ -28,6 +28,6 @@ class Command(BaseCommand):
             users = project_demo.seed_users(seed)
             activity_demo.seed_activities(seed)
             budget_demo.seed_budget(seed)
-            budget_demo.seed_other_budgets()
+            budget_demo.seed_other_budgets([facts["code"] for facts in project_demo.OTHER_PROJECTS])
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {seed.title}."))
         self.stdout.write("Demo logins (password 'demo'): " + ", ".join(sorted(users)))
