@@ -156,7 +156,10 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
     )
     disposition_at = models.DateTimeField(null=True, blank=True)
 
-    constraint_fields = {"declined_without_reason": "disposition_reason", "incorporated_without_version": "incorporated_in"}
+    constraint_fields = {
+        "declined_without_reason": "disposition_reason",
+        "incorporated_without_version": "incorporated_in",
+    }
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -225,3 +228,6 @@ class EditionEntry(models.Model):
             models.UniqueConstraint(fields=["edition", "section"], name="section_once_per_edition"),
             models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=MAX_DEPTH), name="edition_entry_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} – {self.number}"

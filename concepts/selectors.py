@@ -59,7 +59,9 @@ def section_get(*, concept: Concept, section_id: int) -> Section:
 
 
 def version_get(*, section: Section, number: int) -> SectionVersion:
-    version = SectionVersion.objects.select_related("author", "merged_author").filter(section=section, number=number).first()
+    version = (
+        SectionVersion.objects.select_related("author", "merged_author").filter(section=section, number=number).first()
+    )
     if version is None:
         raise Http404("No such version.")
     return version
@@ -100,3 +102,20 @@ def edition_get(*, concept: Concept, edition_id: int) -> Edition:
 
 def edition_entries(*, edition: Edition) -> QuerySet[EditionEntry]:
     return EditionEntry.objects.filter(edition=edition).select_related("version").order_by("position")
+
+
+def recommendations_for_concept(*, concept: Concept, filters: dict | None = None) -> QuerySet[Comment]:
+    """Every top-level comment and recommendation of the concept, for the disposition matrix."""
+    filters = filters or {}
+    comments = Comment.objects.filter(section__concept=concept, parent=None)
+    if filters.get("disposition"):
+        comments = comments.filter(disposition=filters["disposition"])
+    if filters.get("activity"):
+        comments = comments.filter(source_activity_id=filters["activity"])
+    if filters.get("organisation"):
+        comments = comments.filter(source_organisation_id=filters["organisation"])
+    if filters.get("section"):
+        comments = comments.filter(section_id=filters["section"])
+    return comments.select_related(
+        "author", "version", "section__head", "source_activity", "source_organisation", "incorporated_in"
+    ).order_by("section__position", "section_id", "created_at", "pk")

@@ -14,6 +14,8 @@ urlpatterns = [
     path("budgets/", include("budgets.import_urls")),
     path("projects/<slug:slug>/iati.xml", project_iati, name="project_iati"),
     path("projects/<slug:slug>/", include("activities.urls")),
+    path("projects/<slug:slug>/", include("concepts.project_urls")),
+    path("concepts/", include("concepts.urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),
     path("dashboard/", include("dashboards.urls")),
     path("admin/", admin.site.urls),

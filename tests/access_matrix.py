@@ -263,6 +263,57 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
     "budget_imports:ledger_template": [Case(STAFF_ONLY)],
+    # Concepts
+    "project_concepts:list": [
+        Case(VIEW_PRIVATE, kwargs=project_slug),
+        Case(VIEW_PUBLIC, kwargs=public_slug, label="pub"),
+        Case(
+            private_project(200, donor=403, reviewer=403, drafter=403),
+            method="post",
+            kwargs=project_slug,
+            label="create invalid",
+        ),
+    ],
+    "concepts:detail": [
+        Case(DRAFTS, kwargs=concept_kwargs),
+        Case(
+            outcomes(REDIRECT, manager=200, drafter=200, reviewer=200, staff=200),
+            kwargs=public_concept_kwargs,
+            label="published concept",
+        ),
+    ],
+    "concepts:advance": [Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs)],
+    "concepts:section_add": [
+        Case(concept_editing(200), kwargs=concept_kwargs),
+        Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid form"),
+    ],
+    "concepts:section": [Case(DRAFTS, kwargs=section_kwargs)],
+    "concepts:section_edit": [
+        Case(drafting(200), kwargs=section_kwargs),
+        Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
+    ],
+    "concepts:section_presence": [Case(drafting(200), kwargs=section_kwargs)],
+    "concepts:section_move": [Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs)],
+    "concepts:section_remove": [Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs)],
+    "concepts:section_history": [Case(DRAFTS, kwargs=section_kwargs)],
+    "concepts:section_compare": [Case(DRAFTS, kwargs=section_kwargs)],
+    "concepts:version": [Case(DRAFTS, kwargs=version_kwargs)],
+    "concepts:version_restore": [Case(drafting(REDIRECT), method="post", kwargs=version_kwargs)],
+    "concepts:comment_add": [Case(commenting(200), method="post", kwargs=section_kwargs, label="invalid form")],
+    "concepts:disposition": [Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs)],
+    "concepts:suggestion_accept": [Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs)],
+    "concepts:dispositions": [Case(DRAFTS, kwargs=concept_kwargs)],
+    "concepts:dispositions_csv": [Case(DRAFTS, kwargs=concept_kwargs)],
+    "concepts:dispositions_xlsx": [Case(DRAFTS, kwargs=concept_kwargs)],
+    "concepts:edition_create": [Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid")],
+    "concepts:edition": [
+        Case(DRAFTS, kwargs=edition_kwargs),
+        Case(
+            outcomes(200),
+            kwargs=lambda o: {"concept_id": o["public_concept"].pk, "edition_id": o["final_edition"].pk},
+            label="published final",
+        ),
+    ],
     # Dashboards
     "dashboards:portfolio": [
         Case(outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200))

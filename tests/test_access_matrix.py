@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
+from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
 from projects.tests.factories import ProjectPartnerFactory
 from tests.access_matrix import FRAMEWORK_NAMESPACES, LOGIN, MATRIX, REDIRECT, ROLES
@@ -36,7 +37,12 @@ def objects(users, project, published_project, other_project):
     """The objects the URLs of the matrix point at: all on the unpublished `project` unless named."""
     line = BudgetLine.objects.create(project=project, category="staff", description="Team leader", amount=1000)
     activity = ActivityFactory(project=project)
+    concept = ConceptFactory(project=project)
+    public_concept = ConceptFactory(project=published_project, status="published")
     return {
+        **concept_objects(concept, author=users["drafter"]),
+        "public_concept": public_concept,
+        "final_edition": concept_objects(public_concept, author=users["drafter"])["edition"],
         "activity": activity,
         "public_activity": ActivityFactory(project=published_project),
         "participation": ParticipationFactory(activity=activity),

@@ -1,0 +1,149 @@
+"""The seed project's concept: sections on its themes, several versions each, recommendations
+from the fact-finding mission and the two-day consultation with every kind of disposition,
+and the editions "First advanced draft" and "Final draft". The text is written for the demo.
+Idempotent: nothing is added when the concept exists already."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from activities.models import Activity
+from projects.models import Organisation, Project
+
+from . import services
+from .models import Comment, Concept
+
+TITLE = "Concept of the National Migration Policy of the Republic of Belarus"
+
+# (key, parent key, title, first text, later texts)
+SECTIONS = [
+    ("intro", None, "Introduction",
+     "This Concept sets out the aims, principles and priorities of the state migration policy of the "
+     "Republic of Belarus.\n\nIt was prepared with the support of the Migration Partnership Facility.",
+     ["This Concept sets out the aims, principles and priorities of the state migration policy of the "
+      "Republic of Belarus for the coming ten years.\n\nIt was prepared by a working group of the national "
+      "authorities with the support of the Migration Partnership Facility, after consultations with "
+      "international organisations, civil society and academia."]),
+    ("framework", None, "Institutional framework",
+     "Several state bodies share responsibility for migration management.",
+     ["Several state bodies share responsibility for migration management. Their mandates are described "
+      "below, together with the legal basis of their work."]),
+    ("legal", "framework", "Legal and policy framework",
+     "The main laws cover the legal status of foreigners, external labour migration and refugee status.",
+     ["The main laws cover the legal status of foreigners, external labour migration, citizenship and "
+      "refugee status and complementary protection.\n\n- Law on the legal status of foreign citizens\n"
+      "- Law on external labour migration\n- Law on granting refugee status and protection"]),
+    ("institutions", "framework", "Institutions responsible for migration management",
+     "The Ministry of Internal Affairs coordinates migration policy.",
+     ["The Ministry of Internal Affairs coordinates migration policy, working with the ministries of labour, "
+      "foreign affairs, economy and education, and with the State Border Committee."]),
+    ("impact", None, "The impact of migration on socio-economic development",
+     "Migration affects the labour market and the demographic situation.",
+     ["Migration affects the labour market, the demographic situation and regional development. Emigration "
+      "of young specialists and the ageing of the population call for a policy that attracts and keeps "
+      "skilled workers.",
+      "Migration affects the labour market, the demographic situation and regional development. Emigration "
+      "of young specialists and the ageing of the population call for a policy that attracts and keeps "
+      "skilled workers.\n\nThe policy will rely on regular, comparable migration statistics."]),
+    ("development", None, "Migration and development",
+     "Remittances and the diaspora can contribute to development.",
+     ["Remittances, the skills of returning migrants and the diaspora can all contribute to the country's "
+      "development. The state will make remittances cheaper and safer and will support returning migrants."]),
+    ("asylum", None, "Asylum, international protection and integration",
+     "Belarus grants protection in line with its international obligations.",
+     ["Belarus grants protection in line with the 1951 Refugee Convention and its other international "
+      "obligations."]),
+    ("procedures", "asylum", "Asylum procedures",
+     "Applications for protection are examined individually.",
+     ["Applications for protection are examined individually, with access to interpretation and legal aid.",
+      "Applications for protection are examined individually and within set time limits, with access to "
+      "interpretation and free legal aid."]),
+    ("integration", "asylum", "Integration of foreigners",
+     "Foreigners who stay for a long time are offered language courses.",
+     ["Foreigners who stay for a long time are offered language courses and information on their rights "
+      "and duties, with local authorities and civil society as partners."]),
+    ("implementation", None, "Implementation, monitoring and evaluation",
+     "An action plan will implement this Concept.",
+     ["An action plan will implement this Concept, with indicators, responsible bodies and deadlines. "
+      "Progress will be reviewed every year and the Concept evaluated after five years."]),
+]  # fmt: skip
+
+# section key, author, is recommendation, organisation, activity title, quote, text, disposition, reason
+RECOMMENDATIONS = [
+    ("procedures", "reviewer", True, "United Nations High Commissioner for Refugees", "Fact-finding mission to Belarus",
+     "", "Set time limits for the examination of applications and guarantee free legal aid.", "incorporated", ""),
+    ("impact", "reviewer", True, "International Organization for Migration", "Fact-finding mission to Belarus", "",
+     "Base the policy on regular, comparable migration statistics.", "incorporated", ""),
+    ("development", "reviewer", True, "International Organization for Migration",
+     "Two-day consultation on the draft Concept", "",
+     "Add measures to lower the cost of sending remittances.", "accepted", ""),
+    ("integration", "reviewer", True, "Belarusian civil society organisations",
+     "Two-day consultation on the draft Concept", "",
+     "Involve civil society organisations in integration programmes.", "partly_accepted",
+     "Civil society is named as a partner; funding arrangements are left to the action plan."),
+    ("framework", "reviewer", True, "Belarusian universities and research institutes",
+     "Two-day consultation on the draft Concept", "",
+     "Create a new state agency for migration.", "declined",
+     "The working group preferred to strengthen coordination between the existing bodies."),
+    ("implementation", "reviewer", False, "", "Two-day consultation on the draft Concept", "",
+     "Who will report on progress each year?", "open", ""),
+]  # fmt: skip
+
+
+def seed_concept(project: Project) -> Concept | None:
+    if Concept.objects.filter(project=project, title=TITLE).exists():
+        return None
+    users = {user.username: user for user in get_user_model().objects.filter(
+        username__in=["staff", "manager", "counterpart", "reviewer"])}  # fmt: skip
+    drafter, manager = users["counterpart"], users["manager"]
+    activities = {activity.title: activity for activity in Activity.objects.filter(project=project)}
+    concept = services.concept_create(project=project, title=TITLE, language="en", user=manager)
+
+    sections = {}
+    for key, parent, title, first, _later in SECTIONS:
+        sections[key] = services.section_add(
+            concept=concept, title=title, body=first, parent=sections.get(parent), user=drafter
+        )
+    # The first advanced draft: the second text of every section.
+    for key, _parent, title, _first, later in SECTIONS:
+        section = sections[key]
+        section.refresh_from_db()
+        services.section_save(section=section, base_number=section.head.number, title=title, body=later[0],
+                              summary="Drafted after the knowledge exchanges", user=drafter)  # fmt: skip
+    services.edition_create(
+        concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
+        presented_at=activities.get("Presentation of the first advanced draft"), is_final=False, user=manager,
+    )  # fmt: skip
+
+    for key, author, is_recommendation, organisation, activity, quote, text, disposition, reason in RECOMMENDATIONS:
+        section = sections[key]
+        section.refresh_from_db()
+        comment = services.comment_add(
+            section=section, version=section.head, author=users[author], body=text, quote=quote,
+            is_recommendation=is_recommendation, source_activity=activities.get(activity),
+            source_organisation=Organisation.objects.filter(name=organisation).first(),
+        )  # fmt: skip
+        incorporated_in = None
+        if disposition == Comment.Disposition.INCORPORATED:
+            body = {k: later for k, _p, _t, _f, later in SECTIONS}[key][1]
+            saved = services.section_save(
+                section=section,
+                base_number=section.head.number,
+                title=section.head.title,
+                body=body,
+                summary=f"Incorporated the recommendation: {text}",
+                user=drafter,
+            )
+            incorporated_in = saved.version  # fmt: skip
+        if disposition != Comment.Disposition.OPEN:
+            services.comment_set_disposition(comment=comment, disposition=disposition, reason=reason,
+                                             incorporated_in=incorporated_in, user=manager)  # fmt: skip
+
+    services.edition_create(
+        concept=concept, name="Final draft", date=datetime.date(2020, 2, 25),
+        presented_at=activities.get("Closing event: presentation of the Final Draft Concept"), is_final=True,
+        user=manager,
+    )  # fmt: skip
+    for _step in range(3):  # drafting → consultation → final → published
+        services.concept_advance_status(concept=concept)
+    return concept

@@ -1,0 +1,161 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from projects.models import Organisation
+
+from .models import MAX_BODY_LENGTH, Comment, Concept, Edition, SectionVersion
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TOO_LONG = _(
+    "The text is too long: a section may have at most %(limit_value)s characters (it has %(show_value)s). "
+    "Split it into several sections."
+)
+
+
+class ConceptForm(forms.ModelForm):
+    class Meta:
+        model = Concept
+        fields = ["title", "language"]
+
+
+class SectionAddForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    parent = forms.TypedChoiceField(
+        label=_("Place it under"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Sections can be nested three levels deep."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=MAX_BODY_LENGTH,
+        error_messages={"max_length": TOO_LONG},
+        help_text=_("Markdown: **bold**, *italic*, lists with “-”, headings are made by sections."),
+    )
+
+    def __init__(self, *args, outline, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (entry.section.pk, f"{entry.number} {entry.section.head.title}") for entry in outline if entry.level < 3
+        ]
+        self.fields["parent"].choices = [("", _("— top level —")), *choices]
+
+
+class SectionEditForm(forms.Form):
+    base_number = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        max_length=MAX_BODY_LENGTH,
+        error_messages={"max_length": TOO_LONG},
+        help_text=_("Markdown. Raw HTML is shown as text."),
+    )
+    summary = forms.CharField(
+        label=_("Summary of your change"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional, e.g. “incorporated UNHCR recommendation on asylum procedures”."),
+    )
+
+
+class CommentForm(forms.ModelForm):
+    version_number = forms.IntegerField(widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "body", "quote", "is_recommendation", "source_activity", "source_organisation", "suggestion_mode",
+            "suggested_text",
+        ]  # fmt: skip
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 4}),
+            "quote": forms.Textarea(attrs={"rows": 2, "class": "quote-field"}),
+            "suggested_text": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "quote": _("Optional: select a passage in the text above to quote it, or paste it here."),
+            "is_recommendation": _("A recommendation gets a recorded disposition in the disposition matrix."),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_activity"].queryset = Activity.objects.filter(project=project)
+        self.fields["source_organisation"].queryset = Organisation.objects.all()
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20_000)
+    version_number = forms.IntegerField(widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Comment.Disposition.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when declining."),
+    )
+    incorporated_in = forms.ModelChoiceField(
+        label=_("Incorporated in version"), queryset=SectionVersion.objects.none(), required=False
+    )
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Versions of any section are accepted by the form so that the service can refuse them
+        # with its own message; the choices shown are this section's.
+        self.fields["incorporated_in"].queryset = SectionVersion.objects.filter(section__concept=section.concept_id)
+        self.fields["incorporated_in"].label_from_instance = lambda v: f"v{v.number} – {v.summary or v.title}"
+        self.section = section
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("disposition") == Comment.Disposition.DECLINED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for declining."))
+        if cleaned.get("disposition") == Comment.Disposition.INCORPORATED and not cleaned.get("incorporated_in"):
+            self.add_error("incorporated_in", _("Choose the version that incorporates it."))
+        return cleaned
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["name", "date", "presented_at", "is_final"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presented_at"].queryset = Activity.objects.filter(project=project)
+
+
+class DispositionFilterForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Comment.Disposition.choices], required=False
+    )
+    activity = forms.TypedChoiceField(label=_("Raised at"), required=False, coerce=int, empty_value=None)
+    organisation = forms.TypedChoiceField(label=_("On behalf of"), required=False, coerce=int, empty_value=None)
+    section = forms.TypedChoiceField(label=_("Section"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, activities, organisations, outline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("Any activity")), *((a.pk, a.title) for a in activities)]
+        self.fields["organisation"].choices = [("", _("Any organisation")), *((o.pk, str(o)) for o in organisations)]
+        self.fields["section"].choices = [
+            ("", _("Any section")),
+            *((e.section.pk, f"{e.number} {e.section.head.title}") for e in outline),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def valid_filters(self) -> dict:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

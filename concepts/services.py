@@ -1,0 +1,341 @@
+"""Writes on concepts: one transaction each, validated first.
+
+Saving a section never loses an update: the save names the version it was based on; if
+someone saved meanwhile, the two edits are merged when they touch different parts of the
+text, and otherwise nothing is written and the caller gets both texts to resolve.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from projects.models import Organisation, Project
+
+from .merging import has_conflict_markers, merge3
+from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, EditionEntry, Section, SectionVersion
+from .outline import build_outline
+
+
+@dataclass
+class SaveResult:
+    version: SectionVersion | None  # the version written, or None on a conflict
+    merged: bool = False  # someone else's concurrent save was merged in
+    theirs: SectionVersion | None = None  # the version saved meanwhile by someone else
+    merge: object = None  # the MergeResult, when there was something to merge
+    title_conflict: bool = False
+
+    @property
+    def conflict(self) -> bool:
+        return self.version is None
+
+
+def _check_length(body: str) -> None:
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {"body": _("The text is too long: %(length)s characters, where a section may have at most %(limit)s. "
+                       "Split it into several sections.")
+             % {"length": f"{len(body):,}", "limit": f"{MAX_BODY_LENGTH:,}"}}
+        )  # fmt: skip
+
+
+def _write_version(section: Section, **fields) -> SectionVersion:
+    number = (section.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = SectionVersion(section=section, number=number, **fields)
+    version.full_clean(exclude=["section"])
+    version.save()
+    section.head = version
+    section.save(update_fields=["head", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def concept_create(*, project: Project, title: str, language: str, user) -> Concept:
+    concept = Concept(project=project, title=title, language=language, created_by=user)
+    concept.full_clean()
+    concept.save()
+    return concept
+
+
+@transaction.atomic
+def concept_advance_status(*, concept: Concept) -> Concept:
+    """drafting → consultation → final → published. Publishing needs a final edition."""
+    following = Concept.NEXT_STATUS.get(concept.status)
+    if following is None:
+        raise ValidationError(_("This concept is already published."))
+    if following == Concept.Status.PUBLISHED and not concept.editions.filter(is_final=True).exists():
+        raise ValidationError(_("Freeze a final edition before publishing the concept."))
+    concept.status = following
+    concept.save(update_fields=["status", "updated_at"])
+    return concept
+
+
+def _depth(section: Section | None) -> int:
+    depth = 0
+    while section is not None:
+        depth += 1
+        section = section.parent
+    return depth
+
+
+@transaction.atomic
+def section_add(*, concept: Concept, title: str, body: str = "", parent: Section | None = None, user) -> Section:
+    if parent is not None and (parent.concept_id != concept.pk or parent.is_removed):
+        raise ValidationError({"parent": _("Choose a section of this concept.")})
+    if _depth(parent) >= MAX_DEPTH:
+        raise ValidationError({"parent": _("Sections can be nested three levels deep at most.")})
+    _check_length(body)
+    Concept.objects.select_for_update().filter(pk=concept.pk).first()  # one position per new section
+    last = Section.objects.filter(concept=concept, parent=parent).aggregate(last=Max("position"))["last"]
+    section = Section.objects.create(concept=concept, parent=parent, position=(last or 0) + 1)
+    _write_version(section, title=title.strip(), body=body, author=user, summary=_("Section created"))
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: Section, direction: str) -> None:
+    """Swaps the section with its neighbour above or below, among the sections of the same parent."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."))
+    siblings = list(
+        Section.objects.select_for_update()
+        .filter(concept_id=section.concept_id, parent_id=section.parent_id, is_removed=False)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == section.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            Section.objects.filter(pk=sibling.pk).update(position=position)
+
+
+@transaction.atomic
+def section_remove(*, section: Section) -> None:
+    """Takes the section and its subsections out of the outline. Their versions and comments stay,
+    and editions already frozen keep them; only new editions leave them out."""
+    pending = [section]
+    while pending:
+        current = pending.pop()
+        Section.objects.filter(pk=current.pk).update(is_removed=True, updated_at=timezone.now())
+        pending.extend(current.children.filter(is_removed=False))
+
+
+def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:
+    if mine in (theirs, base):
+        return theirs, False
+    if theirs == base:
+        return mine, False
+    return mine, True
+
+
+def section_save(
+    *, section: Section, base_number: int, title: str, body: str, summary: str = "", user, restored_from=None
+) -> SaveResult:
+    """Writes a new version from an edit that started at version `base_number`."""
+    _check_length(body)
+    if has_conflict_markers(body):
+        raise ValidationError(
+            {"body": _("The text still holds conflict markers (<<<<<<<, =======, >>>>>>>). Keep the wording "
+                       "that should stay, delete the markers, then save.")}
+        )  # fmt: skip
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("A section needs a title.")})
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _section_save_once(section, base_number, title, body, summary, user, restored_from)
+        except IntegrityError:
+            # Someone wrote the same version number at the same moment: read the new head and merge.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _section_save_once(section, base_number, title, body, summary, user, restored_from) -> SaveResult:
+    locked = Section.objects.select_for_update(of=("self",)).select_related("head", "head__author").get(pk=section.pk)
+    head = locked.head
+    if head is None or head.number == base_number:
+        version = _write_version(
+            locked, title=title, body=body, summary=summary, author=user, based_on=head, restored_from=restored_from
+        )
+        return SaveResult(version=version)
+    base = SectionVersion.objects.filter(section=locked, number=base_number).first()
+    if base is None:
+        raise ValidationError(_("The version this edit started from does not exist."))
+    if body == head.body and title == head.title:
+        return SaveResult(version=head, theirs=head)  # the same change is already saved
+    merged_title, title_conflict = _merge_titles(base.title, title, head.title)
+    result = merge3(base.body, body, head.body)
+    if result.clean and not title_conflict:
+        version = _write_version(
+            locked,
+            title=merged_title,
+            body=result.merged,
+            summary=summary,
+            author=user,
+            merged_author=head.author,
+            based_on=head,
+            restored_from=restored_from,
+        )
+        return SaveResult(version=version, merged=True, theirs=head, merge=result)
+    return SaveResult(version=None, theirs=head, merge=result, title_conflict=title_conflict)
+
+
+def version_restore(*, section: Section, version: SectionVersion, user) -> SaveResult:
+    head_number = Section.objects.get(pk=section.pk).head.number
+    return section_save(
+        section=section,
+        base_number=head_number,
+        title=version.title,
+        body=version.body,
+        summary=_("Restored version %(number)s") % {"number": version.number},
+        user=user,
+        restored_from=version,
+    )
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    section: Section,
+    version: SectionVersion,
+    author,
+    body: str,
+    quote: str = "",
+    parent: Comment | None = None,
+    is_recommendation: bool = False,
+    source_activity: Activity | None = None,
+    source_organisation: Organisation | None = None,
+    suggestion_mode: str = "",
+    suggested_text: str = "",
+) -> Comment:
+    if version.section_id != section.pk:
+        raise ValidationError(_("That version belongs to another section."))
+    if parent is not None and parent.section_id != section.pk:
+        raise ValidationError(_("You can only reply to a comment on the same section."))
+    if source_activity is not None and source_activity.project_id != section.concept.project_id:
+        raise ValidationError({"source_activity": _("Choose an activity of this project.")})
+    if suggestion_mode and not quote.strip():
+        raise ValidationError({"quote": _("Quote the passage your suggested wording is about.")})
+    if suggestion_mode and quote and quote not in version.body:
+        raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
+    if suggestion_mode == Comment.SuggestionMode.REPLACE and suggested_text == quote:
+        raise ValidationError({"suggested_text": _("The suggested wording is the same as the quoted passage.")})
+    comment = Comment(
+        section=section,
+        version=version,
+        parent=parent,
+        author=author,
+        body=body.strip(),
+        quote=quote.strip() if not suggestion_mode else quote,
+        is_recommendation=is_recommendation,
+        source_activity=source_activity,
+        source_organisation=source_organisation,
+        suggestion_mode=suggestion_mode,
+        suggested_text=suggested_text,
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_set_disposition(
+    *, comment: Comment, disposition: str, reason: str = "", incorporated_in: SectionVersion | None = None, user
+) -> Comment:
+    if incorporated_in is not None and incorporated_in.section_id != comment.section_id:
+        raise ValidationError({"incorporated_in": _("Choose a version of this comment's section.")})
+    if disposition != Comment.Disposition.INCORPORATED:
+        incorporated_in = None
+    comment.disposition = disposition
+    comment.disposition_reason = reason.strip()
+    comment.incorporated_in = incorporated_in
+    comment.disposition_by = user
+    comment.disposition_at = timezone.now()
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def suggested_passage(comment: Comment) -> str:
+    """What the quoted passage becomes if the suggestion is accepted."""
+    if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
+        return comment.suggested_text
+    return comment.quote + comment.suggested_text
+
+
+def suggested_body(comment: Comment) -> str:
+    """The text of the version the suggestion was made on, with the suggestion applied."""
+    return comment.version.body.replace(comment.quote, suggested_passage(comment), 1)
+
+
+@dataclass
+class AcceptResult:
+    version: SectionVersion | None
+    already_done: bool = False
+    save: SaveResult | None = None
+
+
+@transaction.atomic
+def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
+    """Applies the suggested wording to the current text as a new version, once."""
+    locked = Comment.objects.select_for_update(of=("self",)).select_related("version", "section").get(pk=comment.pk)
+    if not locked.is_suggestion:
+        raise ValidationError(_("This comment has no suggested wording."))
+    if locked.disposition == Comment.Disposition.INCORPORATED:
+        return AcceptResult(version=locked.incorporated_in, already_done=True)
+    if locked.disposition != Comment.Disposition.OPEN:
+        raise ValidationError(_("This suggestion has already been answered."))
+    save = section_save(
+        section=locked.section,
+        base_number=locked.version.number,
+        title=locked.version.title,
+        body=suggested_body(locked),
+        summary=_("Accepted the suggestion of %(author)s") % {"author": locked.author.get_full_name() or locked.author},
+        user=user,
+    )
+    if save.conflict:
+        return AcceptResult(version=None, save=save)
+    comment_set_disposition(comment=locked, disposition=Comment.Disposition.INCORPORATED,
+                            incorporated_in=save.version, user=user)  # fmt: skip
+    return AcceptResult(version=save.version, save=save)
+
+
+@transaction.atomic
+def edition_create(
+    *, concept: Concept, name: str, date: datetime.date, presented_at: Activity | None = None, is_final: bool, user
+) -> Edition:
+    """Freezes the current version of every section that is in the outline."""
+    if presented_at is not None and presented_at.project_id != concept.project_id:
+        raise ValidationError({"presented_at": _("Choose an activity of this project.")})
+    if Edition.objects.filter(concept=concept, name=name.strip()).exists():
+        raise ValidationError({"name": _("This concept already has an edition with that name.")})
+    edition = Edition(concept=concept, name=name.strip(), date=date, presented_at=presented_at, is_final=is_final,
+                      created_by=user)  # fmt: skip
+    edition.full_clean()
+    edition.save()
+    sections = Section.objects.select_for_update().filter(concept=concept, is_removed=False)
+    outline = build_outline(list(sections))
+    if not outline:
+        raise ValidationError(_("The concept has no sections to freeze."))
+    EditionEntry.objects.bulk_create(
+        EditionEntry(
+            edition=edition,
+            section=entry.section,
+            version_id=entry.section.head_id,
+            number=entry.number,
+            level=entry.level,
+            position=position,
+        )  # fmt: skip
+        for position, entry in enumerate(outline, start=1)
+    )
+    return edition

@@ -1,0 +1,352 @@
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from concepts import services
+from concepts.models import Comment, Concept, Edition, Section, SectionVersion
+from concepts.tests.factories import ConceptFactory, section_with_version
+
+pytestmark = pytest.mark.django_db
+
+BASE = "First paragraph about labour migration.\n\nSecond paragraph about asylum procedures.\n\nThird paragraph."
+
+
+@pytest.fixture
+def concept(project):
+    return ConceptFactory(project=project)
+
+
+@pytest.fixture
+def section(concept, users):
+    return section_with_version(concept, title="Asylum", body=BASE, author=users["drafter"])
+
+
+def save(section, user, body, base=1, title="Asylum", summary=""):
+    return services.section_save(section=section, base_number=base, title=title, body=body, user=user, summary=summary)
+
+
+def test_a_save_from_the_current_version_writes_the_next_version(section, users):
+    result = save(section, users["drafter"], BASE + "\n\nFourth.", summary="added a fourth paragraph")
+    section.refresh_from_db()
+    assert (result.version.number, section.head_id) == (2, result.version.pk)
+    assert result.version.based_on.number == 1
+    assert result.version.summary == "added a fourth paragraph"
+
+
+def test_versions_are_immutable(section):
+    version = section.head
+    version.body = "rewritten"
+    with pytest.raises(ValueError, match="immutable"):
+        version.save()
+
+
+def test_concurrent_edits_of_different_paragraphs_are_merged_with_both_authors(section, users):
+    save(section, users["manager"], BASE.replace("First paragraph", "The first paragraph"))
+    result = save(section, users["drafter"], BASE.replace("Third paragraph.", "Third paragraph, revised."))
+    assert result.merged
+    assert "The first paragraph" in result.version.body
+    assert "Third paragraph, revised." in result.version.body
+    assert result.version.author == users["drafter"]
+    assert result.version.merged_author == users["manager"]
+    assert SectionVersion.objects.filter(section=section).count() == 3
+
+
+def test_concurrent_edits_of_the_same_passage_write_nothing_and_report_a_conflict(section, users):
+    save(section, users["manager"], BASE.replace("asylum procedures", "asylum and return procedures"))
+    result = save(section, users["drafter"], BASE.replace("asylum procedures", "international protection"))
+    assert result.conflict
+    assert result.theirs.number == 2
+    assert SectionVersion.objects.filter(section=section).count() == 2
+
+
+def test_conflict_page_shows_both_texts_and_keeps_what_the_user_typed(client_for, concept, section, users):
+    save(section, users["manager"], BASE.replace("asylum procedures", "asylum and return procedures"))
+    response = client_for("drafter").post(
+        f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
+        {"base_number": 1, "title": "Asylum", "body": BASE.replace("asylum procedures", "my own wording")},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "my own wording" in page
+    assert "asylum and return procedures" in page
+    editor = response.context["form"].initial["body"]
+    assert "my own wording" in editor and "asylum and return procedures" in editor
+    assert response.context["form"].initial["base_number"] == 2
+
+
+def test_a_title_changed_differently_by_both_is_a_conflict(section, users):
+    save(section, users["manager"], BASE, title="Asylum policy")
+    result = save(section, users["drafter"], BASE + "\n\nMore.", title="Asylum and protection")
+    assert result.conflict and result.title_conflict
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_racing_from_the_same_base_never_lose_an_update(project, users):
+    section = section_with_version(ConceptFactory(project=project), title="Asylum", body=BASE, author=users["drafter"])
+    edits = [
+        BASE.replace("First paragraph", "Edited first paragraph"),
+        BASE.replace("Third paragraph.", "Edited third."),
+    ]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker(body, user):
+        try:
+            barrier.wait(timeout=10)
+            results.append(save(Section.objects.get(pk=section.pk), user, body))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(body, users[name]))
+        for body, name in zip(edits, ["manager", "drafter"], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    head = Section.objects.get(pk=section.pk).head
+    assert head.number == 3
+    assert "Edited first paragraph" in head.body and "Edited third." in head.body
+
+
+def test_restoring_an_old_version_writes_a_new_version(section, users):
+    save(section, users["drafter"], "Replaced everything.")
+    result = services.version_restore(section=section, version=section.versions.get(number=1), user=users["manager"])
+    assert result.version.number == 3
+    assert result.version.body == BASE
+    assert result.version.restored_from.number == 1
+
+
+def test_a_one_megabyte_section_is_refused_with_a_clear_limit_message(client_for, concept, section):
+    response = client_for("drafter").post(
+        f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
+        {"base_number": 1, "title": "Asylum", "body": "x" * 1_000_000},
+    )
+    assert response.status_code == 200
+    assert "too long" in str(response.context["form"].errors["body"])
+    assert section.versions.count() == 1
+
+
+def test_sections_are_numbered_and_nested_at_most_three_levels(concept, users):
+    one = services.section_add(concept=concept, title="One", user=users["manager"])
+    services.section_add(concept=concept, title="Two", user=users["manager"])
+    one_one = services.section_add(concept=concept, title="One.One", parent=one, user=users["manager"])
+    third = services.section_add(concept=concept, title="Deep", parent=one_one, user=users["manager"])
+    with pytest.raises(ValidationError):
+        services.section_add(concept=concept, title="Too deep", parent=third, user=users["manager"])
+    from concepts.selectors import outline_for_concept
+
+    numbers = [(entry.number, entry.section.head.title) for entry in outline_for_concept(concept=concept)]
+    assert numbers == [("1", "One"), ("1.1", "One.One"), ("1.1.1", "Deep"), ("2", "Two")]
+
+
+def test_a_removed_section_leaves_new_editions_but_stays_in_old_ones(concept, section, users):
+    other = section_with_version(concept, title="Other", body="b", author=users["drafter"], position=2)
+    first = services.edition_create(concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
+                                    is_final=False, user=users["manager"])  # fmt: skip
+    services.section_remove(section=other)
+    save(section, users["drafter"], BASE + "\n\nAfter the first edition.")
+    final = services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 25), is_final=True,
+                                    user=users["manager"])  # fmt: skip
+    assert [e.version.title for e in first.entries.all()] == ["Asylum", "Other"]
+    assert [e.version.title for e in final.entries.all()] == ["Asylum"]
+    assert first.entries.get(section=section).version.number == 1
+    assert final.entries.get(section=section).version.number == 2
+    assert other.versions.count() == 1
+
+
+def test_edition_names_are_unique_in_a_concept(concept, section, users):
+    services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 25), is_final=True,
+                            user=users["manager"])  # fmt: skip
+    with pytest.raises(ValidationError):
+        services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 26), is_final=True,
+                                user=users["manager"])  # fmt: skip
+    assert Edition.objects.filter(concept=concept).count() == 1
+
+
+def test_publishing_needs_a_final_edition(concept, section, users):
+    services.concept_advance_status(concept=concept)
+    services.concept_advance_status(concept=concept)
+    with pytest.raises(ValidationError, match="final edition"):
+        services.concept_advance_status(concept=concept)
+    services.edition_create(concept=concept, name="Final", date=datetime.date(2020, 2, 25), is_final=True,
+                            user=users["manager"])  # fmt: skip
+    assert services.concept_advance_status(concept=concept).status == Concept.Status.PUBLISHED
+
+
+def test_reviewer_comments_on_the_version_they_read_and_extra_fields_are_ignored(client_for, concept, section, users):
+    response = client_for("reviewer").post(
+        f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
+        {"version_number": 1, "body": "Please define asylum.", "is_recommendation": "on", "author": users["manager"].pk,
+         "disposition": "accepted", "section": 999},
+    )  # fmt: skip
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author == users["reviewer"]
+    assert comment.disposition == Comment.Disposition.OPEN
+    assert comment.version.number == 1 and comment.section == section
+
+
+def test_a_comment_on_an_older_version_says_so_and_links_to_the_diff(client_for, concept, section, users):
+    services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Old remark")
+    save(section, users["drafter"], BASE + "\n\nNew.")
+    page = client_for("reviewer").get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
+    assert "made on an older version" in page
+    assert "compare/?from=1&amp;to=2" in page
+
+
+def test_reviewer_may_not_edit_or_set_a_disposition(client_for, concept, section, users):
+    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x")
+    client = client_for("reviewer")
+    assert client.post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
+                       {"base_number": 1, "title": "T", "body": "B"}).status_code == 403  # fmt: skip
+    assert client.post(f"/concepts/{concept.pk}/comments/{comment.pk}/disposition/",
+                       {"disposition": "accepted"}).status_code == 403  # fmt: skip
+    comment.refresh_from_db()
+    assert comment.disposition == "open" and section.versions.count() == 1
+
+
+def test_donor_may_read_a_published_concept_but_not_comment(client_for, published_project, users):
+    concept = ConceptFactory(project=published_project, status="published")
+    section = section_with_version(concept, author=users["drafter"])
+    response = client_for("donor").post(f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
+                                        {"version_number": 1, "body": "x"})  # fmt: skip
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_declining_needs_a_reason_and_incorporated_needs_a_version_of_the_same_section(concept, section, users):
+    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x")
+    with pytest.raises(ValidationError) as error:
+        services.comment_set_disposition(comment=comment, disposition="declined", reason=" ", user=users["drafter"])
+    assert "disposition_reason" in error.value.message_dict
+    other = section_with_version(concept, title="Other", author=users["drafter"], position=2)
+    with pytest.raises(ValidationError) as error:
+        services.comment_set_disposition(comment=comment, disposition="incorporated", incorporated_in=other.head,
+                                         user=users["drafter"])  # fmt: skip
+    assert "incorporated_in" in error.value.message_dict
+    comment.refresh_from_db()
+    assert comment.disposition == "open"
+
+
+def test_an_id_from_another_project_is_not_found(client_for, concept, section, other_project, users):
+    foreign_concept = ConceptFactory(project=other_project)
+    foreign = section_with_version(foreign_concept, author=users["other_drafter"])
+    client = client_for("drafter")
+    assert client.get(f"/concepts/{concept.pk}/sections/{foreign.pk}/").status_code == 404
+    assert client.get(f"/concepts/{foreign_concept.pk}/sections/{foreign.pk}/").status_code == 404
+    assert client.get(f"/concepts/{concept.pk}/sections/{section.pk}/versions/99/").status_code == 404
+
+
+SUGGESTION_QUOTE = "asylum procedures"
+
+
+def suggest(section, users, text="asylum and international protection procedures"):
+    return services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Wider scope.",
+                                quote=SUGGESTION_QUOTE, suggestion_mode="replace", suggested_text=text)  # fmt: skip
+
+
+def test_accepting_a_suggestion_applies_it_once_as_a_new_version(concept, section, users):
+    comment = suggest(section, users)
+    result = services.suggestion_accept(comment=comment, user=users["drafter"])
+    assert "asylum and international protection procedures" in result.version.body
+    comment.refresh_from_db()
+    assert (comment.disposition, comment.incorporated_in) == ("incorporated", result.version)
+    again = services.suggestion_accept(comment=comment, user=users["drafter"])
+    assert again.already_done and section.versions.count() == 2
+
+
+def test_a_suggestion_is_merged_into_text_that_moved_on_elsewhere(concept, section, users):
+    comment = suggest(section, users)
+    save(section, users["manager"], BASE.replace("First paragraph", "Opening paragraph"))
+    result = services.suggestion_accept(comment=comment, user=users["drafter"])
+    assert "Opening paragraph" in result.version.body
+    assert "international protection procedures" in result.version.body
+
+
+def test_a_suggestion_whose_passage_was_rewritten_is_a_conflict_not_an_overwrite(concept, section, users):
+    comment = suggest(section, users, text="international protection")
+    save(section, users["manager"], BASE.replace("asylum procedures", "return procedures"))
+    result = services.suggestion_accept(comment=comment, user=users["drafter"])
+    assert result.version is None
+    comment.refresh_from_db()
+    assert comment.disposition == "open" and section.versions.count() == 2
+
+
+def test_a_suggestion_must_quote_text_of_the_version(concept, section, users):
+    with pytest.raises(ValidationError) as error:
+        services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                             quote="not in the text", suggestion_mode="replace", suggested_text="y")  # fmt: skip
+    assert "quote" in error.value.message_dict
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_accepting_the_same_suggestion_twice_at_once_applies_it_once(project, users):
+    section = section_with_version(ConceptFactory(project=project), title="Asylum", body=BASE, author=users["drafter"])
+    comment = suggest(section, users)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            services.suggestion_accept(comment=Comment.objects.get(pk=comment.pk), user=users["drafter"])
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert SectionVersion.objects.filter(section=section).count() == 2
+
+
+def test_section_text_is_sanitised(client_for, concept, users):
+    body = "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    section = section_with_version(concept, body=body, author=users["drafter"])
+    page = client_for("reviewer").get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page.lower()
+    assert "<img src=x" not in page
+
+
+def test_disposition_matrix_lists_sources_and_exports(client_for, concept, section, users):
+    from projects.tests.factories import OrganisationFactory
+
+    unhcr = OrganisationFactory(name="UNHCR office")
+    comment = services.comment_add(
+        section=section, version=section.head, author=users["reviewer"], body="Add time limits",
+        is_recommendation=True, source_organisation=unhcr,
+    )  # fmt: skip
+    services.comment_set_disposition(
+        comment=comment, disposition="declined", reason="Out of scope", user=users["drafter"]
+    )
+    client = client_for("manager")
+    page = client.get(f"/concepts/{concept.pk}/dispositions/?disposition=declined").content.decode()
+    assert "UNHCR office" in page and "Out of scope" in page
+    assert (
+        "Add time limits" not in client.get(f"/concepts/{concept.pk}/dispositions/?disposition=open").content.decode()
+    )
+    csv_text = b"".join(client.get(f"/concepts/{concept.pk}/dispositions.csv").streaming_content).decode("utf-8-sig")
+    assert "Out of scope" in csv_text
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get(f"/concepts/{concept.pk}/dispositions.xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "section" and rows[1][10] == "Declined" and rows[1][11] == "Out of scope"

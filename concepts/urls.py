@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "concepts"
+S = "<int:concept_id>/sections/<int:section_id>"
+urlpatterns = [
+    path("<int:concept_id>/", views.concept_detail, name="detail"),
+    path("<int:concept_id>/advance/", views.concept_advance, name="advance"),
+    path("<int:concept_id>/sections/new/", views.section_add, name="section_add"),
+    path(f"{S}/", views.section_detail, name="section"),
+    path(f"{S}/edit/", views.section_edit, name="section_edit"),
+    path(f"{S}/presence/", views.section_presence, name="section_presence"),
+    path(f"{S}/move/", views.section_move, name="section_move"),
+    path(f"{S}/remove/", views.section_remove, name="section_remove"),
+    path(f"{S}/history/", views.section_history, name="section_history"),
+    path(f"{S}/compare/", views.section_compare, name="section_compare"),
+    path(f"{S}/versions/<int:number>/", views.version_detail, name="version"),
+    path(f"{S}/versions/<int:number>/restore/", views.version_restore, name="version_restore"),
+    path(f"{S}/comments/", views.comment_add, name="comment_add"),
+    path("<int:concept_id>/comments/<int:comment_id>/disposition/", views.comment_disposition, name="disposition"),
+    path("<int:concept_id>/comments/<int:comment_id>/accept/", views.suggestion_accept, name="suggestion_accept"),
+    path("<int:concept_id>/dispositions/", views.dispositions, name="dispositions"),
+    path("<int:concept_id>/dispositions.csv", views.dispositions, {"export": "csv"}, name="dispositions_csv"),
+    path("<int:concept_id>/dispositions.xlsx", views.dispositions, {"export": "xlsx"}, name="dispositions_xlsx"),
+    path("<int:concept_id>/editions/new/", views.edition_create, name="edition_create"),
+    path("<int:concept_id>/editions/<int:edition_id>/", views.edition_detail, name="edition"),
+]

@@ -1,0 +1,514 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from activities.models import Activity
+from common.forms import apply_validation_error
+from common.spreadsheets import csv_response, xlsx_response
+from projects.access import Capability
+from projects.models import Organisation
+from projects.selectors import project_get_for_user
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    ConceptForm,
+    DispositionFilterForm,
+    DispositionForm,
+    EditionForm,
+    ReplyForm,
+    SectionAddForm,
+    SectionEditForm,
+)
+from .merging import conflict_markup
+from .models import Comment
+from .presence import presence_leave, presence_others, presence_touch
+from .textdiff import diff_words
+from .textdiff import inline_html as _inline_html
+from .textdiff import side_by_side as _side_by_side
+
+
+def _fold_label(count: int) -> str:
+    return ngettext("… %(count)s unchanged word …", "… %(count)s unchanged words …", count) % {"count": count}
+
+
+def inline_html(ops, context=40):
+    return _inline_html(ops, context, fold_label=_fold_label)
+
+
+def side_by_side(ops, context=40):
+    return _side_by_side(ops, context, fold_label=_fold_label)
+
+
+def project_concepts(request, slug):
+    """A project's concepts; managers start a new one here."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    form = ConceptForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        if Capability.EDIT not in project.capabilities:
+            raise PermissionDenied
+        if form.is_valid():
+            concept = services.concept_create(project=project, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The concept was created. Add its first section."))
+            return redirect(concept)
+    concepts = selectors.concepts_for_project(user=request.user, project=project)
+    return render(request, "concepts/concept_list.html", {"project": project, "concepts": concepts, "form": form})
+
+
+def concept_detail(request, concept_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
+    if Capability.READ_DRAFTS not in concept.capabilities:
+        final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
+        if final is None:
+            raise Http404("No published edition.")
+        return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "outline": selectors.outline_for_concept(concept=concept),
+        "editions": selectors.editions_for_concept(concept=concept),
+        "edition_form": EditionForm(project=concept.project, initial={"date": timezone.localdate()}),
+    }
+    return render(request, "concepts/concept_detail.html", context)
+
+
+@login_required
+@require_POST
+def concept_advance(request, concept_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    try:
+        services.concept_advance_status(concept=concept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The concept is now: %(status)s.") % {"status": concept.get_status_display()})
+    return redirect(concept)
+
+
+@login_required
+def section_add(request, concept_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    outline = selectors.outline_for_concept(concept=concept)
+    form = SectionAddForm(request.POST or None, outline=outline, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = selectors.section_get(concept=concept, section_id=form.cleaned_data["parent"])
+        try:
+            section = services.section_add(
+                concept=concept, title=form.cleaned_data["title"], body=form.cleaned_data["body"], parent=parent,
+                user=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The section was added."))
+            return redirect(section)
+    return render(request, "concepts/section_add.html", {"concept": concept, "project": concept.project, "form": form})
+
+
+def _section_context(request, concept, section, **extra):
+    version = section.head
+    comments = selectors.comments_for_section(section=section)
+    return {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "version": version,
+        "comments": comments,
+        "suggestions": _suggestion_previews(section, comments),
+        "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number}),
+        "may_comment": Capability.COMMENT in concept.capabilities,
+        "may_draft": Capability.DRAFT in concept.capabilities,
+        "may_edit": Capability.EDIT in concept.capabilities,
+        "disposition_choices": Comment.Disposition.choices,
+        "versions": selectors.versions_for_section(section=section) if Capability.DRAFT in concept.capabilities else [],
+        **extra,
+    }
+
+
+def _suggestion_previews(section, comments):
+    """Each open suggestion shown in the current text, its insertion and deletion marked."""
+    previews = []
+    current = section.head.body
+    for comment in comments:
+        if not comment.is_suggestion or comment.disposition != Comment.Disposition.OPEN:
+            continue
+        if comment.quote not in current:
+            previews.append({"comment": comment, "html": None})  # the passage has changed since
+            continue
+        applied = current.replace(comment.quote, services.suggested_passage(comment), 1)
+        previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12)})
+    return previews
+
+
+def section_detail(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    return render(request, "concepts/section_detail.html", _section_context(request, concept, section))
+
+
+@login_required
+def section_edit(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    if section.is_removed:
+        raise Http404("This section was removed.")
+    head = section.head
+    form = SectionEditForm(
+        request.POST or None, initial={"base_number": head.number, "title": head.title, "body": head.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.section_save(section=section, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if not result.conflict:
+                presence_leave(section_id=section.pk, user=request.user)
+                if result.merged:
+                    messages.success(
+                        request,
+                        _("%(other)s saved this section while you were editing. Your changes touched other parts "
+                          "of the text, so both were kept in version %(number)s.")
+                        % {"other": result.theirs.author, "number": result.version.number},
+                    )  # fmt: skip
+                else:
+                    messages.success(request, _("Saved as version %(number)s.") % {"number": result.version.number})
+                return redirect(section)
+            return _conflict_page(request, concept, section, form, result)
+    presence_touch(section_id=section.pk, user=request.user)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "form": form,
+        "others": presence_others(section_id=section.pk, user=request.user),
+    }
+    return render(request, "concepts/section_edit.html", context)
+
+
+def _conflict_page(request, concept, section, form, result):
+    """Nothing is lost: both texts side by side, and a merge editor prefilled with both."""
+    mine, theirs = form.cleaned_data["body"], result.theirs.body
+    prefilled = conflict_markup(result.merge, mine_label=_("your version"), theirs_label=_("saved by someone else"))
+    merge_form = SectionEditForm(
+        initial={
+            "base_number": result.theirs.number,
+            "title": form.cleaned_data["title"],
+            "body": prefilled,
+            "summary": form.cleaned_data["summary"],
+        }
+    )
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "theirs": result.theirs,
+        "my_title": form.cleaned_data["title"],
+        "my_body": mine,
+        "rows": side_by_side(diff_words(theirs, mine), context=30),
+        "form": merge_form,
+        "title_conflict": result.title_conflict,
+    }
+    return render(request, "concepts/conflict.html", context, status=409)
+
+
+@login_required
+def section_presence(request, concept_id, section_id):
+    """Polled by the edit page (htmx): records this editor and lists the others."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    presence_touch(section_id=section.pk, user=request.user)
+    others = presence_others(section_id=section.pk, user=request.user)
+    return render(request, "concepts/_presence.html", {"others": others, "section": section, "concept": concept})
+
+
+@login_required
+@require_POST
+def section_move(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    try:
+        services.section_move(section=section, direction=request.POST.get("direction", ""))
+    except ValidationError:
+        messages.error(request, _("Choose whether to move the section up or down."))
+    return redirect(f"{concept.get_absolute_url()}#section-{section.pk}")
+
+
+@login_required
+@require_POST
+def section_remove(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    services.section_remove(section=section)
+    messages.success(
+        request,
+        _("The section was removed from the outline. Its history is kept, and editions already frozen keep it."),
+    )
+    return redirect(concept)
+
+
+def section_history(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "versions": selectors.versions_for_section(section=section),
+        "may_draft": Capability.DRAFT in concept.capabilities,
+    }
+    return render(request, "concepts/section_history.html", context)
+
+
+def version_detail(request, concept_id, section_id, number):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    version = selectors.version_get(section=section, number=number)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "version": version,
+        "may_draft": Capability.DRAFT in concept.capabilities,
+    }
+    return render(request, "concepts/version_detail.html", context)
+
+
+@login_required
+@require_POST
+def version_restore(request, concept_id, section_id, number):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    version = selectors.version_get(section=section, number=number)
+    result = services.version_restore(section=section, version=version, user=request.user)
+    messages.success(
+        request,
+        _("Version %(old)s was restored as version %(new)s.") % {"old": version.number, "new": result.version.number},
+    )
+    return redirect(section)
+
+
+def section_compare(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    head_number = section.head.number
+    try:
+        old_number = int(request.GET.get("from", max(head_number - 1, 1)))
+        new_number = int(request.GET.get("to", head_number))
+    except ValueError:
+        raise Http404("Versions are numbers.") from None
+    old = selectors.version_get(section=section, number=old_number)
+    new = selectors.version_get(section=section, number=new_number)
+    view = "side" if request.GET.get("view") == "side" else "inline"
+    ops = diff_words(old.body, new.body)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "old": old,
+        "new": new,
+        "view": view,
+        "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if old.title != new.title else None,
+        "inline": inline_html(ops) if view == "inline" else None,
+        "rows": side_by_side(ops) if view == "side" else None,
+        "versions": selectors.versions_for_section(section=section),
+    }
+    return render(request, "concepts/section_compare.html", context)
+
+
+@login_required
+@require_POST
+def comment_add(request, concept_id, section_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.COMMENT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    is_reply = bool(request.POST.get("parent_id"))
+    form = (ReplyForm if is_reply else CommentForm)(request.POST, **({} if is_reply else {"project": concept.project}))
+    if form.is_valid():
+        version = selectors.version_get(section=section, number=form.cleaned_data["version_number"])
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id")}
+        parent = None
+        if is_reply:
+            parent = section.comments.filter(pk=form.cleaned_data["parent_id"], parent=None).first()
+            if parent is None:
+                raise Http404("No such comment.")
+        try:
+            services.comment_add(section=section, version=version, author=request.user, parent=parent, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
+            return redirect(f"{section.get_absolute_url()}#comments")
+    context = _section_context(request, concept, section)
+    if not is_reply:
+        context["comment_form"] = form
+    else:
+        messages.error(request, _("The reply could not be added: %(errors)s") % {"errors": " ".join(
+            str(error) for errors in form.errors.values() for error in errors)})  # fmt: skip
+    return render(request, "concepts/section_detail.html", context)
+
+
+def _comment_for(request, concept_id, comment_id, need):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=need)
+    comment = (
+        Comment.objects.select_related("section", "version", "author")
+        .filter(pk=comment_id, section__concept=concept)
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    comment.section.concept = concept
+    return concept, comment
+
+
+@login_required
+@require_POST
+def comment_disposition(request, concept_id, comment_id):
+    concept, comment = _comment_for(request, concept_id, comment_id, Capability.DRAFT)
+    form = DispositionForm(request.POST, section=comment.section)
+    if form.is_valid():
+        try:
+            services.comment_set_disposition(comment=comment, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        messages.success(request, _("The disposition was recorded."))
+    return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, concept_id, comment_id):
+    concept, comment = _comment_for(request, concept_id, comment_id, Capability.DRAFT)
+    try:
+        result = services.suggestion_accept(comment=comment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+    if result.already_done:
+        messages.info(request, _("This suggestion was already incorporated in version %(number)s.")
+                      % {"number": result.version.number})  # fmt: skip
+    elif result.version is None:
+        messages.error(
+            request,
+            _("The text has changed where the suggestion applies, so it cannot be applied automatically. "
+              "Edit the section to work it in, then mark the suggestion as incorporated."),
+        )  # fmt: skip
+    else:
+        messages.success(
+            request, _("The suggestion was applied as version %(number)s.") % {"number": result.version.number}
+        )
+    return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def edition_create(request, concept_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    form = EditionForm(request.POST, project=concept.project)
+    if form.is_valid():
+        try:
+            edition = services.edition_create(concept=concept, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The edition “%(name)s” was frozen.") % {"name": edition.name})
+            return redirect("concepts:edition", concept_id=concept.pk, edition_id=edition.pk)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "outline": selectors.outline_for_concept(concept=concept),
+        "editions": selectors.editions_for_concept(concept=concept),
+        "edition_form": form,
+    }
+    return render(request, "concepts/concept_detail.html", context)
+
+
+def edition_detail(request, concept_id, edition_id):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
+    edition = selectors.edition_get(concept=concept, edition_id=edition_id)
+    if Capability.READ_DRAFTS not in concept.capabilities and not edition.is_final:
+        raise Http404("Only the final edition of a published concept is public.")
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "edition": edition,
+        "entries": selectors.edition_entries(edition=edition),
+        "editions": selectors.editions_for_concept(concept=concept),
+    }
+    return render(request, "concepts/edition_detail.html", context)
+
+
+DISPOSITION_HEADER = [
+    "section", "comment_id", "kind", "author", "date", "source_activity", "organisation", "quote", "comment",
+    "suggested_text", "disposition", "reason", "incorporated_in_version",
+]  # fmt: skip
+
+
+def _matrix_rows(comments, numbers):
+    for comment in comments.iterator(chunk_size=500):
+        kind = _("Recommendation") if comment.is_recommendation else (
+            _("Suggestion") if comment.is_suggestion else _("Comment"))  # fmt: skip
+        yield [
+            f"{numbers.get(comment.section_id, '–')} {comment.section.head.title}",
+            comment.pk,
+            kind,
+            comment.author.get_full_name() or comment.author.username,
+            comment.created_at.date().isoformat(),
+            comment.source_activity.title if comment.source_activity else "",
+            str(comment.source_organisation) if comment.source_organisation else "",
+            comment.quote,
+            comment.body,
+            comment.suggested_text,
+            comment.get_disposition_display(),
+            comment.disposition_reason,
+            comment.incorporated_in.number if comment.incorporated_in else "",
+        ]
+
+
+def dispositions(request, concept_id, export=None):
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    outline = selectors.outline_for_concept(concept=concept)
+    numbers = {entry.section.pk: entry.number for entry in outline}
+    filter_form = DispositionFilterForm(
+        request.GET or None,
+        activities=Activity.objects.filter(project=concept.project).order_by("order"),
+        organisations=Organisation.objects.filter(
+            pk__in=Comment.objects.filter(section__concept=concept).values("source_organisation")
+        ),  # fmt: skip
+        outline=outline,
+    )
+    filters = filter_form.valid_filters() if request.GET else {}
+    comments = selectors.recommendations_for_concept(concept=concept, filters=filters)
+    if export == "csv":
+        return csv_response(
+            f"concept-{concept.pk}-dispositions.csv", DISPOSITION_HEADER, _matrix_rows(comments, numbers)
+        )
+    if export == "xlsx":
+        return xlsx_response(
+            f"concept-{concept.pk}-dispositions.xlsx", _("Dispositions"), DISPOSITION_HEADER,
+            _matrix_rows(comments, numbers),
+        )  # fmt: skip
+    comments = list(comments)
+    for comment in comments:
+        comment.section_number = numbers.get(comment.section_id, "")
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "comments": comments,
+        "filter_form": filter_form,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "concepts/dispositions.html", context)
