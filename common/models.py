@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,3 +33,21 @@ class FieldConstraintsMixin:
                         target = self.constraint_fields.get(message.code, field_name)
                     errors.setdefault(target, []).append(message)
             raise ValidationError(errors) from None
+
+
+class UserPreferences(models.Model):
+    """Per-user settings that are not about any project."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    email_notifications = models.BooleanField(
+        _("e-mail notifications"),
+        default=True,
+        help_text=_("E-mails when a section you draft gets a comment, and when your comment is answered."),
+    )
+
+    class Meta:
+        verbose_name = _("user preferences")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

@@ -1,9 +1,23 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .models import UserPreferences
+from .preferences import preferences_for
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = UserPreferences
+        fields = ["email_notifications"]
 
 
 def _database_state() -> str:
@@ -33,3 +47,14 @@ def healthz(request):
     database = _database_state()
     body = {"database": database, "broker": _broker_state()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@login_required
+def preferences(request):
+    current = preferences_for(request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("preferences")
+    return render(request, "registration/preferences.html", {"form": form})

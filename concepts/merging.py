@@ -8,11 +8,13 @@ It is the classic diff3: align ``mine`` and ``theirs`` each with ``base``; regio
 side changed are kept; a region changed by only one side takes that side's text; a region both
 changed identically takes that text; a region both changed differently is a conflict.
 
-1. First by lines (a paragraph is a line in Markdown): paragraphs edited by only one person, or
-   identically by both, are merged without looking inside them.
-2. Where both changed the same lines differently, the same diff3 is run again on the words of
-   those lines, so two people editing different sentences (or words) of one paragraph still merge
-   cleanly.
+1. First by lines (a Markdown paragraph is a line; blank lines go with the line before them):
+   paragraphs edited by only one person, or identically by both, are taken whole. Edits of
+   neighbouring paragraphs, and a paragraph inserted next to one the other person edited or
+   deleted, are combined too (plain diff3 would need an untouched paragraph between them).
+2. Where both changed the same paragraphs differently, the same diff3 is run again on the words
+   of those paragraphs, so two people editing different sentences (or words) of one paragraph
+   still merge cleanly.
 3. What still conflicts at word level is widened to whole paragraphs (from the line break before
    to the line break after): a conflict shows the paragraph as ``base``, as ``mine`` and as
    ``theirs`` (each side's own text, without the other side's edits of that paragraph).
@@ -24,8 +26,8 @@ Decisions
   keeping both silently could duplicate or garble content, while the merge editor shows both
   texts prefilled, and keeping both is then just deleting the marker lines.
 * Deleting a paragraph that the other person edited is a conflict (the edit would be lost).
-* Edits that touch each other (e.g. one inserts a word right before a word the other replaced)
-  conflict, as in any diff3: they change one region of the base.
+* Inside a paragraph, edits that touch each other (one inserts a word right before a word the
+  other replaced) conflict, as in any diff3: they change one region of the base.
 * Line breaks are compared as they are: normalise "\\r\\n" to "\\n" before storing texts so that a
   browser's line endings do not make every line differ.
 """
@@ -184,8 +186,8 @@ def _hunks(base: Sequence[str], side: Sequence[str]) -> list[_Hunk]:
     return hunks
 
 
-def _may_insert_at(hunk: _Hunk, point: int) -> bool:
-    """Whether a hunk could be (or hide) an insertion at ``point``, one of its ends."""
+def _may_insert(hunk: _Hunk) -> bool:
+    """Whether a hunk is, or could hide, an insertion at one of its ends."""
     lo, hi, units = hunk
     if lo == hi:
         return True
@@ -198,7 +200,8 @@ def _clash(x: _Hunk, y: _Hunk) -> bool:
         return True  # both changed the same paragraph
     if (xl == xh and yl < xl < yh) or (yl == yh and xl < yl < xh):
         return True  # one inserted inside what the other changed
-    return any(_may_insert_at(x, p) and _may_insert_at(y, p) for p in {xl, xh} & {yl, yh})
+    # touching at a point: fine unless both may insert there (order unknown)
+    return bool({xl, xh} & {yl, yh}) and _may_insert(x) and _may_insert(y)
 
 
 def _merge_units(base: list[str], mine: list[str], theirs: list[str]) -> list[str] | None:

@@ -19,6 +19,7 @@ from projects.models import Organisation, Project
 
 from .merging import has_conflict_markers, merge3
 from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, EditionEntry, Section, SectionVersion
+from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline
 
 
@@ -42,6 +43,11 @@ def _check_length(body: str) -> None:
                        "Split it into several sections.")
              % {"length": f"{len(body):,}", "limit": f"{MAX_BODY_LENGTH:,}"}}
         )  # fmt: skip
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send CRLF; stored text uses LF, so that line endings never count as changes."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _write_version(section: Section, **fields) -> SectionVersion:
@@ -87,6 +93,7 @@ def _depth(section: Section | None) -> int:
 def section_add(*, concept: Concept, title: str, body: str = "", parent: Section | None = None, user) -> Section:
     if parent is not None and (parent.concept_id != concept.pk or parent.is_removed):
         raise ValidationError({"parent": _("Choose a section of this concept.")})
+    body = normalise_newlines(body)
     if _depth(parent) >= MAX_DEPTH:
         raise ValidationError({"parent": _("Sections can be nested three levels deep at most.")})
     _check_length(body)
@@ -140,6 +147,7 @@ def section_save(
     *, section: Section, base_number: int, title: str, body: str, summary: str = "", user, restored_from=None
 ) -> SaveResult:
     """Writes a new version from an edit that started at version `base_number`."""
+    body = normalise_newlines(body)
     _check_length(body)
     if has_conflict_markers(body):
         raise ValidationError(
@@ -161,8 +169,10 @@ def section_save(
 
 
 def _section_save_once(section, base_number, title, body, summary, user, restored_from) -> SaveResult:
-    locked = Section.objects.select_for_update(of=("self",)).select_related("head", "head__author").get(pk=section.pk)
-    head = locked.head
+    locked = Section.objects.select_for_update().get(pk=section.pk)
+    # Read the head in its own query, after the lock is held: a row joined to the locked one
+    # would come from the snapshot taken before waiting for the lock, and could be stale.
+    head = SectionVersion.objects.select_related("author").filter(pk=locked.head_id).first()
     if head is None or head.number == base_number:
         version = _write_version(
             locked, title=title, body=body, summary=summary, author=user, based_on=head, restored_from=restored_from
@@ -245,6 +255,7 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
+    notify_comment_added(comment)
     return comment
 
 
@@ -263,6 +274,8 @@ def comment_set_disposition(
     comment.disposition_at = timezone.now()
     comment.full_clean()
     comment.save()
+    if disposition != Comment.Disposition.OPEN:
+        notify_disposition_set(comment)
     return comment
 
 

@@ -7,6 +7,7 @@ S = "<int:concept_id>/sections/<int:section_id>"
 urlpatterns = [
     path("<int:concept_id>/", views.concept_detail, name="detail"),
     path("<int:concept_id>/advance/", views.concept_advance, name="advance"),
+    path("<int:concept_id>/compare/", views.concept_compare, name="compare"),
     path("<int:concept_id>/sections/new/", views.section_add, name="section_add"),
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),

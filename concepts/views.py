@@ -17,6 +17,7 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import selectors, services
+from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
     CommentForm,
     ConceptForm,
@@ -512,3 +513,32 @@ def dispositions(request, concept_id, export=None):
         "query": request.GET.urlencode(),
     }
     return render(request, "concepts/dispositions.html", context)
+
+
+def concept_compare(request, concept_id):
+    """Two editions, or an edition and the current draft, compared section by section."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    editions = list(selectors.editions_for_concept(concept=concept))
+    by_id = {str(edition.pk): edition for edition in editions}
+    default_old = editions[-2] if len(editions) > 1 else (editions[-1] if editions else None)
+    old_key = request.GET.get("from") or (str(default_old.pk) if default_old else "")
+    new_key = request.GET.get("to") or (str(editions[-1].pk) if len(editions) > 1 else "draft")
+
+    def snapshot(key):
+        if key == "draft":
+            return snapshot_of_draft(_("Current draft"), selectors.outline_for_concept(concept=concept))
+        if key not in by_id:
+            raise Http404("No such edition.")
+        return snapshot_of_edition(by_id[key], selectors.edition_entries(edition=by_id[key]))
+
+    context = {"concept": concept, "project": concept.project, "editions": editions, "old_key": old_key,
+               "new_key": new_key}  # fmt: skip
+    if old_key:
+        old, new = snapshot(old_key), snapshot(new_key)
+        changes = compare_snapshots(old, new)
+        for change in changes:
+            change.html = inline_html(change.body_ops, context=25) if change.kind != "unchanged" else None
+        context.update({"old": old, "new": new, "changes": changes,
+                        "counts": {kind: sum(1 for c in changes if c.kind == kind)
+                                   for kind in ("added", "removed", "changed", "unchanged")}})  # fmt: skip
+    return render(request, "concepts/concept_compare.html", context)

@@ -264,3 +264,6 @@ IATI_REPORTING_ORG_TYPE = env_choice(
 )
 IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Migration Partnership Facility")
 IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-digit purpose code
+
+# The portal's own address, for links in e-mails and exported files.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

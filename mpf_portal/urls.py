@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from common.views import healthz
+from common.views import healthz, preferences
 from dashboards.views import home, iati_activities, project_iati
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/preferences/", preferences, name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("projects.urls")),

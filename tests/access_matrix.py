@@ -134,6 +134,10 @@ MATRIX: dict[str, list[Case]] = {
     # Accounts (Django's auth views with our templates)
     "login": [Case(outcomes(200))],
     "logout": [Case(outcomes(REDIRECT), method="post"), Case(outcomes(405), label="get is refused")],
+    "preferences": [
+        Case(outcomes(200, anonymous=LOGIN)),
+        Case(outcomes(REDIRECT, anonymous=LOGIN), method="post", data={"email_notifications": "on"}),
+    ],
     "password_change": [Case(outcomes(200, anonymous=LOGIN))],
     "password_change_done": [Case(outcomes(200, anonymous=LOGIN))],
     "password_reset": [Case(outcomes(200))],
@@ -282,6 +286,7 @@ MATRIX: dict[str, list[Case]] = {
             label="published concept",
         ),
     ],
+    "concepts:compare": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:advance": [Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs)],
     "concepts:section_add": [
         Case(concept_editing(200), kwargs=concept_kwargs),

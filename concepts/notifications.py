@@ -1,0 +1,50 @@
+"""E-mails about comments, sent by a Celery task after the transaction commits."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from common.preferences import wants_email
+from common.tasks import send_email_task
+from projects.models import Role
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _send(users, subject: str, template: str, context: dict) -> None:
+    recipients = [user.email for user in wants_email(users)]
+    if not recipients:
+        return
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_email_task.delay(recipients=recipients, subject=subject, body=body))
+
+
+def notify_comment_added(comment) -> None:
+    """Tells the section's drafters (the project's drafters and managers) about a new comment."""
+    section = comment.section
+    drafters = (
+        get_user_model()
+        .objects.filter(
+            memberships__project_id=section.concept.project_id, memberships__role__in=[Role.DRAFTER, Role.MANAGER]
+        )
+        .exclude(pk=comment.author_id)
+    )
+    subject = _("New comment on “%(section)s”") % {"section": section.head.title}
+    context = {"comment": comment, "section": section, "url": _absolute(section.get_absolute_url())}
+    _send(list(drafters), subject, "concepts/email/comment_added.txt", context)
+
+
+def notify_disposition_set(comment) -> None:
+    """Tells a comment's author what became of it."""
+    if comment.disposition_by_id == comment.author_id:
+        return
+    subject = _("Your comment on “%(section)s”: %(disposition)s") % {
+        "section": comment.section.head.title,
+        "disposition": comment.get_disposition_display(),
+    }
+    context = {"comment": comment, "url": _absolute(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")}
+    _send([comment.author], subject, "concepts/email/disposition_set.txt", context)

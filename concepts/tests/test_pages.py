@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+
+from concepts import services
+from concepts.models import Comment, Section, SectionVersion
+from concepts.tests.factories import ConceptFactory, section_with_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def concept(project):
+    return ConceptFactory(project=project)
+
+
+def test_editions_comparison_shows_added_removed_renamed_moved_and_changed_sections(client_for, concept, users):
+    drafter, manager = users["drafter"], users["manager"]
+    intro = section_with_version(concept, title="Introduction", body="Old aims.", author=drafter, position=1)
+    scope = section_with_version(concept, title="Scope", body="Same text.", author=drafter, position=2)
+    dropped = section_with_version(concept, title="Annex", body="Gone later.", author=drafter, position=3)
+    first = services.edition_create(concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
+                                    is_final=False, user=manager)  # fmt: skip
+    services.section_save(section=intro, base_number=1, title="Introduction", body="New aims.", user=drafter)
+    services.section_save(section=scope, base_number=1, title="Scope of the Concept", body="Same text.", user=drafter)
+    services.section_move(section=scope, direction="up")
+    services.section_remove(section=dropped)
+    services.section_add(concept=concept, title="Monitoring", body="Yearly reports.", user=drafter)
+    page = client_for("reviewer").get(f"/concepts/{concept.pk}/compare/?from={first.pk}&to=draft").content.decode()
+    assert "2 changed, 1 added, 1 removed, 0 unchanged." in page
+    assert "<del>Old</del>" in page and "<ins>New</ins>" in page
+    assert "renamed from “Scope”" in page
+    assert "moved from 2" in page
+    assert "Monitoring" in page and "Annex" in page
+
+
+def test_comparing_with_an_unknown_edition_is_not_found(client_for, concept, users):
+    section_with_version(concept, author=users["drafter"])
+    assert client_for("reviewer").get(f"/concepts/{concept.pk}/compare/?from=999&to=draft").status_code == 404
+
+
+def _big_concept(concept, users, *, sections=50, versions=100, comments=500):
+    author = users["drafter"]
+    made = []
+    for position in range(1, sections + 1):
+        section = Section.objects.create(concept=concept, position=position)
+        SectionVersion.objects.bulk_create(
+            SectionVersion(
+                section=section, number=n, title=f"Section {position}", body=f"Text {n} " * 20, author=author
+            )
+            for n in range(1, versions + 1)
+        )
+        section.head = section.versions.get(number=versions)
+        section.save(update_fields=["head"])
+        made.append(section)
+    Comment.objects.bulk_create(
+        Comment(
+            section=made[n % sections],
+            version=made[n % sections].head,
+            author=users["reviewer"],
+            body=f"c{n}",
+            is_recommendation=n % 2 == 0,
+        )  # fmt: skip
+        for n in range(comments)
+    )
+    return made
+
+
+def test_concept_page_history_and_matrix_run_a_fixed_number_of_queries(
+    client_for, concept, users, django_assert_max_num_queries
+):
+    sections = _big_concept(concept, users)
+    client = client_for("manager")
+    pages = [
+        f"/concepts/{concept.pk}/",
+        f"/concepts/{concept.pk}/sections/{sections[0].pk}/history/",
+        f"/concepts/{concept.pk}/sections/{sections[0].pk}/",
+        f"/concepts/{concept.pk}/dispositions/",
+        f"/concepts/{concept.pk}/sections/{sections[0].pk}/compare/?from=1&to=100",
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200, url
