@@ -121,7 +121,7 @@ def seed_concept(project: Project) -> Concept | None:
         comment = services.comment_add(
             section=section, version=section.head, author=users[author], body=text, quote=quote,
             is_recommendation=is_recommendation, source_activity=activities.get(activity),
-            source_organisation=Organisation.objects.filter(name=organisation).first(),
+            source_organisation=Organisation.objects.filter(name=organisation).first(), notify=False,
         )  # fmt: skip
         incorporated_in = None
         if disposition == Comment.Disposition.INCORPORATED:
@@ -137,7 +137,7 @@ def seed_concept(project: Project) -> Concept | None:
             incorporated_in = saved.version  # fmt: skip
         if disposition != Comment.Disposition.OPEN:
             services.comment_set_disposition(comment=comment, disposition=disposition, reason=reason,
-                                             incorporated_in=incorporated_in, user=manager)  # fmt: skip
+                                             incorporated_in=incorporated_in, user=manager, notify=False)  # fmt: skip
 
     services.edition_create(
         concept=concept, name="Final draft", date=datetime.date(2020, 2, 25),

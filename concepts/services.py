@@ -227,6 +227,7 @@ def comment_add(
     source_organisation: Organisation | None = None,
     suggestion_mode: str = "",
     suggested_text: str = "",
+    notify: bool = True,
 ) -> Comment:
     if version.section_id != section.pk:
         raise ValidationError(_("That version belongs to another section."))
@@ -255,13 +256,20 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
-    notify_comment_added(comment)
+    if notify:
+        notify_comment_added(comment)
     return comment
 
 
 @transaction.atomic
 def comment_set_disposition(
-    *, comment: Comment, disposition: str, reason: str = "", incorporated_in: SectionVersion | None = None, user
+    *,
+    comment: Comment,
+    disposition: str,
+    reason: str = "",
+    incorporated_in: SectionVersion | None = None,
+    user,
+    notify: bool = True,
 ) -> Comment:
     if incorporated_in is not None and incorporated_in.section_id != comment.section_id:
         raise ValidationError({"incorporated_in": _("Choose a version of this comment's section.")})
@@ -274,7 +282,7 @@ def comment_set_disposition(
     comment.disposition_at = timezone.now()
     comment.full_clean()
     comment.save()
-    if disposition != Comment.Disposition.OPEN:
+    if notify and disposition != Comment.Disposition.OPEN:
         notify_disposition_set(comment)
     return comment
 

@@ -22,6 +22,10 @@ def home(request):
         return redirect("projects:list")
     if membership.role == Role.DONOR:
         return redirect("dashboards:portfolio")
+    if membership.role == Role.DRAFTER:
+        concept = membership.project.concepts.order_by("pk").first()
+        if concept is not None:
+            return redirect(concept)  # a counterpart's work is their concept
     return redirect(membership.project.get_absolute_url())
 
 

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Activity, Participation
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "kind", "status", "planned_start", "planned_end", "order"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "project__code", "project__title"]
+    autocomplete_fields = ["project"]
+    inlines = [ParticipationInline]
