@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media \
     WEB_CONCURRENCY=3
 
-# WeasyPrint's system libraries (PDF editions) and a base font.
+# WeasyPrint's system libraries (PDF editions), a base font, and gettext for compilemessages.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -22,6 +22,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         libfontconfig1 \
         fonts-dejavu-core \
+        gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -34,6 +35,7 @@ COPY . .
 # Static files are collected into the image. DEBUG=0 selects the hashed, compressed storage
 # that the running image serves; the key is a throw-away for this step only, not in the image.
 RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-not-a-secret python manage.py collectstatic --noinput
+RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-not-a-secret python manage.py compilemessages --ignore=.venv
 
 # Runs as an unprivileged user. /data/media belongs to it, so a named volume mounted
 # there starts out writable by it.

@@ -25,6 +25,7 @@ install-dev: $(VENV)/.dev
 
 migrate: install
 	mkdir -p var
+	$(MANAGE) compilemessages --ignore=.venv
 	$(MANAGE) migrate --noinput
 
 seed: migrate
@@ -38,6 +39,7 @@ run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev
+	$(MANAGE) compilemessages --ignore=.venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -45,9 +47,12 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m tests.check_compose
+	$(BIN)/python -m tests.check_translations
 
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.render $(BENCH_RENDER_ARGS)
+	$(BIN)/python -m bench.text_engine
 
 clean:
 	rm -rf var/mpf.sqlite3 var/media var/staticfiles

@@ -6,6 +6,7 @@ is a second project, public, with the same members.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.utils import translation
 
 from projects.models import DONORS_GROUP, Role
 from projects.tests.factories import MembershipFactory, ProjectFactory, UserFactory
@@ -26,6 +27,13 @@ ROLES = [
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in Russian leaves Russian active in the test's thread: the next test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -44,6 +44,16 @@ PAGES = [
     Page("seed-project-anon", "/projects/concept-national-migration-policy-belarus/"),
     Page("projects-staff", "/projects/", user="staff"),
     Page("dashboard-staff", "/dashboard/", user="staff"),
+    Page("project-dashboard-staff", "/projects/concept-national-migration-policy-belarus/dashboard/", user="staff"),
+    Page("transactions-csv-staff", "/dashboard/export/transactions.csv", user="staff"),
+    Page("iati-anon", "/iati/activities.xml"),
+    Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager"),
+    Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/"),
+    # {placeholders} are filled from seed_bench_concept's output: 50 sections, 500 comments.
+    Page("concept-page-manager", "/concepts/{concept}/", user="manager"),
+    Page("history-500-versions", "/concepts/{concept}/sections/{history_section}/history/", user="manager"),
+    Page("compare-200kb", "/concepts/{concept}/sections/{big_section}/compare/?from={big_from}&to={big_to}",
+         user="manager"),
 ]
 FLOOR = "floor"
 FLOOR_AGAIN = "floor-again"  # the floor measured once more at the end, to show drift during the run
@@ -603,6 +613,8 @@ def parse_args(argv=None):
         "--max-requests", type=int, default=200_000, help="at most this many requests per page (default 200000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed_scale's random seed (default 1)")
+    parser.add_argument("--activities-per-project", type=int, default=20, help="seed_scale's (default 20)")
+    parser.add_argument("--expenditures-per-project", type=int, default=200, help="seed_scale's (default 200)")
     args = parser.parse_args(argv)
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     unknown = wanted - set(names)
@@ -639,7 +651,11 @@ def run(args) -> dict:
     # Earlier scale data goes before seed_demo, which gives a budget to every project it finds.
     manage(env, "seed_scale", "--projects", "0", "--reset")
     manage(env, "seed_demo", "--not-production")
-    manage(env, "seed_scale", "--projects", str(args.projects), "--seed", str(args.seed))
+    manage(env, "seed_scale", "--projects", str(args.projects), "--seed", str(args.seed),
+           "--activities-per-project", str(args.activities_per_project),
+           "--expenditures-per-project", str(args.expenditures_per_project))  # fmt: skip
+    bench_ids = json.loads(manage(env, "seed_bench_concept").strip().splitlines()[-1])
+    args.selected = [Page(page.name, page.path.format(**bench_ids), page.user) for page in args.selected]
     manage(env, "collectstatic", "--noinput", "--clear")
     cookies = session_cookies({page.user for page in args.selected if page.user})
 

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .languages import PENDING_COOKIE, set_language_cookie
+
 
 class ContentSecurityPolicyMiddleware:
     """Adds the configured Content-Security-Policy to every response that has none."""
@@ -12,4 +14,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class UserLanguageMiddleware:
+    """Sets the language cookie on a response when the request chose a language for it.
+
+    The login signal (common.signals) cannot reach the response; it marks the request with the
+    user's saved language instead, and the cookie is set here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, PENDING_COOKIE, None)
+        if language:
+            set_language_cookie(response, language)
         return response

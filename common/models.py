@@ -44,10 +44,17 @@ class UserPreferences(models.Model):
         default=True,
         help_text=_("E-mails when a section you draft gets a comment, and when your comment is answered."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The portal's language after you log in, and of the e-mails it sends you."),
+    )
 
     class Meta:
         verbose_name = _("user preferences")
         verbose_name_plural = _("user preferences")
 
     def __str__(self) -> str:
-        return f"Preferences of {self.user}"
+        return _("Preferences of %(user)s") % {"user": self.user}

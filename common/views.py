@@ -6,10 +6,14 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER
+from django.views.i18n import set_language as django_set_language
 from kombu import Connection
 
+from .languages import supported_language, use_language
 from .models import UserPreferences
 from .preferences import preferences_for
 
@@ -17,7 +21,11 @@ from .preferences import preferences_for
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = UserPreferences
-        fields = ["email_notifications"]
+        fields = ["language", "email_notifications"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", gettext_lazy("Your browser's language")), *settings.LANGUAGES]
 
 
 def _database_state() -> str:
@@ -55,6 +63,27 @@ def preferences(request):
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.instance.language:
+            use_language(request, form.instance.language)  # UserLanguageMiddleware sets the cookie
         messages.success(request, _("Your preferences were saved."))
         return redirect("preferences")
     return render(request, "registration/preferences.html", {"form": form})
+
+
+def set_language(request):
+    """Django's set_language (the language cookie), which also saves a logged-in user's choice.
+
+    A language that is not one of LANGUAGES changes nothing: the cookie is not set.
+    """
+    response = django_set_language(request)
+    if request.method != "POST":
+        return response
+    language = supported_language(request.POST.get(LANGUAGE_QUERY_PARAMETER))
+    if language is None:
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    elif request.user.is_authenticated:
+        current = preferences_for(request.user)
+        if current.language != language:
+            current.language = language
+            current.save(update_fields=["language"])
+    return response

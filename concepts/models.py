@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity
 from common.models import FieldConstraintsMixin, TimeStampedModel
@@ -111,7 +112,7 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
     """A comment or recommendation on the version its author was reading, with its disposition."""
 
     class Disposition(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("disposition of a comment", "Open")
         ACCEPTED = "accepted", _("Accepted")
         PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
         DECLINED = "declined", _("Declined")
@@ -231,3 +232,88 @@ class EditionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} – {self.number}"
+
+
+def render_upload_to(job: "RenderJob", filename: str) -> str:
+    return f"renders/{job.concept_id}/{job.content_hash[:16]}/{filename}"
+
+
+class RenderJob(models.Model):
+    """A printed file of a concept (PDF or Word), rendered by a Celery worker.
+
+    `content_hash` is the sha256 of the exact HTML and options rendered: a request for the same
+    content is answered by the job that already has (or is making) that file. The file lives
+    under MEDIA_ROOT/renders/ and is only ever sent by the access-checking download view.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("Edition (PDF)")
+        REDLINE_PDF = "redline_pdf", _("Changes marked (PDF)")
+        DOCX = "docx", _("Edition (Word)")
+        DRAFT = "draft", _("Current draft (PDF)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="render_jobs")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, null=True, blank=True, related_name="render_jobs"
+    )
+    other_edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("compared with"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A redline between two editions shows the changes from the older to the newer."),
+    )
+    against_draft = models.BooleanField(
+        _("compared with the current draft"), default=False, help_text=_("A redline from the edition to the draft.")
+    )
+    draft_versions = models.JSONField(
+        default=list, blank=True, help_text=_("The draft as requested: [section id, version id, number, level].")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("queued"), null=True, blank=True, help_text=_("Last handed to the broker; empty while it could not be.")
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    file_size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to=render_upload_to, max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("render")
+        verbose_name_plural = _("renders")
+        indexes = [models.Index(fields=["status", "queued_at"], name="renderjob_status_queued")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="draft", edition__isnull=True, other_edition__isnull=True, against_draft=False)
+                | Q(kind__in=["pdf", "docx"], edition__isnull=False, other_edition__isnull=True, against_draft=False)
+                | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=False, against_draft=False)
+                | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=True, against_draft=True),
+                name="render_job_kind_fits_its_editions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

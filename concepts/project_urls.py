@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "project_concepts"
-urlpatterns = [path("concepts/", views.project_concepts, name="list")]
+urlpatterns = [
+    path("concepts/", views.project_concepts, name="list"),
+    path("concepts/import/", import_views.project_concept_import, name="import"),
+]

@@ -231,6 +231,7 @@ def comment_add(
 ) -> Comment:
     if version.section_id != section.pk:
         raise ValidationError(_("That version belongs to another section."))
+    quote, suggested_text = normalise_newlines(quote), normalise_newlines(suggested_text)
     if parent is not None and parent.section_id != section.pk:
         raise ValidationError(_("You can only reply to a comment on the same section."))
     if source_activity is not None and source_activity.project_id != section.concept.project_id:

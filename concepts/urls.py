@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
+from .rendering import views as render_views
 
 app_name = "concepts"
 S = "<int:concept_id>/sections/<int:section_id>"
@@ -9,6 +10,7 @@ urlpatterns = [
     path("<int:concept_id>/advance/", views.concept_advance, name="advance"),
     path("<int:concept_id>/compare/", views.concept_compare, name="compare"),
     path("<int:concept_id>/sections/new/", views.section_add, name="section_add"),
+    path("<int:concept_id>/import/", import_views.concept_import, name="import"),
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
     path(f"{S}/presence/", views.section_presence, name="section_presence"),
@@ -26,4 +28,13 @@ urlpatterns = [
     path("<int:concept_id>/dispositions.xlsx", views.dispositions, {"export": "xlsx"}, name="dispositions_xlsx"),
     path("<int:concept_id>/editions/new/", views.edition_create, name="edition_create"),
     path("<int:concept_id>/editions/<int:edition_id>/", views.edition_detail, name="edition"),
+    path("<int:concept_id>/editions/<int:edition_id>/pdf/", render_views.edition_pdf, name="edition_pdf"),
+    path("<int:concept_id>/renders/", render_views.render_jobs, name="renders"),
+    path("<int:concept_id>/renders/new/", render_views.render_request, name="render_request"),
+    path(
+        "<int:concept_id>/editions/<int:edition_id>/renders/new/",
+        render_views.render_request,
+        name="edition_render_request",
+    ),
+    path("<int:concept_id>/renders/<int:job_id>/download/", render_views.render_download, name="render_download"),
 ]

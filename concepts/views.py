@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +47,10 @@ def inline_html(ops, context=40):
 
 def side_by_side(ops, context=40):
     return _side_by_side(ops, context, fold_label=_fold_label)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else _("someone")
 
 
 def project_concepts(request, slug):
@@ -181,7 +186,7 @@ def section_edit(request, concept_id, section_id):
                         request,
                         _("%(other)s saved this section while you were editing. Your changes touched other parts "
                           "of the text, so both were kept in version %(number)s.")
-                        % {"other": result.theirs.author, "number": result.version.number},
+                        % {"other": _person(result.theirs.author), "number": result.version.number},
                     )  # fmt: skip
                 else:
                     messages.success(request, _("Saved as version %(number)s.") % {"number": result.version.number})
@@ -266,7 +271,7 @@ def section_history(request, concept_id, section_id):
         "concept": concept,
         "project": concept.project,
         "section": section,
-        "versions": selectors.versions_for_section(section=section),
+        "versions": Paginator(selectors.versions_for_section(section=section), 50).get_page(request.GET.get("page")),
         "may_draft": Capability.DRAFT in concept.capabilities,
     }
     return render(request, "concepts/section_history.html", context)
@@ -383,9 +388,12 @@ def comment_disposition(request, concept_id, comment_id):
         except ValidationError as error:
             apply_validation_error(form, error)
     if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
-        messages.success(request, _("The disposition was recorded."))
+        # Shown again at the comment, with what the drafter chose and typed, and the errors at the fields.
+        section = selectors.section_get(concept=concept, section_id=comment.section_id)
+        failed = {"comment_id": comment.pk, "form": form}
+        context = _section_context(request, concept, section, failed_disposition=failed)
+        return render(request, "concepts/section_detail.html", context)
+    messages.success(request, _("The disposition was recorded."))
     return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
 
 

@@ -1,18 +1,88 @@
-from django.db.models import Count, Q, QuerySet, Sum
+"""Reads for the dashboards, their exports and the read API.
 
-from projects.access import is_portfolio_donor
-from projects.models import Project, Role
+Every figure is summed by the database, per currency (EUR is never added to USD); Python only
+merges the few grouped rows that come back. The number of queries does not depend on the
+number of projects, lines or expenditures.
+
+Rules the figures follow (also stated on the page):
+
+- Budget (original, revised) comes from the budget lines: revised is a line's newest revision,
+  else its original amount. Committed is the projects' total budgets. Remaining is revised
+  minus spent; share spent is spent over revised.
+- Budget by year: a project's revised budget is spread evenly over the calendar months of its
+  planned period (a month counts when the period touches it) and summed per year. Spending
+  counts in the year of its expenditure date.
+- Beneficiary countries: a project with several counts in equal shares under each of them, as
+  in the IATI file; a project with none is shown as "No country given".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Length, TruncMonth
+from django.utils.translation import gettext as _
+from django_countries import countries as iso_countries
+
+from activities.models import Activity
+from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
+from concepts.models import Concept, Edition
+from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
+from projects.models import Membership, Project, Role
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MAX_YEARS = 40  # the budget-by-year breakdown covers at most this many years
+FINANCE_ROLES = sorted(role for role, granted in ROLE_CAPABILITIES.items() if Capability.FINANCE in granted)
+DRAFT_ROLES = sorted(role for role, granted in ROLE_CAPABILITIES.items() if Capability.READ_DRAFTS in granted)
+NO_COUNTRY = ""
+MILESTONE_DAYS = 90
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+# --- who sees what -----------------------------------------------------------------------
+
+
+def finance_projects_for_user(*, user) -> QuerySet[Project]:
+    """Projects whose budget and spending the user may read (Capability.FINANCE): all for staff,
+    published ones for the Donors group, and those where the user is a donor or manager.
+
+    No join and no DISTINCT (membership is a subquery), so it can be aggregated over directly.
+    """
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_staff:
+        return Project.objects.all()
+    scope = Q(pk__in=Membership.objects.filter(user=user, role__in=FINANCE_ROLES).values("project_id"))
+    if is_portfolio_donor(user):
+        scope |= Q(is_published=True)
+    return Project.objects.filter(scope)
 
 
 def dashboard_projects_for_user(*, user) -> QuerySet[Project]:
-    """Projects whose figures the user may follow: all for staff, published ones for the
-    Donors group, and those where the user is a donor or manager."""
-    if user.is_staff:
-        return Project.objects.all()
-    scope = Q(memberships__user=user, memberships__role__in=[Role.DONOR, Role.MANAGER])
-    if is_portfolio_donor(user):
-        scope |= Q(is_published=True)
-    return Project.objects.filter(scope).distinct()
+    """Projects whose figures the user may follow on the dashboards: those with FINANCE rights."""
+    return finance_projects_for_user(user=user)
 
 
 def may_use_dashboard(user) -> bool:
@@ -23,11 +93,484 @@ def may_use_dashboard(user) -> bool:
     )
 
 
-def portfolio_totals_by_currency(*, projects: QuerySet[Project]) -> list[dict]:
-    """Budget totals per currency, summed by the database (EUR is never added to USD)."""
-    return list(
-        Project.objects.filter(pk__in=projects.values("pk"))
-        .values("currency")
-        .annotate(projects=Count("pk"), budget=Sum("total_budget"))
-        .order_by("currency")
+def visible_projects_for_user(*, user) -> QuerySet[Project]:
+    """Projects whose page the user may open (published ones, their own, or all for staff), without DISTINCT."""
+    if user.is_authenticated and user.is_staff:
+        return Project.objects.all()
+    if not user.is_authenticated:
+        return Project.objects.filter(is_published=True)
+    mine = Membership.objects.filter(user=user).values("project_id")
+    return Project.objects.filter(Q(is_published=True) | Q(pk__in=mine))
+
+
+def editions_for_user(*, user) -> QuerySet[Edition]:
+    """Editions the user may read: every edition of concepts whose drafts they may read (staff;
+    the project's managers, drafters and reviewers), and the final editions of published
+    concepts on projects they may see (concepts/selectors.py and the edition page's rule)."""
+    public = Q(
+        is_final=True,
+        concept__status=Concept.Status.PUBLISHED,
+        concept__project__in=visible_projects_for_user(user=user).values("pk"),
     )
+    if user.is_authenticated and user.is_staff:
+        scope = Q(pk__isnull=False)
+    elif user.is_authenticated:
+        drafts = Membership.objects.filter(user=user, role__in=DRAFT_ROLES).values("project_id")
+        scope = public | Q(concept__project__in=drafts)
+    else:
+        scope = public
+    return Edition.objects.filter(scope)
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+def filter_projects(projects: QuerySet[Project], filters: dict) -> QuerySet[Project]:
+    """The dashboard's filters (see forms.DashboardFilterForm); each is optional."""
+    projects = projects.filtered(
+        status=filters.get("status"),
+        country=filters.get("country"),
+        instrument=filters.get("instrument"),
+        year=filters.get("year"),
+    )
+    if filters.get("thematic_area"):
+        projects = projects.filter(thematic_area=filters["thematic_area"])
+    return projects
+
+
+def filter_choices(projects: QuerySet[Project]) -> dict:
+    """The countries and thematic areas the given projects use: the filters' short lists (two queries)."""
+    codes: set[str] = set()
+    for value in projects.order_by().values_list("countries", flat=True).distinct():
+        codes.update(code for code in str(value).split(",") if code)
+    themes = projects.exclude(thematic_area="").order_by("thematic_area").values_list("thematic_area", flat=True)
+    return {"country_codes": sorted(codes), "themes": list(themes.distinct())}
+
+
+# --- the portfolio's figures -------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    """One currency's headline figures."""
+
+    currency: str
+    projects: int = 0
+    committed: Decimal = ZERO
+    original: Decimal = ZERO
+    revised: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.revised - self.spent
+
+    @property
+    def share_spent(self) -> Decimal | None:
+        if not self.revised:
+            return None
+        return (self.spent / self.revised * 100).quantize(Decimal("0.1"))
+
+    @property
+    def overspent(self) -> bool:
+        return self.spent > self.revised
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    budget: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def share_spent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (self.spent / self.budget * 100).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Breakdown:
+    """One breakdown (by instrument, country, theme or year): rows per currency."""
+
+    key: str
+    title: str
+    label_heading: str
+    by_currency: dict[str, list[Row]] = field(default_factory=dict)
+
+
+@dataclass
+class PortfolioFigures:
+    status_counts: list[dict]
+    project_count: int
+    totals: list[Totals]
+    breakdowns: list[Breakdown]
+
+
+def _revised() -> Coalesce:
+    """A budget line's revised amount: its newest revision, else its original amount."""
+    newest = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("amount")[:1]
+    return Coalesce(Subquery(newest, output_field=DecimalField(**MONEY)), F("amount"))
+
+
+def _lines(projects: QuerySet[Project]) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(project__in=projects.order_by().values("pk")).annotate(revised=_revised())
+
+
+def _budget_sources(projects: QuerySet[Project]) -> list[tuple[QuerySet, str, str]]:
+    """Where the revised budget comes from, as (queryset, path to the project, amount field):
+    the lines' original amounts, plus each line's newest revision less its original amount.
+
+    Summing the two gives the revised budget without a correlated subquery per line inside
+    the aggregates (the breakdowns repeat the amount in one CASE per country or year).
+    """
+    ids = projects.order_by().values("pk")
+    later = BudgetRevision.objects.filter(line=OuterRef("line")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    newest = (
+        BudgetRevision.objects.filter(line__project__in=ids)
+        .filter(~Exists(later))
+        .annotate(delta=ExpressionWrapper(F("amount") - F("line__amount"), output_field=DecimalField(**MONEY)))
+    )
+    return [(BudgetLine.objects.filter(project__in=ids), "project__", "amount"), (newest, "line__project__", "delta")]
+
+
+def _expenditures(projects: QuerySet[Project]) -> QuerySet[Expenditure]:
+    return Expenditure.objects.filter(line__project__in=projects.order_by().values("pk"))
+
+
+def _collect(rows, *, key_field, currency_field, target, labels=None, attr="budget"):
+    for row in rows:
+        key = row[key_field] if row[key_field] is not None else ""
+        entries = target.setdefault(row[currency_field], {})
+        if key not in entries:
+            entries[key] = Row(key=str(key), label=str((labels or {}).get(key, key)))
+        setattr(entries[key], attr, getattr(entries[key], attr) + _money(row["total"]))
+
+
+def _breakdown(key, title, heading, budget_sources, expenditures, group, labels=None) -> Breakdown:
+    """Revised budget and spending grouped by `group` (a field of the project) and currency (three queries)."""
+    by_currency: dict[str, dict] = {}
+    sources = [(*source, "budget") for source in budget_sources] + [
+        (expenditures, "line__project__", "amount", "spent")
+    ]
+    for queryset, prefix, amount, attr in sources:
+        rows = queryset.order_by().values(f"{prefix}currency", f"{prefix}{group}").annotate(total=Sum(amount))
+        _collect(rows, key_field=f"{prefix}{group}", currency_field=f"{prefix}currency", target=by_currency,
+                 labels=labels, attr=attr)  # fmt: skip
+    return Breakdown(key, title, heading, _sorted(by_currency))
+
+
+def _sorted(by_currency: dict[str, dict], order=None) -> dict[str, list[Row]]:
+    def sort_key(row):
+        if order is not None:
+            return (order(row), row.label)
+        return (row.key == "", row.label.casefold())
+
+    return {currency: sorted(rows.values(), key=sort_key) for currency, rows in sorted(by_currency.items())}
+
+
+def _country_breakdown(budget_sources, expenditures, codes: list[str]) -> Breakdown:
+    """Each project's figures in equal shares under each of its countries (three queries).
+
+    The database sums per country and per number of countries; the division by that number
+    happens on the few grouped rows, in exact decimals.
+    """
+    names = dict(iso_countries)
+    by_currency: dict[str, dict] = {}
+    sources = [(*source, "budget") for source in budget_sources] + [
+        (expenditures, "line__project__", "amount", "spent")
+    ]
+    for queryset, prefix, amount, attr in sources:
+        countries_field = f"{prefix}countries"
+        sums = {
+            f"c_{code}": Sum(Case(When(**{f"{countries_field}__contains": code}, then=F(amount)), default=None))
+            for code in codes
+        }
+        sums["c_"] = Sum(Case(When(**{countries_field: ""}, then=F(amount)), default=None))
+        count = ExpressionWrapper((Length(countries_field) + 1) / 3, output_field=IntegerField())
+        rows = queryset.order_by().annotate(country_count=count).values(f"{prefix}currency", "country_count")
+        for row in rows.annotate(**sums):
+            share = max(row["country_count"], 1)
+            entries = by_currency.setdefault(row[f"{prefix}currency"], {})
+            for code in [*codes, NO_COUNTRY]:
+                value = row[f"c_{code}"]
+                if value is None:
+                    continue
+                if code not in entries:
+                    label = names.get(code, code) if code else _("No country given")
+                    entries[code] = Row(key=code, label=str(label))
+                setattr(entries[code], attr, getattr(entries[code], attr) + Decimal(value) / share)
+    for entries in by_currency.values():
+        for entry in entries.values():
+            entry.budget, entry.spent = _money(entry.budget), _money(entry.spent)
+    return Breakdown("country", _("By beneficiary country"), _("Country"), _sorted(by_currency))
+
+
+def _month_index(field_name: str):
+    return ExtractYear(field_name) * 12 + ExtractMonth(field_name) - 1
+
+
+def _year_breakdown(projects, budget_sources, expenditures) -> Breakdown:
+    """Budget spread evenly over the months of the planned period, per year; spending by its date (four queries)."""
+    span = projects.order_by().aggregate(first=Min("planned_start"), last=Max("planned_end"))
+    by_currency: dict[str, dict] = {}
+    if span["first"] is not None:
+        years = range(span["first"].year, min(span["last"].year, span["first"].year + MAX_YEARS - 1) + 1)
+        for queryset, prefix, amount in budget_sources:
+            start, end = _month_index(f"{prefix}planned_start"), _month_index(f"{prefix}planned_end")
+            sums = {}
+            for year in years:
+                overlap = Greatest(Value(0), Least(end, Value(year * 12 + 11)) - Greatest(start, Value(year * 12)) + 1)
+                sums[f"y{year}"] = Sum(
+                    ExpressionWrapper(F(amount) * overlap, output_field=DecimalField(max_digits=20, decimal_places=2))
+                )
+            months = ExpressionWrapper(end - start + 1, output_field=IntegerField())
+            rows = queryset.order_by().annotate(months=months).values(f"{prefix}currency", "months")
+            for row in rows.annotate(**sums):
+                entries = by_currency.setdefault(row[f"{prefix}currency"], {})
+                for year in years:
+                    value = row[f"y{year}"]
+                    if value:
+                        entry = entries.setdefault(str(year), Row(key=str(year), label=str(year)))
+                        entry.budget += Decimal(value) / row["months"]
+        for entries in by_currency.values():
+            for entry in entries.values():
+                entry.budget = _money(entry.budget)
+    spent = (
+        expenditures.order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("line__project__currency", "year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in spent:
+        entries = by_currency.setdefault(row["line__project__currency"], {})
+        year = str(row["year"])
+        entry = entries.setdefault(year, Row(key=year, label=year))
+        entry.spent += _money(row["total"])
+    return Breakdown("year", _("By year"), _("Year"), _sorted(by_currency, order=lambda row: int(row.key)))
+
+
+def portfolio_figures(*, projects: QuerySet[Project], country_codes: list[str]) -> PortfolioFigures:
+    """Headline figures and the four breakdowns of `projects`, per currency (19 queries, whatever the data)."""
+    projects = projects.order_by()
+    status_labels = dict(Project.Status.choices)
+    status_counts = [
+        {"status": row["status"], "label": str(status_labels.get(row["status"], row["status"])), "count": row["count"]}
+        for row in projects.values("status").annotate(count=Count("pk")).order_by("status")
+    ]
+    totals: dict[str, Totals] = {}
+    for row in projects.values("currency").annotate(count=Count("pk"), committed=Sum("total_budget")):
+        totals[row["currency"]] = Totals(row["currency"], projects=row["count"], committed=_money(row["committed"]))
+    budget_sources = _budget_sources(projects)
+    expenditures = _expenditures(projects)
+    for index, (queryset, prefix, amount) in enumerate(budget_sources):
+        for row in queryset.order_by().values(f"{prefix}currency").annotate(total=Sum(amount)):
+            entry = totals.setdefault(row[f"{prefix}currency"], Totals(row[f"{prefix}currency"]))
+            if index == 0:
+                entry.original += _money(row["total"])
+            entry.revised += _money(row["total"])
+    for row in expenditures.order_by().values("line__project__currency").annotate(total=Sum("amount")):
+        entry = totals.setdefault(row["line__project__currency"], Totals(row["line__project__currency"]))
+        entry.spent = _money(row["total"])
+    instruments = _breakdown(
+        "instrument", _("By funding instrument"), _("Funding instrument"), budget_sources, expenditures,
+        "instrument__code", labels={"": _("No instrument")},
+    )  # fmt: skip
+    themes = _breakdown(
+        "theme", _("By thematic area"), _("Thematic area"), budget_sources, expenditures, "thematic_area",
+        labels={"": _("No thematic area")},
+    )  # fmt: skip
+    return PortfolioFigures(
+        status_counts=status_counts,
+        project_count=sum(row["count"] for row in status_counts),
+        totals=[totals[currency] for currency in sorted(totals)],
+        breakdowns=[
+            instruments,
+            _country_breakdown(budget_sources, expenditures, country_codes),
+            themes,
+            _year_breakdown(projects, budget_sources, expenditures),
+        ],
+    )
+
+
+def timeline_projects(*, projects: QuerySet[Project], order: tuple[str, ...]) -> QuerySet[Project]:
+    """The projects for the portfolio timeline and its table, with what their rows show."""
+    return projects.select_related("instrument").order_by(*order)
+
+
+# --- one project's dashboard -------------------------------------------------------------
+
+
+@dataclass
+class MonthPoint:
+    month: datetime.date
+    planned: Decimal | None  # cumulative planned spending at the end of the month
+    spent: Decimal  # spending in the month
+    cumulative: Decimal | None  # cumulative spending at the end of the month (None after today)
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def spending_curve(*, project: Project, revised_total: Decimal, today: datetime.date) -> list[MonthPoint]:
+    """Month by month: the planned curve (the revised budget spread evenly over the planned
+    months) and actual spending, monthly and cumulative (one query, TruncMonth)."""
+    monthly = {
+        row["month"]: _money(row["total"])
+        for row in Expenditure.objects.filter(line__project=project)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
+    }
+    planned_months = _months(project.planned_start, project.planned_end)
+    first = min([planned_months[0], *monthly])
+    last = max([planned_months[-1], *monthly])
+    this_month = today.replace(day=1)
+    per_month = revised_total / len(planned_months)
+    points, cumulative = [], ZERO
+    for month in _months(first, last):
+        if month < planned_months[0]:
+            planned = ZERO
+        elif month > planned_months[-1]:
+            planned = revised_total
+        else:
+            planned = _money(per_month * (planned_months.index(month) + 1))
+        spent = monthly.get(month, ZERO)
+        cumulative += spent
+        shown = cumulative if month <= this_month or spent else None
+        points.append(MonthPoint(month=month, planned=planned, spent=spent, cumulative=shown))
+    return points
+
+
+def overdue_activities(*, project: Project, today: datetime.date, limit: int = 50) -> list[Activity]:
+    """Activities whose planned end has passed and that are neither completed nor cancelled."""
+    return list(
+        Activity.objects.filter(project=project, planned_end__lt=today)
+        .exclude(status__in=[Activity.Status.COMPLETED, Activity.Status.CANCELLED])
+        .select_related("project")
+        .order_by("planned_end", "pk")[:limit]
+    )
+
+
+def upcoming_milestones(*, project: Project, today: datetime.date, limit: int = 50) -> list[Activity]:
+    """One-day activities in the next 90 days (today included), not cancelled."""
+    return list(
+        Activity.objects.filter(
+            project=project,
+            planned_start=F("planned_end"),
+            planned_start__gte=today,
+            planned_start__lte=today + datetime.timedelta(days=MILESTONE_DAYS),
+        )
+        .exclude(status=Activity.Status.CANCELLED)
+        .select_related("project")
+        .order_by("planned_start", "pk")[:limit]
+    )
+
+
+# --- exports -----------------------------------------------------------------------------
+
+PORTFOLIO_HEADER = [
+    "code", "title", "status", "countries", "instrument", "thematic_area", "planned_start", "planned_end",
+    "actual_start", "actual_end", "currency", "budget_original", "budget_revised", "spent",
+]  # fmt: skip
+TRANSACTIONS_HEADER = [
+    "record", "project_code", "countries", "instrument", "thematic_area", "category", "activity", "date", "amount",
+    "currency", "budget_line_id", "description",
+]  # fmt: skip
+CHUNK = 2000
+
+
+def _iso(day):
+    return day.isoformat() if day else ""
+
+
+def _countries(value: str) -> str:
+    return ";".join(code for code in str(value).split(",") if code)
+
+
+def portfolio_export_rows(*, projects: QuerySet[Project]):
+    """One row per project with its original and revised budget and its spending (one query, read in chunks)."""
+    money = DecimalField(**MONEY)
+    zero = Value(ZERO, output_field=money)
+
+    def per_project(queryset, path, amount):
+        grouped = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(total=Sum(amount))
+        return Coalesce(Subquery(grouped.values("total"), output_field=money), zero)
+
+    lines, newest = (source for source, _prefix, _amount in _budget_sources(projects))
+    rows = (
+        projects.order_by("code")
+        .annotate(original=per_project(lines, "project", "amount"))
+        .annotate(
+            revised_total=ExpressionWrapper(
+                F("original") + per_project(newest, "line__project", "delta"), output_field=money
+            ),
+            spent_total=per_project(Expenditure.objects.all(), "line__project", "amount"),
+        )
+        .values_list(
+            "code", "title", "status", "countries", "instrument__code", "thematic_area", "planned_start",
+            "planned_end", "actual_start", "actual_end", "currency", "original", "revised_total", "spent_total",
+        )
+    )  # fmt: skip
+    labels = dict(Project.Status.choices)
+    for row in rows.iterator(chunk_size=CHUNK):
+        (code, title, status, countries, instrument, theme, planned_start, planned_end, actual_start, actual_end,
+         currency, original_total, revised_total, spent_total) = row  # fmt: skip
+        yield [
+            code, title, str(labels.get(status, status)), _countries(countries), instrument or "", theme,
+            _iso(planned_start), _iso(planned_end), _iso(actual_start), _iso(actual_end), currency,
+            _money(original_total), _money(revised_total), _money(spent_total),
+        ]  # fmt: skip
+
+
+def transaction_export_rows(*, projects: QuerySet[Project]):
+    """Pivot-ready: one row per budget line (its revised amount, no date), then one per
+    expenditure (its date and amount), each with its project's country, instrument and theme."""
+    labels = dict(BudgetLine.Category.choices)
+    lines = (
+        _lines(projects)
+        .order_by("project__code", "pk")
+        .values_list(
+            "project__code", "project__countries", "project__instrument__code", "project__thematic_area",
+            "category", "activity__title", "revised", "project__currency", "pk", "description",
+        )
+    )  # fmt: skip
+    for code, countries, instrument, theme, category, activity, amount, currency, pk, description in lines.iterator(
+        chunk_size=CHUNK
+    ):
+        yield ["budget_line", code, _countries(countries), instrument or "", theme, str(labels.get(category, category)),
+               activity or "", "", _money(amount), currency, pk, description]  # fmt: skip
+    expenditures = (
+        _expenditures(projects)
+        .order_by("line__project__code", "date", "pk")
+        .values_list(
+            "line__project__code", "line__project__countries", "line__project__instrument__code",
+            "line__project__thematic_area", "line__category", "line__activity__title", "date", "amount",
+            "line__project__currency", "line_id", "description",
+        )
+    )  # fmt: skip
+    for (
+        code,
+        countries,
+        instrument,
+        theme,
+        category,
+        activity,
+        date,
+        amount,
+        currency,
+        line_id,
+        description,
+    ) in expenditures.iterator(chunk_size=CHUNK):
+        yield ["expenditure", code, _countries(countries), instrument or "", theme,
+               str(labels.get(category, category)), activity or "", date.isoformat(), _money(amount), currency,
+               line_id, description]  # fmt: skip

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "common",
     "projects",
     "activities",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "common.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +158,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Printed concepts (concepts/tasks.py has the measurements behind these numbers). The visibility
+# timeout above must stay longer than RENDER_TIME_LIMIT.
+RENDER_SOFT_TIME_LIMIT = env_int("RENDER_SOFT_TIME_LIMIT", 180)  # seconds: the job fails with a message
+RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 240)  # seconds: the worker process is killed
+RENDER_QUEUE = env.str("RENDER_QUEUE", default="celery")
+RENDER_REQUEUE_INTERVAL = env_int("RENDER_REQUEUE_INTERVAL", 300)  # seconds between recoveries in each worker
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -187,6 +198,7 @@ AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # the switcher's choice (common/languages.py)
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -237,6 +249,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -250,6 +263,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}, "mpf.security": {"level": "INFO"}},
 }
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # one line per page otherwise
 
 # seed_demo refuses to run on a production-like database unless told otherwise.
 DEMO_DATA_ALLOWED = DEBUG
@@ -267,3 +281,27 @@ IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-d
 
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Read API (dashboards/api.py): session or token authentication, read-only, paginated.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [  # token first: a refused one is answered 401 with WWW-Authenticate
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "dashboards.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# How long the portfolio dashboard's figures may be served from the cache (dashboards/cache.py); 0: never.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MPF Portal read API",
+    "DESCRIPTION": "Projects, activities, budget lines, expenditures and published concept editions, "
+    "with the same visibility as the portal's pages.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-from common.views import healthz, preferences
+from common.views import healthz, preferences, set_language
 from dashboards.views import home, iati_activities, project_iati
 
 urlpatterns = [
@@ -9,8 +10,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/preferences/", preferences, name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("projects/", include("projects.urls")),
+    path("", include("dashboards.urls")),  # /dashboard/… and /projects/<slug>/dashboard/
     path("projects/<slug:slug>/budget/", include("budgets.urls")),
     path("budgets/", include("budgets.import_urls")),
     path("projects/<slug:slug>/iati.xml", project_iati, name="project_iati"),
@@ -18,9 +20,9 @@ urlpatterns = [
     path("projects/<slug:slug>/", include("concepts.project_urls")),
     path("concepts/", include("concepts.urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),
-    path("dashboard/", include("dashboards.urls")),
+    path("api/", include("dashboards.api_urls")),
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "MPF Portal administration"
-admin.site.site_title = "MPF Portal"
+admin.site.site_header = _("MPF Portal administration")
+admin.site.site_title = _("MPF Portal")

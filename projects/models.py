@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -266,15 +266,15 @@ def partner_statement(project: Project, partners=None) -> str:
     values = {"implementers": _join(implementers), "beneficiaries": _join(beneficiaries)}
     if beneficiaries:
         text = (
-            _g("This MPF project was implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
+            gettext("This MPF project was implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
             if done
-            else _g("This MPF project is implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
+            else gettext("This MPF project is implemented by %(implementers)s on behalf of the %(beneficiaries)s.")
         )
     else:
         text = (
-            _g("This MPF project was implemented by %(implementers)s.")
+            gettext("This MPF project was implemented by %(implementers)s.")
             if done
-            else _g("This MPF project is implemented by %(implementers)s.")
+            else gettext("This MPF project is implemented by %(implementers)s.")
         )
     return text % values
 
@@ -282,4 +282,4 @@ def partner_statement(project: Project, partners=None) -> str:
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
-    return _g("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}

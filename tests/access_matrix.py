@@ -94,12 +94,52 @@ def public_concept_kwargs(objects):
     return {"concept_id": objects["public_concept"].pk}
 
 
+def done_render(objects, concept_key: str, edition_key: str, kind: str = "pdf"):
+    """A finished render of that edition, with a small file (under MEDIA_ROOT/renders/access-matrix/)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from concepts.models import RenderJob
+
+    name = f"renders/access-matrix/{concept_key}-{kind}.bin"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(b"%PDF-1.7 access matrix"))
+    return RenderJob.objects.create(
+        concept=objects[concept_key], edition=objects[edition_key], kind=kind, status="done", file=name,
+        filename=f"concept.{kind}", content_hash=f"{concept_key}-{kind}".ljust(64, "0"), file_size=22, page_count=1,
+    )  # fmt: skip
+
+
+def render_kwargs(concept_key: str, edition_key: str, kind: str = "pdf"):
+    def kwargs(objects):
+        job = done_render(objects, concept_key, edition_key, kind)
+        return {"concept_id": objects[concept_key].pk, "job_id": job.pk}
+
+    return kwargs
+
+
+def rendered_edition_kwargs(concept_key: str, edition_key: str):
+    def kwargs(objects):
+        done_render(objects, concept_key, edition_key)
+        return {"concept_id": objects[concept_key].pk, "edition_id": objects[edition_key].pk}
+
+    return kwargs
+
+
+def public_edition_kwargs(objects):
+    return {"concept_id": objects["public_concept"].pk, "edition_id": objects["final_edition"].pk}
+
+
 # Concept drafts (on the unpublished project) are read by its managers, drafters and reviewers only.
 DRAFTS = outcomes(404, manager=200, drafter=200, reviewer=200, staff=200)
 
 
 def drafting(done):
     return outcomes(404, anonymous=LOGIN, manager=done, drafter=done, staff=done, reviewer=403)
+
+
+# Asking for a printed file of a draft: those who draft; reviewers read drafts but may not ask (403).
+RENDER_ANY = outcomes(404, manager=REDIRECT, drafter=REDIRECT, staff=REDIRECT, reviewer=403)
 
 
 def concept_editing(done):
@@ -121,6 +161,8 @@ EDIT_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
 VIEW_PRIVATE = private_project(200)
 VIEW_PUBLIC = outcomes(200)
 STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
+DASHBOARD = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
+API_FINANCE_PRIVATE = private_project(200, reviewer=404, drafter=404)  # the API hides what it refuses
 UNKNOWN_UPLOAD = "00000000-0000-4000-8000-000000000000"  # an import upload no session holds
 
 # Namespaces whose views are protected as a whole by their framework; their index is in the matrix.
@@ -278,6 +320,29 @@ MATRIX: dict[str, list[Case]] = {
             label="create invalid",
         ),
     ],
+    # Importing a concept, or sections, from a .docx/.md file: managers, drafters and staff (Capability.DRAFT)
+    "project_concepts:import": [
+        Case(private_project(200, anonymous=LOGIN, donor=403, reviewer=403), kwargs=project_slug),
+        Case(
+            private_project(200, anonymous=LOGIN, donor=403, reviewer=403),
+            method="post",
+            kwargs=project_slug,
+            label="no file",
+        ),
+        Case(
+            private_project(404, anonymous=LOGIN, donor=403, reviewer=403),
+            method="post",
+            kwargs=project_slug,
+            data={"upload": UNKNOWN_UPLOAD},
+            label="unknown upload",
+        ),
+        Case(outcomes(403, anonymous=LOGIN, manager=200, drafter=200, staff=200), kwargs=public_slug, label="pub"),
+    ],
+    "concepts:import": [
+        Case(drafting(200), kwargs=concept_kwargs),
+        Case(drafting(200), method="post", kwargs=concept_kwargs, label="no file"),
+        Case(drafting(404), method="post", kwargs=concept_kwargs, data={"upload": UNKNOWN_UPLOAD}, label="unknown"),
+    ],
     "concepts:detail": [
         Case(DRAFTS, kwargs=concept_kwargs),
         Case(
@@ -305,7 +370,7 @@ MATRIX: dict[str, list[Case]] = {
     "concepts:version": [Case(DRAFTS, kwargs=version_kwargs)],
     "concepts:version_restore": [Case(drafting(REDIRECT), method="post", kwargs=version_kwargs)],
     "concepts:comment_add": [Case(commenting(200), method="post", kwargs=section_kwargs, label="invalid form")],
-    "concepts:disposition": [Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs)],
+    "concepts:disposition": [Case(drafting(200), method="post", kwargs=comment_kwargs, label="invalid form")],
     "concepts:suggestion_accept": [Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs)],
     "concepts:dispositions": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:dispositions_csv": [Case(DRAFTS, kwargs=concept_kwargs)],
@@ -319,9 +384,79 @@ MATRIX: dict[str, list[Case]] = {
             label="published final",
         ),
     ],
+    # Printed files (PDF, Word): those who draft ask for any; everyone may have the published final edition's PDF
+    "concepts:renders": [
+        Case(DRAFTS, kwargs=concept_kwargs),
+        Case(outcomes(200), kwargs=public_concept_kwargs, label="pub"),
+    ],
+    "concepts:render_request": [
+        Case(RENDER_ANY, method="post", kwargs=concept_kwargs, data={"kind": "draft"}, label="draft"),
+        Case(outcomes(405), kwargs=concept_kwargs, label="get is refused"),
+    ],
+    "concepts:edition_render_request": [
+        Case(RENDER_ANY, method="post", kwargs=edition_kwargs, data={"kind": "pdf"}, label="draft concept"),
+        Case(outcomes(REDIRECT), method="post", kwargs=public_edition_kwargs, data={"kind": "pdf"}, label="public"),
+        Case(
+            outcomes(403, manager=REDIRECT, drafter=REDIRECT, staff=REDIRECT),
+            method="post",
+            kwargs=public_edition_kwargs,
+            data={"kind": "redline_pdf", "against": "draft"},
+            label="public redline",
+        ),
+    ],
+    "concepts:render_download": [
+        Case(DRAFTS, kwargs=render_kwargs("concept", "edition")),
+        Case(outcomes(200), kwargs=render_kwargs("public_concept", "final_edition"), label="published final"),
+        Case(
+            outcomes(404, manager=200, drafter=200, reviewer=200, staff=200),
+            kwargs=render_kwargs("public_concept", "final_edition", "docx"),
+            label="published word",
+        ),
+    ],
+    "concepts:edition_pdf": [
+        Case(DRAFTS, kwargs=rendered_edition_kwargs("concept", "edition")),
+        Case(outcomes(200), kwargs=rendered_edition_kwargs("public_concept", "final_edition"), label="published"),
+        Case(outcomes(404), kwargs=public_edition_kwargs, label="not rendered yet"),
+    ],
     # Dashboards
     "dashboards:portfolio": [
-        Case(outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200))
+        Case(DASHBOARD),
+        Case(DASHBOARD, data={"year": "abc", "country": "ZZ"}, label="bad filters"),
+    ],
+    "dashboards:project": [
+        Case(FINANCE_PRIVATE, kwargs=project_slug),
+        Case(FINANCE_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "dashboards:export": [
+        Case(DASHBOARD, kwargs=lambda o: {"kind": "portfolio", "fmt": "csv"}, label="portfolio csv"),
+        Case(DASHBOARD, kwargs=lambda o: {"kind": "transactions", "fmt": "xlsx"}, label="transactions xlsx"),
+        Case(outcomes(404, anonymous=LOGIN), kwargs=lambda o: {"kind": "nothing", "fmt": "csv"}, label="unknown"),
+    ],
+    # Read API (dashboards/api.py): what the pages show; an object the user may not see is 404
+    "api:api-root": [Case(outcomes(200))],
+    "api:schema": [Case(outcomes(200))],
+    "api:docs": [Case(outcomes(200))],
+    "api:project-list": [
+        Case(outcomes(200)),
+        Case(outcomes(405, anonymous=401), method="post", label="read only"),
+    ],
+    "api:project-detail": [
+        Case(private_project(200), kwargs=project_slug, label="unpublished"),
+        Case(outcomes(200), kwargs=public_slug, label="published"),
+    ],
+    "api:activity-list": [Case(outcomes(200))],
+    "api:activity-detail": [
+        Case(private_project(200), kwargs=lambda o: {"pk": o["activity"].pk}, label="unpublished"),
+        Case(outcomes(200), kwargs=lambda o: {"pk": o["public_activity"].pk}, label="published"),
+    ],
+    "api:budgetline-list": [Case(outcomes(200))],
+    "api:budgetline-detail": [Case(API_FINANCE_PRIVATE, kwargs=lambda o: {"pk": o["line"].pk})],
+    "api:expenditure-list": [Case(outcomes(200))],
+    "api:expenditure-detail": [Case(API_FINANCE_PRIVATE, kwargs=lambda o: {"pk": o["expenditure"].pk})],
+    "api:edition-list": [Case(outcomes(200))],
+    "api:edition-detail": [
+        Case(DRAFTS, kwargs=lambda o: {"pk": o["edition"].pk}, label="draft concept"),
+        Case(outcomes(200), kwargs=lambda o: {"pk": o["final_edition"].pk}, label="published final"),
     ],
     # IATI activity files: one project's as its page; every published project's for everyone
     "project_iati": [Case(VIEW_PRIVATE, kwargs=project_slug), Case(VIEW_PUBLIC, kwargs=public_slug, label="pub")],

@@ -1,9 +1,15 @@
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import get_language
 
 from common.markdown import render_markdown
 from common.money import format_money
 
 register = template.Library()
+
+
+def _russian() -> bool:
+    return (get_language() or "").split("-")[0] == "ru"
 
 
 @register.filter
@@ -14,3 +20,24 @@ def markdown(text):
 @register.simple_tag
 def money(amount, currency="EUR"):
     return format_money(amount, currency)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def month_year(value):
+    """`February 2019`; in Russian `февраль 2019`: the month as a name on its own.
+
+    Django's `F` gives Russian's capitalised nominative (`Февраль`), `E` the genitive of a
+    day's date (`февраля`); a month and year alone take the nominative, in lower case.
+    """
+    text = date_filter(value, "F Y")
+    return text.lower() if _russian() else text
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def short_date(value, with_time=""):
+    """`1 Feb 2019` (`|short_date:"time"`: `1 Feb 2019, 14:30`); in Russian `01.02.2019`.
+
+    Django's `M` in Russian is the nominative (`1 Фев 2019`), which a day's date must not use.
+    """
+    pattern = "d.m.Y" if _russian() else "j M Y"
+    return date_filter(value, f"{pattern}, H:i" if with_time else pattern)

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from activities.models import Activity
 from budgets.models import BudgetLine, Expenditure
 from projects.models import Membership, Project, ProjectPartner
 
@@ -65,3 +66,27 @@ def test_reset_deletes_scale_projects_with_spending():
     seed_scale(projects=0, reset=True)
     assert not scale_projects().exists()
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_seed_scale_adds_activities_budget_lines_and_expenditures():
+    seed_scale(projects=4, activities_per_project=5, expenditures_per_project=30)
+
+    projects = scale_projects()
+    assert Activity.objects.filter(project__in=projects).count() == 20
+    assert BudgetLine.objects.filter(project__in=projects).count() == 24
+    assert Expenditure.objects.filter(line__project__in=projects).count() == 120
+    for project in projects:
+        # The lines add up to the project's total budget; spending stays within its planned period.
+        lines = BudgetLine.objects.filter(project=project)
+        assert sum(line.amount for line in lines) == project.total_budget
+        dates = Expenditure.objects.filter(line__project=project).values_list("date", flat=True)
+        assert all(project.planned_start <= day <= project.planned_end for day in dates)
+        activities = Activity.objects.filter(project=project)
+        assert all(project.planned_start <= a.planned_start <= a.planned_end <= project.planned_end for a in activities)
+    first = list(Expenditure.objects.order_by("line__project__code", "reference").values_list("reference", "amount"))
+
+    seed_scale(projects=4, activities_per_project=5, expenditures_per_project=30, reset=True)
+    again = list(Expenditure.objects.order_by("line__project__code", "reference").values_list("reference", "amount"))
+    assert again == first  # deterministic
+    seed_scale(projects=0, reset=True)
+    assert not Expenditure.objects.exists() and not Activity.objects.exists()

@@ -6,8 +6,12 @@ Projects that already exist are left alone (run with `--reset` to delete every `
 project first). Rows are written with `bulk_create`, which skips django-simple-history: scale
 projects have no history, which is fine for test data.
 
-Each model has its own small `_create_*` function taking the projects created in this run, so
-that later models (activities, budget lines, expenditures) are one more function each.
+Each model has its own small `_create_*` function taking the projects created in this run.
+Every project gets six budget lines (one in ten revised); `--activities-per-project` and
+`--expenditures-per-project` add activities (some of them one-day milestones, some overdue)
+and expenditures spread over the lines and the planned period. The issue's scale:
+`seed_scale --projects 1000 --activities-per-project 20 --expenditures-per-project 200`
+(1,000 projects, 20,000 activities, 200,000 expenditures).
 """
 
 import datetime
@@ -17,10 +21,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
-from budgets.models import Expenditure
+from activities.models import Activity
+from budgets.models import BudgetLine, BudgetRevision, Expenditure
+from dashboards.cache import bump_version
 from projects import demo as project_demo
 from projects.models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 
@@ -69,6 +76,19 @@ IMPLEMENTERS = [
     ("Scale implementer Zeta", "SIZ", Organisation.Kind.ACADEMIA),
 ]
 MEMBER_ROLES = [Role.MANAGER, Role.DRAFTER, Role.REVIEWER, Role.DONOR]
+# Budget lines of every scale project: category and share of the total budget.
+LINE_SHARES = [
+    (BudgetLine.Category.STAFF, Decimal("0.35")),
+    (BudgetLine.Category.EXPERTS, Decimal("0.20")),
+    (BudgetLine.Category.TRAVEL, Decimal("0.15")),
+    (BudgetLine.Category.EVENTS, Decimal("0.15")),
+    (BudgetLine.Category.COMMUNICATION, Decimal("0.08")),
+    (BudgetLine.Category.INDIRECT, Decimal("0.07")),
+]
+REVISED_SHARE = 0.1
+MILESTONE_SHARE = 0.2
+ACTIVITY_KINDS = [kind for kind, _ in Activity.Kind.choices]
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -201,28 +221,161 @@ def _create_memberships(projects: list[Project], seed: int, pools: Pools, per_pr
     return len(memberships)
 
 
+def _project_number(project: Project) -> int:
+    return int(project.code.removeprefix(PREFIX))
+
+
+def _day_between(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return first + datetime.timedelta(days=rng.randint(0, max((last - first).days, 0)))
+
+
+def _activity_status(rng: random.Random, project: Project, end: datetime.date, today: datetime.date) -> str:
+    if project.status == Project.Status.PIPELINE:
+        return Activity.Status.PLANNED
+    if project.status in (Project.Status.CANCELLED, Project.Status.SUSPENDED):
+        return Activity.Status.CANCELLED if rng.random() < 0.5 else Activity.Status.POSTPONED
+    if end < today:
+        # Most past activities are done; a few were never closed and show as overdue.
+        return Activity.Status.COMPLETED if rng.random() < 0.9 else Activity.Status.ONGOING
+    return Activity.Status.PLANNED
+
+
+def _create_activities(projects: list[Project], seed: int, per_project: int) -> list[Activity]:
+    """`per_project` activities inside each project's planned period; about a fifth are one-day events."""
+    if per_project <= 0:
+        return []
+    today = timezone.localdate()
+    activities = []
+    for project in projects:
+        rng = _rng(seed, _project_number(project), "activities")
+        for order in range(per_project):
+            start = _day_between(rng, project.planned_start, project.planned_end)
+            one_day = rng.random() < MILESTONE_SHARE
+            end = start if one_day else min(project.planned_end, start + datetime.timedelta(days=rng.randint(1, 60)))
+            status = _activity_status(rng, project, end, today)
+            done = status == Activity.Status.COMPLETED
+            activities.append(
+                Activity(
+                    project=project,
+                    kind=rng.choice(ACTIVITY_KINDS),
+                    title=f"{rng.choice(ACTIONS)} {rng.choice(SUBJECTS)} – activity {order + 1}",
+                    planned_start=start,
+                    planned_end=end,
+                    actual_start=start if done else None,
+                    actual_end=end if done else None,
+                    status=status,
+                    is_remote=rng.random() < 0.3,
+                    country=str(project.countries[0]) if project.countries else "",
+                    order=order,
+                )
+            )
+    return Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+
+
+def _create_budget_lines(projects: list[Project], seed: int, activities: list[Activity]) -> list[BudgetLine]:
+    """Six lines per project adding up to its total budget; one in ten revised; events lines paid for an activity."""
+    by_project: dict[int, list[Activity]] = {}
+    for activity in activities:
+        by_project.setdefault(activity.project_id, []).append(activity)
+    lines, revised = [], []
+    for project in projects:
+        rng = _rng(seed, _project_number(project), "budget")
+        remaining = project.total_budget
+        own = by_project.get(project.pk, [])
+        for index, (category, share) in enumerate(LINE_SHARES):
+            last = index == len(LINE_SHARES) - 1
+            amount = remaining if last else (project.total_budget * share).quantize(CENT)
+            remaining -= amount
+            activity = rng.choice(own) if own and category == BudgetLine.Category.EVENTS else None
+            description = f"{category.label} ({project.code})"
+            lines.append(
+                BudgetLine(
+                    project=project, category=category, description=description, activity=activity, amount=amount
+                )
+            )
+            factor = Decimal(rng.randint(85, 115)) / 100 if rng.random() < REVISED_SHARE else None
+            revised.append(factor)
+    lines = BudgetLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
+    revisions = [
+        BudgetRevision(line=line, amount=(line.amount * factor).quantize(CENT), date=line.project.planned_start,
+                       reason="Synthetic revision (seed_scale).")
+        for line, factor in zip(lines, revised, strict=True)
+        if factor is not None
+    ]  # fmt: skip
+    BudgetRevision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+    return lines
+
+
+def _create_expenditures(projects: list[Project], seed: int, lines: list[BudgetLine], per_project: int) -> int:
+    """`per_project` expenditures per project over its lines, dated within its planned period,
+    adding up to between a fifth of its budget and a little more than all of it."""
+    if per_project <= 0:
+        return 0
+    by_project: dict[int, list[BudgetLine]] = {}
+    for line in lines:
+        by_project.setdefault(line.project_id, []).append(line)
+    created = 0
+    batch = []
+    for project in projects:
+        own = by_project.get(project.pk)
+        if not own:
+            continue
+        rng = _rng(seed, _project_number(project), "expenditures")
+        average = project.total_budget * Decimal(rng.randint(20, 105)) / 100 / per_project
+        weights = [float(line.amount) or 1.0 for line in own]
+        for number in range(per_project):
+            amount = max(CENT, (average * Decimal(rng.randint(50, 150)) / 100).quantize(CENT))
+            batch.append(
+                Expenditure(line=rng.choices(own, weights=weights)[0], amount=amount,
+                            date=_day_between(rng, project.planned_start, project.planned_end),
+                            description=f"Synthetic expenditure {number + 1}", reference=f"{project.code}-{number + 1}")
+            )  # fmt: skip
+        if len(batch) >= BATCH_SIZE * 10:
+            Expenditure.objects.bulk_create(batch, batch_size=BATCH_SIZE * 2)
+            created += len(batch)
+            batch = []
+    Expenditure.objects.bulk_create(batch, batch_size=BATCH_SIZE * 2)
+    return created + len(batch)
+
+
 def reset() -> int:
     """Deletes every scale project (and, by cascade, what hangs off it); returns how many."""
     scale = Project.objects.filter(code__startswith=PREFIX)
     count = scale.count()
     # Deleting test data is no change worth a history row per object (and would be slow).
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        # Rows that PROTECT what cascades from a project go first, deepest first.
-        Expenditure.objects.filter(line__project__in=scale).delete()
+        # Rows that PROTECT what cascades from a project go first, deepest first. The ledgers are
+        # deleted in bulk without loading them (hundreds of thousands of rows at scale); nothing
+        # but their own models points at them.
+        Expenditure.objects.filter(line__project__in=scale)._raw_delete(Expenditure.objects.db)
+        BudgetRevision.objects.filter(line__project__in=scale)._raw_delete(BudgetRevision.objects.db)
+        BudgetLine.objects.filter(project__in=scale)._raw_delete(BudgetLine.objects.db)
         scale.delete()
     return count
 
 
-def seed_scale(*, projects: int, members_per_project: int = 2, seed: int = 1) -> dict[str, int]:
+def seed_scale(
+    *,
+    projects: int,
+    members_per_project: int = 2,
+    seed: int = 1,
+    activities_per_project: int = 0,
+    expenditures_per_project: int = 0,
+) -> dict[str, int]:
     """Makes sure scale-00001 .. scale-<projects> exist; returns how many rows of each kind it created."""
     pools = _pools(members_per_project)
     existing = set(Project.objects.filter(code__startswith=PREFIX).values_list("code", flat=True))
     numbers = [number for number in range(1, projects + 1) if scale_code(number) not in existing]
     created = _create_projects(numbers, seed, pools)
+    activities = _create_activities(created, seed, activities_per_project)
+    lines = _create_budget_lines(created, seed, activities)
     return {
         "projects": len(created),
         "partners": _create_partners(created, seed, pools),
         "memberships": _create_memberships(created, seed, pools, members_per_project),
+        "activities": len(activities),
+        "budget_lines": len(lines),
+        "expenditures": _create_expenditures(created, seed, lines, expenditures_per_project),
         "skipped": projects - len(numbers),
     }
 
@@ -236,26 +389,42 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--projects", type=int, required=True, help="How many scale projects there should be.")
         parser.add_argument("--members-per-project", type=int, default=2, help="Memberships per project (default 2).")
+        parser.add_argument(
+            "--activities-per-project", type=int, default=0, help="Activities per new project (default 0)."
+        )
+        parser.add_argument(
+            "--expenditures-per-project", type=int, default=0, help="Expenditures per new project (default 0)."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument("--reset", action="store_true", help="Delete every scale-* project first.")
 
     def handle(self, *args, **options):
         if options["projects"] < 0 or options["projects"] > 99999:
             raise CommandError("--projects must be between 0 and 99999.")
-        if options["members_per_project"] < 0:
-            raise CommandError("--members-per-project must not be negative.")
+        for name in ("members_per_project", "activities_per_project", "expenditures_per_project"):
+            if options[name] < 0:
+                raise CommandError(f"--{name.replace('_', '-')} must not be negative.")
         with transaction.atomic():
             deleted = reset() if options["reset"] else 0
             counts = seed_scale(
                 projects=options["projects"],
                 members_per_project=options["members_per_project"],
                 seed=options["seed"],
+                activities_per_project=options["activities_per_project"],
+                expenditures_per_project=options["expenditures_per_project"],
             )
+        bump_version()  # bulk_create sends no signals: the dashboards' cached figures are out of date
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh planner statistics for the rows just loaded
+                for model in (Project, Activity, BudgetLine, BudgetRevision, Expenditure):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         if deleted:
             self.stdout.write(f"Deleted {deleted} earlier scale projects.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data: {counts['projects']} projects created ({counts['skipped']} already there), "
-                f"{counts['partners']} partners, {counts['memberships']} memberships."
+                f"{counts['partners']} partners, {counts['memberships']} memberships, "
+                f"{counts['activities']} activities, {counts['budget_lines']} budget lines, "
+                f"{counts['expenditures']} expenditures."
             )
         )

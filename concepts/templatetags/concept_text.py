@@ -1,0 +1,19 @@
+from django import template
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from common.markdown import render_markdown
+
+register = template.Library()
+
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+@register.filter
+def version_html(version):
+    """A version's text as sanitised HTML. Versions never change, so the HTML is cached by version."""
+    if version is None:
+        return ""
+    html = cache.get_or_set(f"concepts:version-html:{version.pk}", lambda: str(render_markdown(version.body)),
+                            CACHE_SECONDS)  # fmt: skip
+    return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before caching

@@ -1,0 +1,195 @@
+"""The read API: projects, activities, budget lines, expenditures and concept editions.
+
+Visibility is the pages' (the selectors are shared):
+
+- projects and activities: those of projects the user may see (anonymous: published ones);
+- budget lines and expenditures: those of projects where the user has FINANCE rights
+  (staff; the Donors group on published projects; the project's donors and managers), an
+  empty list for anyone else;
+- editions: final editions of published concepts on visible projects, and every edition of
+  concepts whose drafts the user may read.
+
+An object outside these is answered 404, as the pages do. Lists take the dashboard's filters
+(status, country, instrument, year, thematic_area; `project` for the child resources, all of
+them applied to the project); a malformed one is answered 400 with a JSON body naming it.
+"""
+
+from django import forms
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+
+from activities.models import Activity
+from budgets.models import BudgetLine, Expenditure
+from concepts.models import EditionEntry
+from projects.models import Project
+
+from . import selectors, serializers
+from .forms import DashboardFilterForm
+
+SLUG = r"[-a-zA-Z0-9_]+"
+ID = r"[0-9]+"
+
+
+class ApiFilterForm(DashboardFilterForm):
+    project = forms.SlugField(label=_("Project"), required=False, max_length=120)
+
+
+def _parameters(*, child: bool) -> list[OpenApiParameter]:
+    prefix = "Of the project: " if child else ""
+    parameters = [
+        OpenApiParameter("status", OpenApiTypes.INT, description=f"{prefix}IATI activity status code.",
+                         enum=[value for value, _label in Project.Status.choices]),
+        OpenApiParameter("country", OpenApiTypes.STR, description=f"{prefix}beneficiary country, ISO 3166-1 alpha-2."),
+        OpenApiParameter("instrument", OpenApiTypes.STR, description=f"{prefix}funding instrument code, e.g. AMIF."),
+        OpenApiParameter("year", OpenApiTypes.INT, description=f"{prefix}planned to run in this year (1990-2100)."),
+        OpenApiParameter("thematic_area", OpenApiTypes.STR, description=f"{prefix}thematic area, exactly."),
+    ]  # fmt: skip
+    if child:
+        parameters.append(OpenApiParameter("project", OpenApiTypes.STR, description="The project's slug."))
+    return parameters
+
+
+BAD_FILTER = OpenApiResponse(description='A filter is malformed: the body names it, e.g. {"year": ["…"]}.')
+
+
+def _list_schema(serializer, *, child: bool):
+    return extend_schema(parameters=_parameters(child=child), responses={200: serializer(many=True), 400: BAD_FILTER})
+
+
+class FilteredViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists filtered like the dashboard; a detail ignores the filters."""
+
+    child = True
+
+    def filters(self) -> dict:
+        if self.action != "list":
+            return {}
+        form = ApiFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+
+    def projects(self, scope) -> object:
+        """The primary keys of the projects in `scope` that pass the filters (a subquery)."""
+        filters = self.filters()
+        projects = selectors.filter_projects(scope, filters)
+        if filters.get("project"):
+            projects = projects.filter(slug=filters["project"])
+        return projects.order_by().values("pk")
+
+
+@extend_schema_view(list=_list_schema(serializers.ProjectSerializer, child=False))
+class ProjectViewSet(FilteredViewSet):
+    """Projects the user may see: published ones, their own, or all for staff."""
+
+    serializer_class = serializers.ProjectSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def get_queryset(self):
+        scope = selectors.visible_projects_for_user(user=self.request.user)
+        return Project.objects.filter(pk__in=self.projects(scope)).select_related("instrument").order_by("code")
+
+
+@extend_schema_view(list=_list_schema(serializers.ActivitySerializer, child=True))
+class ActivityViewSet(FilteredViewSet):
+    """Activities of the projects the user may see."""
+
+    serializer_class = serializers.ActivitySerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        scope = selectors.visible_projects_for_user(user=self.request.user)
+        return (
+            Activity.objects.filter(project__in=self.projects(scope))
+            .select_related("project")
+            .order_by("project__code", "order", "planned_start", "pk")
+        )
+
+
+@extend_schema_view(list=_list_schema(serializers.BudgetLineSerializer, child=True))
+class BudgetLineViewSet(FilteredViewSet):
+    """Budget lines, with revised and spent amounts, of projects where the user has finance rights."""
+
+    serializer_class = serializers.BudgetLineSerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        scope = selectors.finance_projects_for_user(user=self.request.user)
+        return (
+            BudgetLine.objects.filter(project__in=self.projects(scope))
+            .with_figures()
+            .select_related("project")
+            .order_by("project__code", "category", "pk")
+        )
+
+
+@extend_schema_view(list=_list_schema(serializers.ExpenditureSerializer, child=True))
+class ExpenditureViewSet(FilteredViewSet):
+    """Expenditures of projects where the user has finance rights."""
+
+    serializer_class = serializers.ExpenditureSerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        scope = selectors.finance_projects_for_user(user=self.request.user)
+        return (
+            Expenditure.objects.filter(line__project__in=self.projects(scope))
+            .select_related("line__project")
+            .order_by("line__project__code", "date", "pk")
+        )
+
+
+@extend_schema_view(list=_list_schema(serializers.EditionSerializer, child=True))
+class EditionViewSet(FilteredViewSet):
+    """Concept editions: final editions of published concepts, and all editions of drafts the user may read."""
+
+    serializer_class = serializers.EditionSerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        entries = EditionEntry.objects.select_related("version").order_by("position")
+        editions = selectors.editions_for_user(user=self.request.user)
+        if self.action == "list":
+            editions = editions.filter(concept__project__in=self.projects(Project.objects.all()))
+        return (
+            editions.select_related("concept__project")
+            .prefetch_related(Prefetch("entries", queryset=entries))
+            .order_by("concept__project__code", "concept_id", "date", "pk")
+        )
+
+
+_SCHEMA = {}
+
+
+def _schema() -> dict:
+    """The OpenAPI document, generated once per process (the endpoints do not change while it runs)."""
+    if "schema" not in _SCHEMA:
+        _SCHEMA["schema"] = SchemaGenerator().get_schema(request=None, public=True)
+    return _SCHEMA["schema"]
+
+
+def api_docs(request):
+    """A plain page listing the endpoints and their parameters, read from the OpenAPI schema (no script)."""
+    schema = _schema()
+    operations = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": operation.get("operationId", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": operation.get("parameters", []),
+                    "responses": sorted(operation.get("responses", {}).items()),
+                }
+            )
+    context = {"info": schema.get("info", {}), "operations": operations}
+    return render(request, "dashboards/api_docs.html", context)

@@ -1,0 +1,109 @@
+"""What the read API returns for each resource (dashboards/api.py)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from activities.models import Activity
+from budgets.models import MONEY, BudgetLine, Expenditure
+from concepts.models import Edition, EditionEntry
+from projects.models import Project
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "description": "ISO 3166-1 alpha-2"}})
+class CountriesField(serializers.Field):
+    """A project's beneficiary countries as a list of ISO 3166-1 alpha-2 codes."""
+
+    def to_representation(self, value):
+        return [str(country.code) for country in value]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    countries = CountriesField(read_only=True)
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    page = serializers.SerializerMethodField(help_text="The project's page in the portal.")
+
+    class Meta:
+        model = Project
+        fields = [
+            "code", "slug", "title", "status", "status_label", "countries", "instrument", "thematic_area",
+            "planned_start", "planned_end", "actual_start", "actual_end", "currency", "total_budget", "is_published",
+            "page",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page(self, project) -> str:
+        request = self.context.get("request")
+        url = project.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    country = serializers.SerializerMethodField()
+    is_milestone = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "project", "kind", "kind_label", "title", "status", "status_label", "planned_start", "planned_end",
+            "actual_start", "actual_end", "is_remote", "city", "country", "is_milestone",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_country(self, activity) -> str:
+        return str(activity.country.code or "")
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    original = serializers.DecimalField(source="amount", read_only=True, **MONEY)
+    revised = serializers.DecimalField(read_only=True, help_text="Newest revision, else the original amount.", **MONEY)
+    spent = serializers.DecimalField(read_only=True, **MONEY)
+    currency = serializers.CharField(source="project.currency", read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "id", "project", "category", "category_label", "description", "activity", "original", "revised", "spent",
+            "currency",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ExpenditureSerializer(serializers.ModelSerializer):
+    project = serializers.CharField(source="line.project.slug", read_only=True)
+    category = serializers.CharField(source="line.category", read_only=True)
+    currency = serializers.CharField(source="line.project.currency", read_only=True)
+
+    class Meta:
+        model = Expenditure
+        fields = ["id", "project", "line", "category", "date", "amount", "currency", "description", "reference"]
+        read_only_fields = fields
+
+
+class EditionEntrySerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="version.title", read_only=True)
+    body = serializers.CharField(source="version.body", read_only=True, help_text="Markdown.")
+
+    class Meta:
+        model = EditionEntry
+        fields = ["number", "level", "title", "body"]
+        read_only_fields = fields
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    concept_title = serializers.CharField(source="concept.title", read_only=True)
+    concept_status = serializers.CharField(source="concept.status", read_only=True)
+    project = serializers.CharField(source="concept.project.slug", read_only=True)
+    entries = EditionEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Edition
+        fields = ["id", "concept", "concept_title", "concept_status", "project", "name", "date", "is_final", "entries"]
+        read_only_fields = fields
