@@ -52,8 +52,11 @@ PAGES = [
     # {placeholders} are filled from seed_bench_concept's output: 50 sections, 500 comments.
     Page("concept-page-manager", "/concepts/{concept}/", user="manager"),
     Page("history-500-versions", "/concepts/{concept}/sections/{history_section}/history/", user="manager"),
-    Page("compare-200kb", "/concepts/{concept}/sections/{big_section}/compare/?from={big_from}&to={big_to}",
-         user="manager"),
+    Page(
+        "compare-200kb",
+        "/concepts/{concept}/sections/{big_section}/compare/?from={big_from}&to={big_to}",
+        user="manager",
+    ),
 ]
 FLOOR = "floor"
 FLOOR_AGAIN = "floor-again"  # the floor measured once more at the end, to show drift during the run

@@ -13,4 +13,3 @@ def wants_email(users) -> list:
 def preferences_for(user) -> UserPreferences:
     preferences, _ = UserPreferences.objects.get_or_create(user=user)
     return preferences
-
