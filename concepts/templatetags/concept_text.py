@@ -1,3 +1,5 @@
+import hashlib
+
 from django import template
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
@@ -14,6 +16,9 @@ def version_html(version):
     """A version's text as sanitised HTML. Versions never change, so the HTML is cached by version."""
     if version is None:
         return ""
-    html = cache.get_or_set(f"concepts:version-html:{version.pk}", lambda: str(render_markdown(version.body)),
-                            CACHE_SECONDS)  # fmt: skip
+    # The text's digest is part of the key: a database restored or recreated under a cache that
+    # outlived it can reuse ids, and must never be shown another version's text.
+    digest = hashlib.blake2b(version.body.encode(), digest_size=12).hexdigest()
+    key = f"concepts:version-html:{version.pk}:{digest}"
+    html = cache.get_or_set(key, lambda: str(render_markdown(version.body)), CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before caching

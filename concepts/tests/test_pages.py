@@ -81,3 +81,13 @@ def test_concept_page_history_and_matrix_run_a_fixed_number_of_queries(
     for url in pages:
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200, url
+
+
+def test_cached_section_html_never_shows_another_texts_under_a_reused_id(client_for, concept, users):
+    section = section_with_version(concept, title="Asylum", body="Original wording.", author=users["drafter"])
+    url = f"/concepts/{concept.pk}/sections/{section.pk}/"
+    assert "Original wording." in client_for("reviewer").get(url).content.decode()
+    # A database recreated under a cache that outlived it: same ids, other text.
+    SectionVersion.objects.filter(pk=section.head_id).update(body="Different wording.")
+    page = client_for("reviewer").get(url).content.decode()
+    assert "Different wording." in page and "Original wording." not in page
