@@ -337,8 +337,8 @@ def page_css(*, draft: bool) -> SafeString:
 
 def _date(value) -> str:
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    return date_format(value, "j F Y")
+        return date_format(timezone.localtime(value), "j E Y, H:i")
+    return date_format(value, "j E Y")  # E: the genitive month in Russian ("1 мая 2019")
 
 
 def _stem(*words: str) -> str:
