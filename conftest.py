@@ -116,3 +116,14 @@ def drafter_user(users):
 @pytest.fixture
 def outsider_user(users):
     return users["outsider"]
+
+
+@pytest.fixture
+def eager_celery():
+    """Runs Celery tasks in-process even when REDIS_URL points at a broker (no worker in unit tests)."""
+    from mpf_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

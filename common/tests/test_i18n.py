@@ -319,6 +319,7 @@ def test_the_preferences_page_sets_the_language(client_for, users):
 # E-mails go out in each recipient's language.
 
 
+@pytest.mark.usefixtures("eager_celery")
 def test_notifications_are_written_in_each_recipients_language(
     project, users, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -4,7 +4,7 @@ from common.models import UserPreferences
 from concepts import services
 from concepts.tests.factories import ConceptFactory, section_with_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture
