@@ -119,11 +119,9 @@ def outsider_user(users):
 
 
 @pytest.fixture
-def eager_celery():
-    """Runs Celery tasks in-process even when REDIS_URL points at a broker (no worker in unit tests)."""
-    from mpf_portal.celery import app
+def eager_celery(settings):
+    """Runs Celery tasks in-process even when REDIS_URL points at a broker (no worker in unit tests).
 
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    Celery reads its settings live from Django's, so the `settings` fixture switches it back after
+    the test (writing to `app.conf` instead would stick for every later test)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
