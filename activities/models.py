@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from common.models import FieldConstraintsMixin, TimeStampedModel
+from common.models import DATE_CONSTRAINT_FIELDS, FieldConstraintsMixin, TimeStampedModel, dates_in_order
 from projects.models import Organisation, Project
 
 
@@ -47,27 +47,14 @@ class Activity(FieldConstraintsMixin, TimeStampedModel):
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
-    constraint_fields = {"planned_end_before_start": "planned_end", "actual_end_before_start": "actual_end"}
+    constraint_fields = DATE_CONSTRAINT_FIELDS
 
     class Meta:
         ordering = ["order", "planned_start", "pk"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_end__gte=F("planned_start")),
-                name="activity_planned_dates_in_order",
-                violation_error_code="planned_end_before_start",
-                violation_error_message=_("The planned end cannot be before the planned start."),
-            ),
-            models.CheckConstraint(
-                condition=Q(actual_end__isnull=True)
-                | Q(actual_start__isnull=True)
-                | Q(actual_end__gte=F("actual_start")),
-                name="activity_actual_dates_in_order",
-                violation_error_code="actual_end_before_start",
-                violation_error_message=_("The actual end cannot be before the actual start."),
-            ),
+            *dates_in_order("activity"),
         ]
         indexes = [models.Index(fields=["project", "order"])]
 

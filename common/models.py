@@ -58,3 +58,30 @@ class UserPreferences(models.Model):
 
     def __str__(self) -> str:
         return _("Preferences of %(user)s") % {"user": self.user}
+
+
+DATE_CONSTRAINT_FIELDS = {"planned_end_before_start": "planned_end", "actual_end_before_start": "actual_end"}
+
+
+def dates_in_order(prefix: str) -> list[models.CheckConstraint]:
+    """Planned end not before planned start, and actual end not before actual start (when both are known).
+
+    For models with planned_start/planned_end/actual_start/actual_end; pair with DATE_CONSTRAINT_FIELDS
+    so that a violation is reported at the end-date field.
+    """
+    return [
+        models.CheckConstraint(
+            condition=models.Q(planned_end__gte=models.F("planned_start")),
+            name=f"{prefix}_planned_dates_in_order",
+            violation_error_code="planned_end_before_start",
+            violation_error_message=_("The planned end cannot be before the planned start."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(actual_end__isnull=True)
+            | models.Q(actual_start__isnull=True)
+            | models.Q(actual_end__gte=models.F("actual_start")),
+            name=f"{prefix}_actual_dates_in_order",
+            violation_error_code="actual_end_before_start",
+            violation_error_message=_("The actual end cannot be before the actual start."),
+        ),
+    ]

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from common.models import FieldConstraintsMixin, TimeStampedModel
+from common.models import DATE_CONSTRAINT_FIELDS, FieldConstraintsMixin, TimeStampedModel, dates_in_order
 from common.validators import validate_currency
 
 DONORS_GROUP = "Donors"
@@ -155,8 +155,7 @@ class Project(FieldConstraintsMixin, TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = ProjectQuerySet.as_manager()
     constraint_fields = {
-        "planned_end_before_start": "planned_end",
-        "actual_end_before_start": "actual_end",
+        **DATE_CONSTRAINT_FIELDS,
         "negative_budget": "total_budget",
     }
 
@@ -165,20 +164,7 @@ class Project(FieldConstraintsMixin, TimeStampedModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_end__gte=F("planned_start")),
-                name="project_planned_dates_in_order",
-                violation_error_code="planned_end_before_start",
-                violation_error_message=_("The planned end cannot be before the planned start."),
-            ),
-            models.CheckConstraint(
-                condition=Q(actual_end__isnull=True)
-                | Q(actual_start__isnull=True)
-                | Q(actual_end__gte=F("actual_start")),
-                name="project_actual_dates_in_order",
-                violation_error_code="actual_end_before_start",
-                violation_error_message=_("The actual end cannot be before the actual start."),
-            ),
+            *dates_in_order("project"),
             models.CheckConstraint(
                 condition=Q(total_budget__gte=0),
                 name="project_budget_not_negative",
