@@ -21,6 +21,7 @@ from .merging import has_conflict_markers, merge3
 from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, EditionEntry, Section, SectionVersion
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline
+from .signals import concept_touch
 
 
 @dataclass
@@ -121,7 +122,8 @@ def section_move(*, section: Section, direction: str) -> None:
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position:
-            Section.objects.filter(pk=sibling.pk).update(position=position)
+            Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=timezone.now())
+    concept_touch(section.concept_id)
 
 
 @transaction.atomic
@@ -133,6 +135,7 @@ def section_remove(*, section: Section) -> None:
         current = pending.pop()
         Section.objects.filter(pk=current.pk).update(is_removed=True, updated_at=timezone.now())
         pending.extend(current.children.filter(is_removed=False))
+    concept_touch(section.concept_id)
 
 
 def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:
@@ -341,14 +344,15 @@ def edition_create(
         raise ValidationError({"presented_at": _("Choose an activity of this project.")})
     if Edition.objects.filter(concept=concept, name=name.strip()).exists():
         raise ValidationError({"name": _("This concept already has an edition with that name.")})
+    # The sections' rows first, the concept's (bumped when the edition is saved) last: the order
+    # every writer takes them in (see concepts.signals).
+    outline = build_outline(list(Section.objects.select_for_update().filter(concept=concept, is_removed=False)))
+    if not outline:
+        raise ValidationError(_("The concept has no sections to freeze."))
     edition = Edition(concept=concept, name=name.strip(), date=date, presented_at=presented_at, is_final=is_final,
                       created_by=user)  # fmt: skip
     edition.full_clean()
     edition.save()
-    sections = Section.objects.select_for_update().filter(concept=concept, is_removed=False)
-    outline = build_outline(list(sections))
-    if not outline:
-        raise ValidationError(_("The concept has no sections to freeze."))
     EditionEntry.objects.bulk_create(
         EditionEntry(
             edition=edition,

@@ -31,6 +31,7 @@ from .forms import (
 )
 from .merging import conflict_markup
 from .models import Comment
+from .pagecache import cached_parts
 from .presence import presence_leave, presence_others, presence_touch
 from .textdiff import diff_words
 from .textdiff import inline_html as _inline_html
@@ -71,20 +72,26 @@ def project_concepts(request, slug):
 
 
 def concept_detail(request, concept_id):
+    """The whole current draft with its outline and editions; the draft's parts come from the cache."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
     if Capability.READ_DRAFTS not in concept.capabilities:
         final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
-    context = {
-        "concept": concept,
-        "project": concept.project,
-        "outline": selectors.outline_for_concept(concept=concept),
-        "editions": selectors.editions_for_concept(concept=concept),
-        "edition_form": EditionForm(project=concept.project, initial={"date": timezone.localdate()}),
-    }
-    return render(request, "concepts/concept_detail.html", context)
+    may_edit = Capability.EDIT in concept.capabilities
+    key = f"concept:{concept.pk}:{concept.created_at.timestamp()}:{concept.revision}:{int(may_edit)}"
+
+    def context():
+        return {
+            "concept": concept,
+            "outline": selectors.outline_for_concept(concept=concept),
+            "editions": selectors.editions_for_concept(concept=concept),
+        }
+
+    templates = {"outline": "concepts/_concept_outline.html", "document": "concepts/_concept_document.html"}
+    page = {"concept": concept, "project": concept.project, "parts": cached_parts(request, key, templates, context)}
+    return render(request, "concepts/concept_detail.html", page)
 
 
 @login_required
@@ -264,16 +271,28 @@ def section_remove(request, concept_id, section_id):
     return redirect(concept)
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 def section_history(request, concept_id, section_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    context = {
-        "concept": concept,
-        "project": concept.project,
-        "section": section,
-        "versions": Paginator(selectors.versions_for_section(section=section), 50).get_page(request.GET.get("page")),
-        "may_draft": Capability.DRAFT in concept.capabilities,
-    }
+    # Versions are numbered 1, 2, 3 … and never change: the head's number says how many pages there
+    # are, and the head itself whether the list has changed.
+    pages = max(1, -(-section.head.number // HISTORY_PAGE_SIZE))
+    try:
+        number = min(max(int(request.GET.get("page") or 1), 1), pages)
+    except ValueError:
+        number = 1
+    key = f"history:{section.pk}:{section.head_id}:{section.head.created_at.timestamp()}:{number}"
+
+    def context():
+        versions = selectors.versions_for_section(section=section)
+        return {"concept": concept, "section": section,
+                "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number)}  # fmt: skip
+
+    parts = cached_parts(request, key, {"table": "concepts/_section_history_table.html"}, context)
+    context = {"concept": concept, "project": concept.project, "section": section, "parts": parts}
     return render(request, "concepts/section_history.html", context)
 
 
@@ -317,19 +336,23 @@ def section_compare(request, concept_id, section_id):
     old = selectors.version_get(section=section, number=old_number)
     new = selectors.version_get(section=section, number=new_number)
     view = "side" if request.GET.get("view") == "side" else "inline"
-    ops = diff_words(old.body, new.body)
-    context = {
-        "concept": concept,
-        "project": concept.project,
-        "section": section,
-        "old": old,
-        "new": new,
-        "view": view,
-        "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if old.title != new.title else None,
-        "inline": inline_html(ops) if view == "inline" else None,
-        "rows": side_by_side(ops) if view == "side" else None,
-        "versions": selectors.versions_for_section(section=section),
-    }
+    # Versions never change: the comparison of two of them is computed once.
+    key = f"compare:{old.pk}:{old.created_at.timestamp()}:{new.pk}:{new.created_at.timestamp()}:{view}"
+
+    def diff_context():
+        ops = diff_words(old.body, new.body)
+        title_changed = old.title != new.title
+        return {
+            "old": old,
+            "new": new,
+            "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if title_changed else None,
+            "inline": inline_html(ops) if view == "inline" else None,
+            "rows": side_by_side(ops) if view == "side" else None,
+        }
+
+    parts = cached_parts(request, key, {"diff": "concepts/_section_diff.html"}, diff_context)
+    context = {"concept": concept, "project": concept.project, "section": section, "old": old, "new": new,
+               "view": view, "parts": parts}  # fmt: skip
     return render(request, "concepts/section_compare.html", context)
 
 
@@ -423,11 +446,10 @@ def suggestion_accept(request, concept_id, comment_id):
 
 
 @login_required
-@require_POST
 def edition_create(request, concept_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
-    form = EditionForm(request.POST, project=concept.project)
-    if form.is_valid():
+    form = EditionForm(request.POST or None, project=concept.project, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
         try:
             edition = services.edition_create(concept=concept, user=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -435,14 +457,8 @@ def edition_create(request, concept_id):
         else:
             messages.success(request, _("The edition “%(name)s” was frozen.") % {"name": edition.name})
             return redirect("concepts:edition", concept_id=concept.pk, edition_id=edition.pk)
-    context = {
-        "concept": concept,
-        "project": concept.project,
-        "outline": selectors.outline_for_concept(concept=concept),
-        "editions": selectors.editions_for_concept(concept=concept),
-        "edition_form": form,
-    }
-    return render(request, "concepts/concept_detail.html", context)
+    context = {"concept": concept, "project": concept.project, "form": form}
+    return render(request, "concepts/edition_create.html", context)
 
 
 def edition_detail(request, concept_id, edition_id):

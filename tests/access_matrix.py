@@ -375,7 +375,10 @@ MATRIX: dict[str, list[Case]] = {
     "concepts:dispositions": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:dispositions_csv": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:dispositions_xlsx": [Case(DRAFTS, kwargs=concept_kwargs)],
-    "concepts:edition_create": [Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid")],
+    "concepts:edition_create": [
+        Case(concept_editing(200), kwargs=concept_kwargs),
+        Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid"),
+    ],
     "concepts:edition": [
         Case(DRAFTS, kwargs=edition_kwargs),
         Case(

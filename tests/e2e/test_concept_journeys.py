@@ -604,8 +604,9 @@ def freeze_edition(page, concept, name: str, *, final: bool = False) -> None:
     """From the concept's page, the "Freeze an edition" form; ends on the new edition's page."""
     page.goto(concept.get_absolute_url())
     expect(heading(page)).to_have_text(CONCEPT)
-    freeze = page.locator("details").filter(has=page.locator("summary", has_text="Freeze an edition"))
-    freeze.locator("summary").click()
+    page.get_by_role("link", name="Freeze an edition").click()
+    expect(heading(page)).to_have_text("Freeze an edition")
+    freeze = page.locator("main form")
     expect(freeze.get_by_label("Date")).not_to_have_value("")  # today, already filled in
     assert_accessible(page)
     freeze.get_by_label("Name").fill(name)
