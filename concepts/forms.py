@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -6,6 +7,7 @@ from projects.models import Organisation
 
 from .models import MAX_BODY_LENGTH, Comment, Concept, Edition, SectionVersion
 
+MAX_PARAGRAPHS = 2_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TOO_LONG = _(
     "The text is too long: a section may have at most %(limit_value)s characters (it has %(show_value)s). "
@@ -13,10 +15,67 @@ TOO_LONG = _(
 )
 
 
+def _target_language_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Also kept in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each section then has a translation in these languages, with its own history, marked out of "
+                    "date when the source text changes."),
+    )  # fmt: skip
+
+
 class ConceptForm(forms.ModelForm):
+    target_languages = _target_language_field()
+
     class Meta:
         model = Concept
         fields = ["title", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("language") in cleaned.get("target_languages", []):
+            self.add_error("target_languages", _("The source language cannot also be a translation."))
+        return cleaned
+
+
+class TargetLanguagesForm(forms.Form):
+    target_languages = _target_language_field()
+
+    def __init__(self, *args, concept, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target_languages"]
+        field.choices = [(code, name) for code, name in settings.LANGUAGES if code != concept.language]
+
+
+class TranslationForm(forms.Form):
+    """A translation edited paragraph by paragraph beside its source (see `section_translate`)."""
+
+    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    source_number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    paragraphs = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_PARAGRAPHS)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    summary = forms.CharField(label=_("Summary of your change"), max_length=300, required=False)
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(count):
+            self.fields[f"paragraph_{index}"] = forms.CharField(
+                label=_("Translation of paragraph %(number)s") % {"number": index + 1},
+                required=False,
+                strip=False,
+                max_length=MAX_BODY_LENGTH,
+                error_messages={"max_length": TOO_LONG},
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def paragraph_fields(self):
+        return [self[name] for name in self.fields if name.startswith("paragraph_")]
+
+    def body(self) -> str:
+        texts = (self.cleaned_data.get(f"paragraph_{i}", "") or "" for i in range(self.cleaned_data["paragraphs"]))
+        return "\n\n".join(text.strip("\n") for text in texts if text.strip())
 
 
 class SectionAddForm(forms.Form):
@@ -46,7 +105,10 @@ class SectionAddForm(forms.Form):
 
 
 class SectionEditForm(forms.Form):
-    base_number = forms.IntegerField(widget=forms.HiddenInput)
+    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    language = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
+    # For a translation: the source version it was made from (the source's head when the editor opened).
+    source_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(
         label=_("Text"),

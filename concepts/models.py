@@ -29,7 +29,14 @@ class Concept(TimeStampedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="concepts")
     title = models.CharField(_("title"), max_length=300)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en",
+        help_text=_("The language the concept is drafted in: its source text."),
+    )  # fmt: skip
+    target_languages = models.JSONField(
+        _("translated into"), default=list, blank=True,
+        help_text=_("Languages the concept is also kept in, section by section, as translations of the source."),
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -48,6 +55,18 @@ class Concept(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("concepts:detail", kwargs={"concept_id": self.pk})
+
+    @property
+    def languages(self) -> list[str]:
+        """The source language first, then the translations."""
+        return [self.language, *(code for code in self.target_languages if code != self.language)]
+
+    def language_or_source(self, code: str | None) -> str:
+        """`code` when the concept is kept in it; otherwise (unknown, unsupported, empty) the source language."""
+        return code if code in self.languages else self.language
+
+    def language_name(self, code: str) -> str:
+        return str(dict(settings.LANGUAGES).get(code, code))
 
 
 class Section(TimeStampedModel):
@@ -77,7 +96,8 @@ class SectionVersion(models.Model):
     """One saved state of a section. Never changed once written."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    number = models.PositiveIntegerField(_("version"), help_text=_("Counted per language: 1, 2, 3 …"))
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_LENGTH, help_text=_("Markdown."))
     summary = models.CharField(_("summary of the change"), max_length=300, blank=True)
@@ -94,13 +114,23 @@ class SectionVersion(models.Model):
     )
     based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     restored_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a translation: the version of the source text it translates."),
+    )
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
     class Meta:
-        ordering = ["section", "-number"]
+        ordering = ["section", "language", "-number"]
         verbose_name = _("section version")
         verbose_name_plural = _("section versions")
-        constraints = [models.UniqueConstraint(fields=["section", "number"], name="one_version_number_per_section")]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "language", "number"], name="one_version_number_per_language")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
@@ -108,7 +138,29 @@ class SectionVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("A section version is immutable: write a new version instead.")
+        if not self.language:
+            self.language = self.section.concept.language
         super().save(*args, **kwargs)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.source_version_id is not None
+
+
+class SectionTranslation(models.Model):
+    """A section's text in one of the concept's target languages: where its history in that language stands."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    head = models.ForeignKey(SectionVersion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("section translation")
+        verbose_name_plural = _("section translations")
+        constraints = [models.UniqueConstraint(fields=["section", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.head.title} [{self.language}]"
 
 
 class Comment(FieldConstraintsMixin, TimeStampedModel):
@@ -221,20 +273,28 @@ class EditionEntry(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     version = models.ForeignKey(SectionVersion, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=20)
     level = models.PositiveSmallIntegerField()
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["edition", "position"]
+        ordering = ["edition", "language", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "section"], name="section_once_per_edition"),
+            models.UniqueConstraint(
+                fields=["edition", "section", "language"], name="section_once_per_edition_language"
+            ),
             models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=MAX_DEPTH), name="edition_entry_level"),
         ]
 
     def __str__(self) -> str:
         return f"{self.edition} – {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = self.version.language
+        super().save(*args, **kwargs)
 
 
 def render_upload_to(job: "RenderJob", filename: str) -> str:

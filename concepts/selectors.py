@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -6,7 +8,7 @@ from projects.access import Capability
 from projects.models import Project
 from projects.selectors import project_capabilities_for
 
-from .models import Comment, Concept, Edition, EditionEntry, Section, SectionVersion
+from .models import Comment, Concept, Edition, EditionEntry, Section, SectionTranslation, SectionVersion
 from .outline import build_outline
 
 
@@ -58,18 +60,22 @@ def section_get(*, concept: Concept, section_id: int) -> Section:
     return section
 
 
-def version_get(*, section: Section, number: int) -> SectionVersion:
+def version_get(*, section: Section, number: int, language: str | None = None) -> SectionVersion:
+    """Version `number` of the section in `language` (default: the concept's source language)."""
+    language = language or section.concept.language
     version = (
-        SectionVersion.objects.select_related("author", "merged_author").filter(section=section, number=number).first()
+        SectionVersion.objects.select_related("author", "merged_author", "source_version")
+        .filter(section=section, language=language, number=number)
+        .first()
     )
     if version is None:
         raise Http404("No such version.")
     return version
 
 
-def versions_for_section(*, section: Section) -> QuerySet[SectionVersion]:
+def versions_for_section(*, section: Section, language: str | None = None) -> QuerySet[SectionVersion]:
     return (
-        SectionVersion.objects.filter(section=section)
+        SectionVersion.objects.filter(section=section, language=language or section.concept.language)
         .select_related("author", "merged_author")
         .only("pk", "number", "title", "summary", "created_at", "author__username", "author__first_name",
               "author__last_name", "merged_author__username", "based_on_id", "restored_from_id", "section_id")
@@ -77,11 +83,11 @@ def versions_for_section(*, section: Section) -> QuerySet[SectionVersion]:
     )  # fmt: skip
 
 
-def comments_for_section(*, section: Section) -> list[Comment]:
-    """Top-level comments with their replies, oldest first."""
+def comments_for_section(*, section: Section, language: str | None = None) -> list[Comment]:
+    """Top-level comments on the section's text in `language` (default: the source), with their replies."""
     replies = Comment.objects.select_related("author", "version").order_by("created_at", "pk")
     return list(
-        Comment.objects.filter(section=section, parent=None)
+        Comment.objects.filter(section=section, parent=None, version__language=language or section.concept.language)
         .select_related("author", "version", "source_activity", "source_organisation", "incorporated_in",
                         "disposition_by")
         .prefetch_related(Prefetch("replies", queryset=replies))
@@ -100,8 +106,12 @@ def edition_get(*, concept: Concept, edition_id: int) -> Edition:
     return edition
 
 
-def edition_entries(*, edition: Edition) -> QuerySet[EditionEntry]:
-    return EditionEntry.objects.filter(edition=edition).select_related("version").order_by("position")
+def edition_entries(*, edition: Edition, language: str | None = None) -> QuerySet[EditionEntry]:
+    """The edition's sections in `language` (default: the source language), in reading order."""
+    language = language or edition.concept.language
+    return (
+        EditionEntry.objects.filter(edition=edition, language=language).select_related("version").order_by("position")
+    )
 
 
 def recommendations_for_concept(*, concept: Concept, filters: dict | None = None) -> QuerySet[Comment]:
@@ -119,3 +129,56 @@ def recommendations_for_concept(*, concept: Concept, filters: dict | None = None
     return comments.select_related(
         "author", "version", "section__head", "source_activity", "source_organisation", "incorporated_in"
     ).order_by("section__position", "section_id", "created_at", "pk")
+
+
+UP_TO_DATE, OUT_OF_DATE, MISSING = "up_to_date", "out_of_date", "missing"
+
+
+@dataclass
+class TranslationState:
+    """Where a section's translation into one language stands against its source text."""
+
+    section: Section
+    language: str
+    head: SectionVersion | None  # the translation's current version; None: not translated yet
+
+    @property
+    def status(self) -> str:
+        if self.head is None:
+            return MISSING
+        return UP_TO_DATE if self.head.source_version_id == self.section.head_id else OUT_OF_DATE
+
+    @property
+    def translated_from(self) -> SectionVersion | None:
+        return self.head.source_version if self.head is not None else None
+
+
+def section_head(*, section: Section, language: str) -> SectionVersion | None:
+    """The section's current version in `language`: the source's head, or the translation's (None if none)."""
+    if language == section.concept.language:
+        return section.head
+    translation = (
+        SectionTranslation.objects.filter(section=section, language=language)
+        .select_related("head", "head__author", "head__merged_author", "head__source_version")
+        .first()
+    )
+    return translation.head if translation else None
+
+
+def translation_state(*, section: Section, language: str) -> TranslationState:
+    return TranslationState(section=section, language=language, head=section_head(section=section, language=language))
+
+
+def translation_states(*, concept: Concept, outline) -> list[tuple[object, list[TranslationState]]]:
+    """For each outline entry, its state in each target language. One query."""
+    heads = {
+        (translation.section_id, translation.language): translation.head
+        for translation in SectionTranslation.objects.filter(
+            section__concept=concept, language__in=concept.target_languages
+        ).select_related("head", "head__author", "head__source_version")
+    }  # fmt: skip
+    return [
+        (entry, [TranslationState(entry.section, code, heads.get((entry.section.pk, code)))
+                 for code in concept.target_languages])
+        for entry in outline
+    ]  # fmt: skip

@@ -8,6 +8,7 @@ text, and otherwise nothing is written and the caller gets both texts to resolve
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,7 +19,17 @@ from activities.models import Activity
 from projects.models import Organisation, Project
 
 from .merging import has_conflict_markers, merge3
-from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, EditionEntry, Section, SectionVersion
+from .models import (
+    MAX_BODY_LENGTH,
+    MAX_DEPTH,
+    Comment,
+    Concept,
+    Edition,
+    EditionEntry,
+    Section,
+    SectionTranslation,
+    SectionVersion,
+)
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline
 from .signals import concept_touch
@@ -51,21 +62,59 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _write_version(section: Section, **fields) -> SectionVersion:
-    number = (section.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = SectionVersion(section=section, number=number, **fields)
+def _write_version(section: Section, language: str, **fields) -> SectionVersion:
+    """The next version of the section in `language`, made its head there. Call with the section locked."""
+    number = (section.versions.filter(language=language).aggregate(last=Max("number"))["last"] or 0) + 1
+    version = SectionVersion(section=section, language=language, number=number, **fields)
     version.full_clean(exclude=["section"])
     version.save()
-    section.head = version
-    section.save(update_fields=["head", "updated_at"])
+    if language == section.concept.language:
+        section.head = version
+        section.save(update_fields=["head", "updated_at"])
+    else:
+        SectionTranslation.objects.update_or_create(section=section, language=language, defaults={"head": version})
+        section.save(update_fields=["updated_at"])  # the concept's pages show translation states
     return version
 
 
+def head_in(section: Section, language: str) -> SectionVersion | None:
+    """The section's current version in `language` (the source's or a translation's), or None."""
+    versions = SectionVersion.objects.select_related("author", "source_version")
+    if language == section.concept.language:
+        # As saved now, not as `section` was read: it may be an older copy.
+        return versions.filter(pk=Section.objects.filter(pk=section.pk).values("head_id")[:1]).first()
+    translation = SectionTranslation.objects.filter(section=section, language=language).only("head_id").first()
+    if translation is None:
+        return None
+    return versions.filter(pk=translation.head_id).first()
+
+
+def _check_targets(language: str, target_languages) -> list[str]:
+    known = dict(settings.LANGUAGES)
+    targets = list(dict.fromkeys(target_languages or []))
+    unknown = [code for code in targets if code not in known]
+    if unknown:
+        raise ValidationError({"target_languages": _("Choose languages the portal supports.")})
+    if language in targets:
+        raise ValidationError({"target_languages": _("The source language cannot also be a translation.")})
+    return targets
+
+
 @transaction.atomic
-def concept_create(*, project: Project, title: str, language: str, user) -> Concept:
-    concept = Concept(project=project, title=title, language=language, created_by=user)
+def concept_create(*, project: Project, title: str, language: str, user, target_languages=()) -> Concept:
+    concept = Concept(project=project, title=title, language=language, created_by=user,
+                      target_languages=_check_targets(language, target_languages))  # fmt: skip
     concept.full_clean()
     concept.save()
+    return concept
+
+
+@transaction.atomic
+def concept_set_target_languages(*, concept: Concept, target_languages) -> Concept:
+    """Which languages the concept is translated into. Dropping one keeps its versions: adding it back
+    shows them again."""
+    concept.target_languages = _check_targets(concept.language, target_languages)
+    concept.save(update_fields=["target_languages", "updated_at"])
     return concept
 
 
@@ -101,7 +150,7 @@ def section_add(*, concept: Concept, title: str, body: str = "", parent: Section
     Concept.objects.select_for_update().filter(pk=concept.pk).first()  # one position per new section
     last = Section.objects.filter(concept=concept, parent=parent).aggregate(last=Max("position"))["last"]
     section = Section.objects.create(concept=concept, parent=parent, position=(last or 0) + 1)
-    _write_version(section, title=title.strip(), body=body, author=user, summary=_("Section created"))
+    _write_version(section, concept.language, title=title.strip(), body=body, author=user, summary=_("Section created"))
     return section
 
 
@@ -147,9 +196,34 @@ def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:
 
 
 def section_save(
-    *, section: Section, base_number: int, title: str, body: str, summary: str = "", user, restored_from=None
+    *,
+    section: Section,
+    base_number: int,
+    title: str,
+    body: str,
+    summary: str = "",
+    user,
+    restored_from=None,
+    language: str | None = None,
+    source_number: int | None = None,
 ) -> SaveResult:
-    """Writes a new version from an edit that started at version `base_number`."""
+    """Writes a new version from an edit that started at version `base_number` (0: a first translation).
+
+    `language`: the source's (default) or one of the concept's target languages. A translation names
+    the source version it translates (`source_number`); when the source has moved on since, it is
+    saved all the same, and shows as out of date.
+    """
+    concept = section.concept
+    language = language or concept.language
+    if language not in concept.languages:
+        raise ValidationError(_("This concept is not kept in that language."))
+    source_version = None
+    if language != concept.language:
+        source_version = SectionVersion.objects.filter(
+            section=section, language=concept.language, number=source_number or 0
+        ).first()  # fmt: skip
+        if source_version is None:
+            raise ValidationError(_("The source version this translation was made from does not exist."))
     body = normalise_newlines(body)
     _check_length(body)
     if has_conflict_markers(body):
@@ -160,10 +234,11 @@ def section_save(
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
+    edit = _Edit(language, base_number, title, body, summary, user, restored_from, source_version)
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _section_save_once(section, base_number, title, body, summary, user, restored_from)
+                return _section_save_once(section, edit)
         except IntegrityError:
             # Someone wrote the same version number at the same moment: read the new head and merge.
             if attempt:
@@ -171,48 +246,60 @@ def section_save(
     raise AssertionError("unreachable")
 
 
-def _section_save_once(section, base_number, title, body, summary, user, restored_from) -> SaveResult:
+@dataclass
+class _Edit:
+    language: str
+    base_number: int
+    title: str
+    body: str
+    summary: str
+    user: object
+    restored_from: SectionVersion | None
+    source_version: SectionVersion | None
+
+
+def _section_save_once(section, edit: _Edit) -> SaveResult:
     locked = Section.objects.select_for_update().get(pk=section.pk)
+    locked.concept = section.concept
     # Read the head in its own query, after the lock is held: a row joined to the locked one
     # would come from the snapshot taken before waiting for the lock, and could be stale.
-    head = SectionVersion.objects.select_related("author").filter(pk=locked.head_id).first()
-    if head is None or head.number == base_number:
-        version = _write_version(
-            locked, title=title, body=body, summary=summary, author=user, based_on=head, restored_from=restored_from
-        )
+    head = head_in(locked, edit.language)
+    fields = {"summary": edit.summary, "author": edit.user, "restored_from": edit.restored_from,
+              "source_version": edit.source_version}  # fmt: skip
+    if head is None or head.number == edit.base_number:
+        version = _write_version(locked, edit.language, title=edit.title, body=edit.body, based_on=head, **fields)
         return SaveResult(version=version)
-    base = SectionVersion.objects.filter(section=locked, number=base_number).first()
+    base = SectionVersion.objects.filter(section=locked, language=edit.language, number=edit.base_number).first()
+    if base is None and edit.base_number == 0:
+        base = SectionVersion(title="", body="")  # a first translation, while someone else wrote one
     if base is None:
         raise ValidationError(_("The version this edit started from does not exist."))
-    if body == head.body and title == head.title:
+    if edit.body == head.body and edit.title == head.title and edit.source_version == head.source_version:
         return SaveResult(version=head, theirs=head)  # the same change is already saved
-    merged_title, title_conflict = _merge_titles(base.title, title, head.title)
-    result = merge3(base.body, body, head.body)
+    merged_title, title_conflict = _merge_titles(base.title, edit.title, head.title)
+    result = merge3(base.body, edit.body, head.body)
     if result.clean and not title_conflict:
-        version = _write_version(
-            locked,
-            title=merged_title,
-            body=result.merged,
-            summary=summary,
-            author=user,
-            merged_author=head.author,
-            based_on=head,
-            restored_from=restored_from,
-        )
+        if edit.source_version is not None and head.source_version is not None:
+            # Both translated from some source version: the merge is only as current as the older one.
+            fields["source_version"] = min(edit.source_version, head.source_version, key=lambda v: v.number)
+        version = _write_version(locked, edit.language, title=merged_title, body=result.merged,
+                                 merged_author=head.author, based_on=head, **fields)  # fmt: skip
         return SaveResult(version=version, merged=True, theirs=head, merge=result)
     return SaveResult(version=None, theirs=head, merge=result, title_conflict=title_conflict)
 
 
 def version_restore(*, section: Section, version: SectionVersion, user) -> SaveResult:
-    head_number = Section.objects.get(pk=section.pk).head.number
+    head = head_in(section, version.language)
     return section_save(
         section=section,
-        base_number=head_number,
+        base_number=head.number,
         title=version.title,
         body=version.body,
         summary=_("Restored version %(number)s") % {"number": version.number},
         user=user,
         restored_from=version,
+        language=version.language,
+        source_number=version.source_version.number if version.source_version_id else None,
     )
 
 
@@ -277,6 +364,8 @@ def comment_set_disposition(
 ) -> Comment:
     if incorporated_in is not None and incorporated_in.section_id != comment.section_id:
         raise ValidationError({"incorporated_in": _("Choose a version of this comment's section.")})
+    if incorporated_in is not None and incorporated_in.language != comment.version.language:
+        raise ValidationError({"incorporated_in": _("Choose a version in the language the comment was made on.")})
     if disposition != Comment.Disposition.INCORPORATED:
         incorporated_in = None
     comment.disposition = disposition
@@ -320,13 +409,23 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
         return AcceptResult(version=locked.incorporated_in, already_done=True)
     if locked.disposition != Comment.Disposition.OPEN:
         raise ValidationError(_("This suggestion has already been answered."))
+    version = locked.version
+    section = locked.section
+    section.concept = comment.section.concept
+    source_number = None
+    if version.language != section.concept.language:
+        # The translation keeps translating the source version its current text translates.
+        head = head_in(section, version.language)
+        source_number = head.source_version.number if head and head.source_version_id else None
     save = section_save(
-        section=locked.section,
-        base_number=locked.version.number,
-        title=locked.version.title,
+        section=section,
+        base_number=version.number,
+        title=version.title,
         body=suggested_body(locked),
         summary=_("Accepted the suggestion of %(author)s") % {"author": locked.author.get_full_name() or locked.author},
         user=user,
+        language=version.language,
+        source_number=source_number,
     )
     if save.conflict:
         return AcceptResult(version=None, save=save)
@@ -353,15 +452,22 @@ def edition_create(
                       created_by=user)  # fmt: skip
     edition.full_clean()
     edition.save()
+    # Every language the concept is kept in: the source, and each translation that exists.
+    heads = {(t.section_id, t.language): t.head_id for t in SectionTranslation.objects.filter(
+        section__in=[entry.section for entry in outline], language__in=concept.target_languages)}  # fmt: skip
     EditionEntry.objects.bulk_create(
         EditionEntry(
             edition=edition,
             section=entry.section,
-            version_id=entry.section.head_id,
+            language=language,
+            version_id=version_id,
             number=entry.number,
             level=entry.level,
             position=position,
-        )  # fmt: skip
+        )
+        for language in concept.languages
         for position, entry in enumerate(outline, start=1)
-    )
+        if (version_id := entry.section.head_id if language == concept.language
+            else heads.get((entry.section.pk, language)))
+    )  # fmt: skip
     return edition

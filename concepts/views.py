@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +22,7 @@ from projects.selectors import project_get_for_user
 from . import selectors, services
 from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
+    MAX_PARAGRAPHS,
     CommentForm,
     ConceptForm,
     DispositionFilterForm,
@@ -28,6 +31,8 @@ from .forms import (
     ReplyForm,
     SectionAddForm,
     SectionEditForm,
+    TargetLanguagesForm,
+    TranslationForm,
 )
 from .merging import conflict_markup
 from .models import Comment
@@ -48,6 +53,15 @@ def inline_html(ops, context=40):
 
 def side_by_side(ops, context=40):
     return _side_by_side(ops, context, fold_label=_fold_label)
+
+
+def _language(request, concept) -> str:
+    """The language asked for (`?language=` or a form's `language`); the source for anything else."""
+    return concept.language_or_source(request.POST.get("language") or request.GET.get("language"))
+
+
+def _language_query(concept, language) -> str:
+    return "" if language == concept.language else f"language={language}"
 
 
 def _person(user) -> str:
@@ -129,30 +143,41 @@ def section_add(request, concept_id):
     return render(request, "concepts/section_add.html", {"concept": concept, "project": concept.project, "form": form})
 
 
-def _section_context(request, concept, section, **extra):
-    version = section.head
-    comments = selectors.comments_for_section(section=section)
+def _section_context(request, concept, section, language=None, **extra):
+    language = language or concept.language
+    version = selectors.section_head(section=section, language=language)
+    comments = selectors.comments_for_section(section=section, language=language) if version else []
+    state = None
+    if language != concept.language:
+        state = selectors.TranslationState(section=section, language=language, head=version)
+    may_draft = Capability.DRAFT in concept.capabilities
     return {
         "concept": concept,
         "project": concept.project,
         "section": section,
         "version": version,
+        "language": language,
+        "lq": _language_query(concept, language),
+        "language_name": concept.language_name(language),
+        "translation": state,
         "comments": comments,
-        "suggestions": _suggestion_previews(section, comments),
-        "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number}),
+        "suggestions": _suggestion_previews(version, comments) if version else [],
+        "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number})
+        if version
+        else None,
         "may_comment": Capability.COMMENT in concept.capabilities,
-        "may_draft": Capability.DRAFT in concept.capabilities,
+        "may_draft": may_draft,
         "may_edit": Capability.EDIT in concept.capabilities,
         "disposition_choices": Comment.Disposition.choices,
-        "versions": selectors.versions_for_section(section=section) if Capability.DRAFT in concept.capabilities else [],
+        "versions": selectors.versions_for_section(section=section, language=language) if may_draft else [],
         **extra,
     }
 
 
-def _suggestion_previews(section, comments):
+def _suggestion_previews(version, comments):
     """Each open suggestion shown in the current text, its insertion and deletion marked."""
     previews = []
-    current = section.head.body
+    current = version.body
     for comment in comments:
         if not comment.is_suggestion or comment.disposition != Comment.Disposition.OPEN:
             continue
@@ -167,7 +192,8 @@ def _suggestion_previews(section, comments):
 def section_detail(request, concept_id, section_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    return render(request, "concepts/section_detail.html", _section_context(request, concept, section))
+    context = _section_context(request, concept, section, _language(request, concept))
+    return render(request, "concepts/section_detail.html", context)
 
 
 @login_required
@@ -176,11 +202,18 @@ def section_edit(request, concept_id, section_id):
     section = selectors.section_get(concept=concept, section_id=section_id)
     if section.is_removed:
         raise Http404("This section was removed.")
-    head = section.head
-    form = SectionEditForm(
-        request.POST or None, initial={"base_number": head.number, "title": head.title, "body": head.body}
-    )
+    language = _language(request, concept)
+    head = selectors.section_head(section=section, language=language)
+    initial = {
+        "base_number": head.number if head else 0,
+        "title": head.title if head else "",
+        "body": head.body if head else "",
+        "language": language,
+        "source_number": section.head.number,
+    }
+    form = SectionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
         try:
             result = services.section_save(section=section, user=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -197,17 +230,25 @@ def section_edit(request, concept_id, section_id):
                     )  # fmt: skip
                 else:
                     messages.success(request, _("Saved as version %(number)s.") % {"number": result.version.number})
-                return redirect(section)
+                return _to_section(section, language)
             return _conflict_page(request, concept, section, form, result)
     presence_touch(section_id=section.pk, user=request.user)
     context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
+        "head": head,
+        "language": language,
+        "lq": _language_query(concept, language),
         "form": form,
         "others": presence_others(section_id=section.pk, user=request.user),
     }
     return render(request, "concepts/section_edit.html", context)
+
+
+def _to_section(section, language, anchor=""):
+    query = "" if language == section.concept.language else f"?language={language}"
+    return redirect(f"{section.get_absolute_url()}{query}{anchor}")
 
 
 def _conflict_page(request, concept, section, form, result):
@@ -220,6 +261,8 @@ def _conflict_page(request, concept, section, form, result):
             "title": form.cleaned_data["title"],
             "body": prefilled,
             "summary": form.cleaned_data["summary"],
+            "language": form.cleaned_data["language"],
+            "source_number": form.cleaned_data["source_number"],
         }
     )
     context = {
@@ -232,6 +275,7 @@ def _conflict_page(request, concept, section, form, result):
         "rows": side_by_side(diff_words(theirs, mine), context=30),
         "form": merge_form,
         "title_conflict": result.title_conflict,
+        "lq": _language_query(concept, form.cleaned_data["language"]),
     }
     return render(request, "concepts/conflict.html", context, status=409)
 
@@ -277,34 +321,46 @@ HISTORY_PAGE_SIZE = 50
 def section_history(request, concept_id, section_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    # Versions are numbered 1, 2, 3 … and never change: the head's number says how many pages there
-    # are, and the head itself whether the list has changed.
-    pages = max(1, -(-section.head.number // HISTORY_PAGE_SIZE))
+    language = _language(request, concept)
+    head = selectors.section_head(section=section, language=language)
+    if head is None:
+        messages.info(request, _("This section has not been translated into %(language)s yet.")
+                      % {"language": concept.language_name(language)})  # fmt: skip
+        return _to_section(section, language)
+    # Versions are numbered 1, 2, 3 … in each language and never change: the head's number says how
+    # many pages there are, and the head itself whether the list has changed.
+    pages = max(1, -(-head.number // HISTORY_PAGE_SIZE))
     try:
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
-    key = f"history:{section.pk}:{section.head_id}:{section.head.created_at.timestamp()}:{number}"
+    key = f"history:{section.pk}:{language}:{head.pk}:{head.created_at.timestamp()}:{number}"
+    lq = _language_query(concept, language)
 
     def context():
-        versions = selectors.versions_for_section(section=section)
-        return {"concept": concept, "section": section,
+        versions = selectors.versions_for_section(section=section, language=language)
+        return {"concept": concept, "section": section, "language": language, "lq": lq,
                 "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number)}  # fmt: skip
 
     parts = cached_parts(request, key, {"table": "concepts/_section_history_table.html"}, context)
-    context = {"concept": concept, "project": concept.project, "section": section, "parts": parts}
+    context = {"concept": concept, "project": concept.project, "section": section, "head": head, "parts": parts,
+               "language": language, "lq": lq}  # fmt: skip
     return render(request, "concepts/section_history.html", context)
 
 
 def version_detail(request, concept_id, section_id, number):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    version = selectors.version_get(section=section, number=number)
+    language = _language(request, concept)
+    version = selectors.version_get(section=section, number=number, language=language)
     context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
         "version": version,
+        "head": selectors.section_head(section=section, language=language),
+        "language": language,
+        "lq": _language_query(concept, language),
         "may_draft": Capability.DRAFT in concept.capabilities,
     }
     return render(request, "concepts/version_detail.html", context)
@@ -315,26 +371,30 @@ def version_detail(request, concept_id, section_id, number):
 def version_restore(request, concept_id, section_id, number):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    version = selectors.version_get(section=section, number=number)
+    language = _language(request, concept)
+    version = selectors.version_get(section=section, number=number, language=language)
     result = services.version_restore(section=section, version=version, user=request.user)
     messages.success(
         request,
         _("Version %(old)s was restored as version %(new)s.") % {"old": version.number, "new": result.version.number},
     )
-    return redirect(section)
+    return _to_section(section, language)
 
 
 def section_compare(request, concept_id, section_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     section = selectors.section_get(concept=concept, section_id=section_id)
-    head_number = section.head.number
+    language = _language(request, concept)
+    head = selectors.section_head(section=section, language=language)
+    if head is None:
+        raise Http404("Not translated into that language.")
     try:
-        old_number = int(request.GET.get("from", max(head_number - 1, 1)))
-        new_number = int(request.GET.get("to", head_number))
+        old_number = int(request.GET.get("from", max(head.number - 1, 1)))
+        new_number = int(request.GET.get("to", head.number))
     except ValueError:
         raise Http404("Versions are numbers.") from None
-    old = selectors.version_get(section=section, number=old_number)
-    new = selectors.version_get(section=section, number=new_number)
+    old = selectors.version_get(section=section, number=old_number, language=language)
+    new = selectors.version_get(section=section, number=new_number, language=language)
     view = "side" if request.GET.get("view") == "side" else "inline"
     # Versions never change: the comparison of two of them is computed once.
     key = f"compare:{old.pk}:{old.created_at.timestamp()}:{new.pk}:{new.created_at.timestamp()}:{view}"
@@ -351,8 +411,17 @@ def section_compare(request, concept_id, section_id):
         }
 
     parts = cached_parts(request, key, {"diff": "concepts/_section_diff.html"}, diff_context)
-    context = {"concept": concept, "project": concept.project, "section": section, "old": old, "new": new,
-               "view": view, "parts": parts}  # fmt: skip
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "old": old,
+        "new": new,
+        "view": view,
+        "parts": parts,
+        "language": language,
+        "lq": _language_query(concept, language),
+    }
     return render(request, "concepts/section_compare.html", context)
 
 
@@ -363,8 +432,9 @@ def comment_add(request, concept_id, section_id):
     section = selectors.section_get(concept=concept, section_id=section_id)
     is_reply = bool(request.POST.get("parent_id"))
     form = (ReplyForm if is_reply else CommentForm)(request.POST, **({} if is_reply else {"project": concept.project}))
+    language = _language(request, concept)
     if form.is_valid():
-        version = selectors.version_get(section=section, number=form.cleaned_data["version_number"])
+        version = selectors.version_get(section=section, number=form.cleaned_data["version_number"], language=language)
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id")}
         parent = None
         if is_reply:
@@ -377,8 +447,8 @@ def comment_add(request, concept_id, section_id):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
-            return redirect(f"{section.get_absolute_url()}#comments")
-    context = _section_context(request, concept, section)
+            return _to_section(section, language, "#comments")
+    context = _section_context(request, concept, section, language)
     if not is_reply:
         context["comment_form"] = form
     else:
@@ -414,10 +484,10 @@ def comment_disposition(request, concept_id, comment_id):
         # Shown again at the comment, with what the drafter chose and typed, and the errors at the fields.
         section = selectors.section_get(concept=concept, section_id=comment.section_id)
         failed = {"comment_id": comment.pk, "form": form}
-        context = _section_context(request, concept, section, failed_disposition=failed)
+        context = _section_context(request, concept, section, comment.version.language, failed_disposition=failed)
         return render(request, "concepts/section_detail.html", context)
     messages.success(request, _("The disposition was recorded."))
-    return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+    return _to_section(comment.section, comment.version.language, f"#comment-{comment.pk}")
 
 
 @login_required
@@ -428,7 +498,7 @@ def suggestion_accept(request, concept_id, comment_id):
         result = services.suggestion_accept(comment=comment, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+        return _to_section(comment.section, comment.version.language, f"#comment-{comment.pk}")
     if result.already_done:
         messages.info(request, _("This suggestion was already incorporated in version %(number)s.")
                       % {"number": result.version.number})  # fmt: skip
@@ -442,7 +512,7 @@ def suggestion_accept(request, concept_id, comment_id):
         messages.success(
             request, _("The suggestion was applied as version %(number)s.") % {"number": result.version.number}
         )
-    return redirect(f"{comment.section.get_absolute_url()}#comment-{comment.pk}")
+    return _to_section(comment.section, comment.version.language, f"#comment-{comment.pk}")
 
 
 @login_required
@@ -466,11 +536,14 @@ def edition_detail(request, concept_id, edition_id):
     edition = selectors.edition_get(concept=concept, edition_id=edition_id)
     if Capability.READ_DRAFTS not in concept.capabilities and not edition.is_final:
         raise Http404("Only the final edition of a published concept is public.")
+    language = _language(request, concept)
     context = {
         "concept": concept,
         "project": concept.project,
         "edition": edition,
-        "entries": selectors.edition_entries(edition=edition),
+        "language": language,
+        "language_name": concept.language_name(language),
+        "entries": selectors.edition_entries(edition=edition, language=language),
         "editions": selectors.editions_for_concept(concept=concept),
     }
     return render(request, "concepts/edition_detail.html", context)
@@ -566,3 +639,123 @@ def concept_compare(request, concept_id):
                         "counts": {kind: sum(1 for c in changes if c.kind == kind)
                                    for kind in ("added", "removed", "changed", "unchanged")}})  # fmt: skip
     return render(request, "concepts/concept_compare.html", context)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs as Markdown separates them: by blank lines."""
+    return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text.strip("\n")) if part.strip()]
+
+
+def concept_translations(request, concept_id):
+    """Where each section's translations stand; managers choose the languages here."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    data = request.POST if request.method == "POST" else None  # no box ticked: an empty, but sent, form
+    form = TargetLanguagesForm(data, concept=concept, initial={"target_languages": concept.target_languages})
+    if request.method == "POST":
+        if Capability.EDIT not in concept.capabilities:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.concept_set_target_languages(concept=concept, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The languages of the concept were saved."))
+                return redirect("concepts:translations", concept_id=concept.pk)
+    rows = selectors.translation_states(concept=concept, outline=selectors.outline_for_concept(concept=concept))
+    counts = {
+        code: {status: sum(1 for _entry, states in rows for state in states if state.language == code
+                           and state.status == status) for status in (selectors.UP_TO_DATE, selectors.OUT_OF_DATE,
+                                                                      selectors.MISSING)}
+        for code in concept.target_languages
+    }  # fmt: skip
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "rows": rows,
+        "languages": [(code, concept.language_name(code), counts[code]) for code in concept.target_languages],
+        "source_name": concept.language_name(concept.language),
+        "form": form,
+        "may_draft": Capability.DRAFT in concept.capabilities,
+        "may_edit": Capability.EDIT in concept.capabilities,
+    }
+    return render(request, "concepts/translations.html", context)
+
+
+@login_required
+def section_translate(request, concept_id, section_id, language):
+    """The translation beside its source, paragraph by paragraph, for editing."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
+    section = selectors.section_get(concept=concept, section_id=section_id)
+    if section.is_removed:
+        raise Http404("This section was removed.")
+    if language not in concept.target_languages:
+        # An unknown or unused language: the first the concept is translated into, or the section itself.
+        if concept.target_languages:
+            return redirect("concepts:section_translate", concept.pk, section.pk, concept.target_languages[0])
+        messages.info(request, _("This concept is not translated into other languages."))
+        return redirect(section)
+    head = selectors.section_head(section=section, language=language)
+    source = section.head
+    if request.method == "POST":
+        try:
+            number = int(request.POST.get("source_number", ""))
+            count = min(max(int(request.POST.get("paragraphs", "")), 0), MAX_PARAGRAPHS)
+        except ValueError:
+            number, count = source.number, 0
+        source = selectors.version_get(section=section, number=number) if number != source.number else source
+    source_paragraphs = split_paragraphs(source.body)
+    translated = split_paragraphs(head.body) if head else []
+    if request.method != "POST":
+        count = max(len(source_paragraphs), len(translated)) + 1  # one more, for a paragraph to add
+    initial = {
+        "base_number": head.number if head else 0,
+        "source_number": source.number,
+        "paragraphs": count,
+        "title": head.title if head else "",
+        **{f"paragraph_{i}": text for i, text in enumerate(translated)},
+    }
+    form = TranslationForm(request.POST or None, count=count, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.section_save(
+                section=section, base_number=data["base_number"], title=data["title"], body=form.body(),
+                summary=data["summary"], user=request.user, language=language, source_number=data["source_number"],
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if result.conflict:
+                edit = SectionEditForm({**data, "body": form.body(), "language": language})
+                edit.is_valid()
+                return _conflict_page(request, concept, section, edit, result)
+            if result.merged:
+                messages.success(
+                    request,
+                    _("%(other)s saved this translation while you were editing. Your changes touched other parts "
+                      "of the text, so both were kept in version %(number)s.")
+                    % {"other": _person(result.theirs.author), "number": result.version.number},
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Saved as version %(number)s.") % {"number": result.version.number})
+            if result.version.source_version_id != section.head_id:
+                messages.warning(request, _("The source text changed while you were translating: the translation "
+                                            "is marked out of date."))  # fmt: skip
+            return _to_section(section, language)
+    fields = form.paragraph_fields()
+    rows = [(source_paragraphs[i] if i < len(source_paragraphs) else "", field) for i, field in enumerate(fields)]
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "source": source,
+        "head": head,
+        "language": language,
+        "language_name": concept.language_name(language),
+        "source_name": concept.language_name(concept.language),
+        "state": selectors.TranslationState(section=section, language=language, head=head),
+        "rows": rows,
+        "form": form,
+    }
+    return render(request, "concepts/section_translate.html", context)

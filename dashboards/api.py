@@ -154,7 +154,8 @@ class EditionViewSet(FilteredViewSet):
     lookup_value_regex = ID
 
     def get_queryset(self):
-        entries = EditionEntry.objects.select_related("version").order_by("position")
+        # Every language frozen in the edition, grouped by language (each entry names its own).
+        entries = EditionEntry.objects.select_related("version").order_by("language", "position")
         editions = selectors.editions_for_user(user=self.request.user)
         if self.action == "list":
             editions = editions.filter(concept__project__in=self.projects(Project.objects.all()))

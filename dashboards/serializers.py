@@ -93,7 +93,7 @@ class EditionEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EditionEntry
-        fields = ["number", "level", "title", "body"]
+        fields = ["number", "level", "language", "title", "body"]
         read_only_fields = fields
 
 

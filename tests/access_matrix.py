@@ -352,12 +352,28 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     "concepts:compare": [Case(DRAFTS, kwargs=concept_kwargs)],
+    "concepts:translations": [
+        Case(DRAFTS, kwargs=concept_kwargs),
+        # Anonymous: 404 like the page itself (a draft concept is not theirs to know about).
+        Case(
+            outcomes(404, manager=200, staff=200, drafter=403, reviewer=403),
+            method="post",
+            kwargs=concept_kwargs,
+            data={"target_languages": "zz"},
+            label="invalid",
+        ),
+    ],
     "concepts:advance": [Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs)],
     "concepts:section_add": [
         Case(concept_editing(200), kwargs=concept_kwargs),
         Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid form"),
     ],
     "concepts:section": [Case(DRAFTS, kwargs=section_kwargs)],
+    "concepts:section_translate": [
+        Case(drafting(200), kwargs=lambda o: {**section_kwargs(o), "language": "ru"}),
+        Case(drafting(200), method="post", kwargs=lambda o: {**section_kwargs(o), "language": "ru"}, label="invalid"),
+        Case(drafting(REDIRECT), kwargs=lambda o: {**section_kwargs(o), "language": "xx"}, label="unknown language"),
+    ],
     "concepts:section_edit": [
         Case(drafting(200), kwargs=section_kwargs),
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),

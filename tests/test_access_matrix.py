@@ -37,7 +37,7 @@ def objects(users, project, published_project, other_project):
     """The objects the URLs of the matrix point at: all on the unpublished `project` unless named."""
     line = BudgetLine.objects.create(project=project, category="staff", description="Team leader", amount=1000)
     activity = ActivityFactory(project=project)
-    concept = ConceptFactory(project=project)
+    concept = ConceptFactory(project=project, target_languages=["ru"])
     public_concept = ConceptFactory(project=published_project, status="published")
     return {
         **concept_objects(concept, author=users["drafter"]),

@@ -215,8 +215,9 @@ def redline_title(old: str, new: str) -> SafeString:
 # --- The states of a concept ---------------------------------------------------------------------
 
 
-def edition_side(edition: Edition) -> list[SideEntry]:
-    entries = EditionEntry.objects.filter(edition=edition).select_related("version").order_by("position")
+def edition_side(edition: Edition, language: str | None = None) -> list[SideEntry]:
+    entries = EditionEntry.objects.filter(edition=edition, language=language or edition.concept.language)
+    entries = entries.select_related("version").order_by("position")
     return [SideEntry(e.section_id, e.number, e.level, e.version.title, e.version.body) for e in entries]
 
 

@@ -46,8 +46,13 @@ def _big_concept(concept, users, *, sections=50, versions=100, comments=500):
         section = Section.objects.create(concept=concept, position=position)
         SectionVersion.objects.bulk_create(
             SectionVersion(
-                section=section, number=n, title=f"Section {position}", body=f"Text {n} " * 20, author=author
-            )
+                section=section,
+                language="en",
+                number=n,
+                title=f"Section {position}",
+                body=f"Text {n} " * 20,
+                author=author,
+            )  # fmt: skip
             for n in range(1, versions + 1)
         )
         section.head = section.versions.get(number=versions)

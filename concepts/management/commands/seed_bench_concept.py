@@ -12,6 +12,7 @@ from concepts.models import Comment, Concept, Section, SectionVersion
 from projects.models import Project
 
 TITLE = "Bench concept"
+LANGUAGE = "en"  # the source language: every version below is in it
 WORDS = [
     "migration",
     "policy",
@@ -76,24 +77,26 @@ class Command(BaseCommand):
     def _create(self, project):
         rng = random.Random(7)
         author = get_user_model().objects.get(username="counterpart")
-        concept = Concept.objects.create(project=project, title=TITLE, status=Concept.Status.DRAFTING)
+        concept = Concept.objects.create(
+            project=project, title=TITLE, language=LANGUAGE, status=Concept.Status.DRAFTING
+        )
         sections = [Section(concept=concept, position=n) for n in range(1, 51)]
         Section.objects.bulk_create(sections)
-        versions = []
-        for n in range(1, 501):  # the history page: 500 versions
-            versions.append(SectionVersion(section=sections[0], number=n, title="Section with a long history",
-                                           body=_paragraphs(_text(rng, 150)), author=author))  # fmt: skip
+
+        def version(section, number, title, body):
+            return SectionVersion(section=section, language=LANGUAGE, number=number, title=title, body=body,
+                                  author=author)  # fmt: skip
+
+        # The history page: 500 versions.
+        versions = [version(sections[0], n, "Section with a long history", _paragraphs(_text(rng, 150)))
+                    for n in range(1, 501)]  # fmt: skip
         big = _text(rng, 27_000)  # about 195 KB
         edited = [rng.choice(WORDS) if rng.random() < 0.05 else word for word in big]
-        versions += [
-            SectionVersion(section=sections[1], number=1, title="A long section", body=_paragraphs(big), author=author),
-            SectionVersion(section=sections[1], number=2, title="A long section", body=_paragraphs(edited),
-                           author=author),
-        ]  # fmt: skip
+        versions += [version(sections[1], 1, "A long section", _paragraphs(big)),
+                     version(sections[1], 2, "A long section", _paragraphs(edited))]  # fmt: skip
         for section in sections[2:]:
-            for n in range(1, 4):
-                versions.append(SectionVersion(section=section, number=n, title=f"Section {section.position}",
-                                               body=_paragraphs(_text(rng, 300)), author=author))  # fmt: skip
+            versions += [version(section, n, f"Section {section.position}", _paragraphs(_text(rng, 300)))
+                         for n in range(1, 4)]  # fmt: skip
         SectionVersion.objects.bulk_create(versions, batch_size=500)
         for section in sections:
             section.head = section.versions.order_by("-number").first()
