@@ -90,6 +90,57 @@ RECOMMENDATIONS = [
 ]  # fmt: skip
 
 
+# The Russian version, section by section: (title, text). "impact" translates the first advanced
+# draft's text, so it shows as out of date once a recommendation changes the source; "implementation"
+# is not translated yet.
+RUSSIAN = {
+    "intro": ("Введение",
+              "Настоящая Концепция определяет цели, принципы и приоритеты государственной миграционной политики "
+              "Республики Беларусь на ближайшие десять лет.\n\nКонцепция подготовлена рабочей группой "
+              "национальных органов государственного управления при поддержке Фонда миграционного партнёрства "
+              "по итогам консультаций с международными организациями, гражданским обществом и научным "
+              "сообществом."),
+    "framework": ("Институциональная основа",
+                  "Ответственность за управление миграцией разделяют несколько государственных органов. Их "
+                  "полномочия описаны ниже вместе с правовой основой их деятельности."),
+    "legal": ("Правовая и политическая основа",
+              "Основные законы регулируют правовое положение иностранцев, внешнюю трудовую миграцию, "
+              "гражданство, а также статус беженца и дополнительную защиту.\n\n- Закон о правовом положении "
+              "иностранных граждан\n- Закон о внешней трудовой миграции\n- Закон о предоставлении статуса "
+              "беженца и защиты"),
+    "institutions": ("Органы, ответственные за управление миграцией",
+                     "Министерство внутренних дел координирует миграционную политику во взаимодействии с "
+                     "министерствами труда, иностранных дел, экономики и образования, а также с "
+                     "Государственным пограничным комитетом."),
+    "impact": ("Влияние миграции на социально-экономическое развитие",
+               "Миграция влияет на рынок труда, демографическую ситуацию и региональное развитие. Эмиграция "
+               "молодых специалистов и старение населения требуют политики, которая привлекает и удерживает "
+               "квалифицированных работников."),
+    "development": ("Миграция и развитие",
+                    "Денежные переводы, навыки возвращающихся мигрантов и диаспора могут способствовать развитию "
+                    "страны. Государство сделает денежные переводы дешевле и безопаснее и будет поддерживать "
+                    "возвращающихся мигрантов."),
+    "asylum": ("Убежище, международная защита и интеграция",
+               "Беларусь предоставляет защиту в соответствии с Конвенцией о статусе беженцев 1951 года и другими "
+               "международными обязательствами."),
+    "procedures": ("Процедуры предоставления убежища",
+                   "Ходатайства о защите рассматриваются индивидуально и в установленные сроки, с доступом к "
+                   "услугам переводчика и бесплатной юридической помощи."),
+    "integration": ("Интеграция иностранцев",
+                    "Иностранцам, проживающим в стране длительное время, предлагаются языковые курсы и информация "
+                    "об их правах и обязанностях; партнёрами в этой работе выступают местные органы власти и "
+                    "гражданское общество."),
+}  # fmt: skip
+RUSSIAN_COMMENT = ("legal", "Согласовать термин «дополнительная защита» с формулировкой закона.")
+
+
+def _translate(section, key, user) -> None:
+    section.refresh_from_db()
+    title, body = RUSSIAN[key]
+    services.section_save(section=section, base_number=0, title=title, body=body, user=user, language="ru",
+                          source_number=section.head.number, summary="Перевод на русский язык")  # fmt: skip
+
+
 def seed_concept(project: Project) -> Concept | None:
     if Concept.objects.filter(project=project, title=TITLE).exists():
         return None
@@ -97,7 +148,8 @@ def seed_concept(project: Project) -> Concept | None:
         username__in=["staff", "manager", "counterpart", "reviewer"])}  # fmt: skip
     drafter, manager = users["counterpart"], users["manager"]
     activities = {activity.title: activity for activity in Activity.objects.filter(project=project)}
-    concept = services.concept_create(project=project, title=TITLE, language="en", user=manager)
+    concept = services.concept_create(project=project, title=TITLE, language="en", target_languages=["ru"],
+                                      user=manager)  # fmt: skip
 
     sections = {}
     for key, parent, title, first, _later in SECTIONS:
@@ -114,6 +166,8 @@ def seed_concept(project: Project) -> Concept | None:
         concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
         presented_at=activities.get("Presentation of the first advanced draft"), is_final=False, user=manager,
     )  # fmt: skip
+
+    _translate(sections["impact"], "impact", drafter)  # before the recommendation that changes the source
 
     for key, author, is_recommendation, organisation, activity, quote, text, disposition, reason in RECOMMENDATIONS:
         section = sections[key]
@@ -138,6 +192,15 @@ def seed_concept(project: Project) -> Concept | None:
         if disposition != Comment.Disposition.OPEN:
             services.comment_set_disposition(comment=comment, disposition=disposition, reason=reason,
                                              incorporated_in=incorporated_in, user=manager, notify=False)  # fmt: skip
+
+    for key in RUSSIAN:
+        if key != "impact":
+            _translate(sections[key], key, drafter)
+    key, text = RUSSIAN_COMMENT
+    section = sections[key]
+    section.refresh_from_db()
+    translation = section.translations.get(language="ru").head
+    services.comment_add(section=section, version=translation, author=users["reviewer"], body=text, notify=False)
 
     services.edition_create(
         concept=concept, name="Final draft", date=datetime.date(2020, 2, 25),
