@@ -551,7 +551,7 @@ def edition_detail(request, concept_id, edition_id):
 
 DISPOSITION_HEADER = [
     "section", "comment_id", "kind", "author", "date", "source_activity", "organisation", "quote", "comment",
-    "suggested_text", "disposition", "reason", "incorporated_in_version",
+    "suggested_text", "disposition", "reason", "incorporated_in_version", "language",
 ]  # fmt: skip
 
 
@@ -573,6 +573,7 @@ def _matrix_rows(comments, numbers):
             comment.get_disposition_display(),
             comment.disposition_reason,
             comment.incorporated_in.number if comment.incorporated_in else "",
+            comment.version.language,
         ]
 
 

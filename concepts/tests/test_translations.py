@@ -288,3 +288,20 @@ def test_editions_freeze_every_language(client_for, concept, section, users):
     page = client_for("reviewer").get(f"/concepts/{concept.pk}/editions/{edition.pk}/", {"language": "ru"})
     text = page.content.decode()
     assert "Процедуры убежища должны быть справедливыми." in text and "Позже изменённый текст." not in text
+
+
+def test_the_disposition_matrix_names_each_comments_language(client_for, concept, section, users):
+    translate(section, users["drafter"])
+    ru_head = selectors.section_head(section=fresh(section), language="ru")
+    services.comment_add(section=fresh(section), version=ru_head, author=users["reviewer"], body="Уточнить.",
+                         notify=False)  # fmt: skip
+    services.comment_add(section=fresh(section), version=fresh(section).head, author=users["reviewer"],
+                         body="Clarify.", notify=False)  # fmt: skip
+    client = client_for("manager")
+    page = client.get(f"/concepts/{concept.pk}/dispositions/").content.decode()
+    assert f"/sections/{section.pk}/?language=ru#comment-" in page and ">Russian</span>" in page
+    csv_text = b"".join(client.get(f"/concepts/{concept.pk}/dispositions.csv").streaming_content).decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].endswith(",language")
+    assert any("Уточнить." in line and line.endswith(",ru") for line in lines)
+    assert any("Clarify." in line and line.endswith(",en") for line in lines)
