@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import RussianVersionFormMixin
 from projects.models import Organisation
 
 from .models import Activity, Participation
@@ -8,12 +9,13 @@ from .models import Activity, Participation
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(RussianVersionFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
             "kind", "title", "theme", "description", "planned_start", "planned_end", "actual_start", "actual_end",
-            "status", "is_remote", "city", "country", "outputs",
+            "status", "is_remote", "city", "country", "outputs", "title_ru", "theme_ru", "description_ru",
+            "outputs_ru",
         ]  # fmt: skip
         widgets = {
             "planned_start": DATE,
@@ -22,6 +24,8 @@ class ActivityForm(forms.ModelForm):
             "actual_end": DATE,
             "description": forms.Textarea(attrs={"rows": 5}),
             "outputs": forms.Textarea(attrs={"rows": 3}),
+            "description_ru": forms.Textarea(attrs={"rows": 5}),
+            "outputs_ru": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"planned_end": _("The same day as the start makes a one-day event, shown as a milestone.")}
 

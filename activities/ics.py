@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) feed of a project's activities, as all-day events."""
+"""iCalendar (RFC 5545) feed of a project's activities, as all-day events.
+
+Written in the request's language: titles and descriptions in their Russian version where
+Russian is active and one is given (else in English), like the pages.
+"""
 
 import datetime
 
@@ -41,11 +45,11 @@ def activities_calendar(project, activities, *, host: str, url_for) -> str:
         "PRODID:-//MPF Portal//Activities//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(project.title)}",
+        f"X-WR-CALNAME:{_escape(project.localized('title'))}",
     ]
     for activity in activities:
         start, end = activity.start, max(activity.end, activity.start)
-        description = render_markdown_text(activity.description)
+        description = render_markdown_text(activity.localized("description"))
         lines += [
             "BEGIN:VEVENT",
             f"UID:activity-{activity.pk}@{host}",
@@ -53,7 +57,7 @@ def activities_calendar(project, activities, *, host: str, url_for) -> str:
             f"LAST-MODIFIED:{activity.updated_at.astimezone(datetime.UTC).strftime('%Y%m%dT%H%M%SZ')}",
             f"DTSTART;VALUE=DATE:{_date(start)}",
             f"DTEND;VALUE=DATE:{_date(end + datetime.timedelta(days=1))}",  # exclusive end
-            f"SUMMARY:{_escape(activity.title)}",
+            f"SUMMARY:{_escape(activity.localized('title'))}",
             f"LOCATION:{_escape(activity.location)}",
             f"DESCRIPTION:{_escape(description)}",
             f"CATEGORIES:{_escape(activity.get_kind_display())}",

@@ -6,11 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from common.models import DATE_CONSTRAINT_FIELDS, FieldConstraintsMixin, TimeStampedModel, dates_in_order
+from common.models import (
+    DATE_CONSTRAINT_FIELDS,
+    RUSSIAN_MARKDOWN_HELP,
+    RUSSIAN_VERSION_HELP,
+    FieldConstraintsMixin,
+    TimeStampedModel,
+    TranslatedFieldsMixin,
+    dates_in_order,
+)
 from projects.models import Organisation, Project
 
 
-class Activity(FieldConstraintsMixin, TimeStampedModel):
+class Activity(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         DESK_RESEARCH = "desk_research", _("Desk research")
         FACT_FINDING = "fact_finding", _("Fact-finding mission")
@@ -44,9 +52,14 @@ class Activity(FieldConstraintsMixin, TimeStampedModel):
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     outputs = models.TextField(_("outputs"), blank=True, help_text=_("Markdown: what the activity produced."))
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=RUSSIAN_VERSION_HELP)
+    theme_ru = models.CharField(_("theme (Russian)"), max_length=200, blank=True, help_text=RUSSIAN_VERSION_HELP)
+    description_ru = models.TextField(_("description (Russian)"), blank=True, help_text=RUSSIAN_MARKDOWN_HELP)
+    outputs_ru = models.TextField(_("outputs (Russian)"), blank=True, help_text=RUSSIAN_MARKDOWN_HELP)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
+    translated_fields = ("title", "theme", "description", "outputs")
     constraint_fields = DATE_CONSTRAINT_FIELDS
 
     class Meta:

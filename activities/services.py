@@ -11,7 +11,7 @@ from .models import Activity, Participation
 
 ACTIVITY_FIELDS = {
     "kind", "title", "description", "theme", "planned_start", "planned_end", "actual_start", "actual_end",
-    "status", "is_remote", "city", "country", "outputs",
+    "status", "is_remote", "city", "country", "outputs", "title_ru", "theme_ru", "description_ru", "outputs_ru",
 }  # fmt: skip
 
 

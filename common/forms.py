@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
@@ -15,6 +17,31 @@ def apply_validation_error(form, error: ValidationError) -> None:
         target = field if field in form.fields and field != NON_FIELD_ERRORS else None
         for message in messages:
             form.add_error(target, message)
+
+
+class RussianVersionFormMixin:
+    """A model form whose Russian fields (`<name>_ru`, common.models.TranslatedFieldsMixin) are grouped.
+
+    They are shown together in a "Russian version (optional)" fieldset, placed after the last of
+    the English fields they translate; the template renders the form with `{% crispy form %}`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translated = self._meta.model.translated_fields
+        russian = [f"{name}_ru" for name in translated if f"{name}_ru" in self.fields]
+        others = [name for name in self.fields if name not in russian]
+        after = max(others.index(name) for name in translated if name in others) + 1
+        for name in russian:
+            self.fields[name].widget.attrs["lang"] = "ru"  # spell-checking and screen readers in Russian
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has its own token
+        self.helper.layout = Layout(
+            *others[:after],
+            Fieldset(_("Russian version (optional)"), *russian, css_class="russian-version border-top pt-3 mb-3"),
+            *others[after:],
+        )
 
 
 class SpreadsheetUploadForm(forms.Form):

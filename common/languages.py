@@ -14,6 +14,11 @@ from django.utils import translation
 PENDING_COOKIE = "_portal_language_cookie"
 
 
+def russian_is_active() -> bool:
+    """Whether the active language is Russian (`ru`, or a regional variant such as `ru-by`)."""
+    return (translation.get_language() or "").split("-")[0] == "ru"
+
+
 def supported_language(code: str | None) -> str | None:
     """`code` as one of settings.LANGUAGES (`en-gb` gives `en`), or None if it is none of them."""
     if not code:

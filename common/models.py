@@ -3,6 +3,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .languages import russian_is_active
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -33,6 +35,32 @@ class FieldConstraintsMixin:
                         target = self.constraint_fields.get(message.code, field_name)
                     errors.setdefault(target, []).append(message)
             raise ValidationError(errors) from None
+
+
+class TranslatedFieldsMixin:
+    """Facts written in English, each with an optional Russian version in a `<name>_ru` field.
+
+    A model lists in `translated_fields` the fields that have a Russian version. `localized(name)`
+    gives the Russian text while Russian is the active language and the Russian field is filled
+    in, and the English text otherwise: field by field, so a Russian title may stand above an
+    English summary. Templates write `{{ project|localized:"title" }}` (common.templatetags.portal).
+    """
+
+    translated_fields: tuple[str, ...] = ()
+
+    def localized(self, name: str) -> str:
+        if name not in self.translated_fields:
+            raise ValueError(f"{type(self).__name__}.{name} has no Russian version (see translated_fields).")
+        if russian_is_active():
+            russian = getattr(self, f"{name}_ru")
+            if russian and russian.strip():
+                return russian
+        return getattr(self, name)
+
+
+# Help texts of the `<name>_ru` fields, shared so that every form explains the fallback alike.
+RUSSIAN_VERSION_HELP = _("Optional. Where it is empty, readers of the Russian pages see the English text.")
+RUSSIAN_MARKDOWN_HELP = _("Markdown, optional. Where it is empty, readers of the Russian pages see the English text.")
 
 
 class UserPreferences(models.Model):

@@ -28,6 +28,18 @@ migration policies and legal framework, and stronger institutions for managing m
 through exchange of experience and capacity building.
 """
 
+SEED_SUMMARY_RU = """\
+Проект оказал содействие Правительству Республики Беларусь в разработке концепции
+миграционной политики страны, с тем чтобы управление миграцией и её регулирование
+осуществлялись в соответствии с социально-экономическими приоритетами и потребностями страны.
+
+Проект соответствовал приоритетам Совместной декларации о партнёрстве по вопросам мобильности,
+подписанной Беларусью, Европейским союзом и участвующими государствами — членами ЕС
+в октябре 2018 года: совершенствование миграционной политики и нормативной правовой базы,
+а также укрепление институтов, отвечающих за управление миграцией, посредством обмена опытом
+и наращивания потенциала.
+"""
+
 ORGANISATIONS = [
     # name, acronym, kind, country
     ("International Centre for Migration Policy Development", "ICMPD", "implementing_agency", "AT"),
@@ -148,6 +160,9 @@ def seed_projects() -> Project:
             "title": "Support to the development of the Concept of the National Migration Policy in Belarus",
             "thematic_area": "Capacity building for migration management",
             "summary": SEED_SUMMARY,
+            "title_ru": "Содействие разработке Концепции национальной миграционной политики в Республике Беларусь",
+            "thematic_area_ru": "Укрепление потенциала в сфере управления миграцией",
+            "summary_ru": SEED_SUMMARY_RU,
             "status": Project.Status.CLOSED,
             "planned_start": datetime.date(2019, 2, 1),
             "planned_end": datetime.date(2020, 2, 29),

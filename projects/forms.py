@@ -4,21 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from common.currencies import CURRENCY_CHOICES
+from common.forms import RussianVersionFormMixin
 
 from .models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RussianVersionFormMixin, forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="EUR")
 
     class Meta:
         model = Project
         fields = [
-            "code", "slug", "title", "thematic_area", "summary", "status", "planned_start", "planned_end",
-            "actual_start", "actual_end", "countries", "instrument", "total_budget", "currency", "is_published",
-            "contact_email",
+            "code", "slug", "title", "thematic_area", "summary", "title_ru", "thematic_area_ru", "summary_ru",
+            "status", "planned_start", "planned_end", "actual_start", "actual_end", "countries", "instrument",
+            "total_budget", "currency", "is_published", "contact_email",
         ]  # fmt: skip
         widgets = {
             "planned_start": DATE,
@@ -26,6 +27,7 @@ class ProjectForm(forms.ModelForm):
             "actual_start": DATE,
             "actual_end": DATE,
             "summary": forms.Textarea(attrs={"rows": 6}),
+            "summary_ru": forms.Textarea(attrs={"rows": 6}),
             "countries": forms.SelectMultiple(attrs={"size": 6}),
         }
         help_texts = {

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from common.models import DATE_CONSTRAINT_FIELDS, FieldConstraintsMixin, TimeStampedModel, dates_in_order
+from common.models import (
+    DATE_CONSTRAINT_FIELDS,
+    RUSSIAN_MARKDOWN_HELP,
+    RUSSIAN_VERSION_HELP,
+    FieldConstraintsMixin,
+    TimeStampedModel,
+    TranslatedFieldsMixin,
+    dates_in_order,
+)
 from common.validators import validate_currency
 
 DONORS_GROUP = "Donors"
@@ -87,7 +95,13 @@ class ProjectQuerySet(models.QuerySet):
         """The project list's filters; each is optional."""
         projects = self
         if q:
-            projects = projects.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(thematic_area__icontains=q))
+            projects = projects.filter(
+                Q(title__icontains=q)
+                | Q(title_ru__icontains=q)
+                | Q(code__icontains=q)
+                | Q(thematic_area__icontains=q)
+                | Q(thematic_area_ru__icontains=q)
+            )
         if status is not None:
             projects = projects.filter(status=status)
         if country:
@@ -106,7 +120,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(user_role=Subquery(role))
 
 
-class Project(FieldConstraintsMixin, TimeStampedModel):
+class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     class Status(models.IntegerChoices):
         # IATI ActivityStatus codes.
         PIPELINE = 1, _("Pipeline")
@@ -130,6 +144,11 @@ class Project(FieldConstraintsMixin, TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     thematic_area = models.CharField(_("thematic area"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=RUSSIAN_VERSION_HELP)
+    thematic_area_ru = models.CharField(
+        _("thematic area (Russian)"), max_length=200, blank=True, help_text=RUSSIAN_VERSION_HELP
+    )
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True, help_text=RUSSIAN_MARKDOWN_HELP)
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, default=Status.PIPELINE)
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
@@ -154,6 +173,7 @@ class Project(FieldConstraintsMixin, TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = ProjectQuerySet.as_manager()
+    translated_fields = ("title", "thematic_area", "summary")
     constraint_fields = {
         **DATE_CONSTRAINT_FIELDS,
         "negative_budget": "total_budget",

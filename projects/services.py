@@ -9,7 +9,7 @@ from .models import Membership, Organisation, Project, ProjectPartner, Role
 PROJECT_FIELDS = {
     "code", "slug", "title", "thematic_area", "summary", "status", "planned_start", "planned_end",
     "actual_start", "actual_end", "countries", "instrument", "total_budget", "currency", "is_published",
-    "contact_email",
+    "contact_email", "title_ru", "thematic_area_ru", "summary_ru",
 }  # fmt: skip
 
 

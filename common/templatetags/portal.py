@@ -1,7 +1,7 @@
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.translation import get_language
 
+from common.languages import russian_is_active
 from common.markdown import render_markdown
 from common.money import format_money
 
@@ -9,12 +9,24 @@ register = template.Library()
 
 
 def _russian() -> bool:
-    return (get_language() or "").split("-")[0] == "ru"
+    return russian_is_active()
 
 
 @register.filter
 def markdown(text):
     return render_markdown(text)
+
+
+@register.filter
+def localized(instance, name):
+    """`{{ project|localized:"title" }}`: its Russian version on a Russian page, else the English text.
+
+    For models with common.models.TranslatedFieldsMixin; a field without a Russian version raises.
+    A missing object (`line.activity` where there is none) prints nothing, as a missing variable does.
+    """
+    if instance is None or instance == "":
+        return ""
+    return instance.localized(name)
 
 
 @register.simple_tag
