@@ -267,9 +267,13 @@ def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Elem
     return element
 
 
-def _narrative(parent, tag: str, text: str, **attributes) -> etree._Element:
+def _narrative(parent, tag: str, text: str, *, russian: str = "", **attributes) -> etree._Element:
+    """`tag` with its narrative in the activity's default language (English), and a second one in
+    Russian when the project has a Russian version of the text."""
     element = _sub(parent, tag, **attributes)
     _sub(element, "narrative", text)
+    if russian.strip():
+        _sub(element, "narrative", russian).set(XML_LANG, "ru")
     return element
 
 
@@ -378,10 +382,11 @@ def activity_element(facts: ActivityFacts, *, today: datetime.date, base_url: st
         activity, "reporting-org", settings.IATI_REPORTING_ORG_NAME,
         ref=reporting_org_ref(), type=settings.IATI_REPORTING_ORG_TYPE,
     )  # fmt: skip
-    _narrative(activity, "title", project.title)
+    _narrative(activity, "title", project.title, russian=project.title_ru)
     _narrative(
-        activity, "description", render_markdown_text(project.summary) or project.title, type=DESCRIPTION_GENERAL
-    )
+        activity, "description", render_markdown_text(project.summary) or project.title, type=DESCRIPTION_GENERAL,
+        russian=render_markdown_text(project.summary_ru) or project.title_ru,
+    )  # fmt: skip
     if project.instrument:
         instrument = project.instrument
         _narrative(

@@ -229,6 +229,22 @@ def test_the_seed_project_file_tells_its_facts(client, schema, seeded):
     assert dates == {"1": "2019-02-01", "2": "2019-02-01", "3": "2020-02-29", "4": "2020-02-28"}
 
 
+def test_russian_versions_are_second_narratives_and_english_stays_the_default(client, schema, seeded):
+    seed = Project.objects.get(code="MPF-BY-2019-01")
+    activity = only_activity(assert_valid(schema, project_file(client, seed)))
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert activity.get(xml_lang) == "en"
+    title = activity.find("title").findall("narrative")
+    assert [n.get(xml_lang) for n in title] == [None, "ru"]
+    assert title[0].text == seed.title and title[1].text == seed.title_ru
+    general = next(d for d in activity.findall("description") if d.get("type") == "1").findall("narrative")
+    assert [n.get(xml_lang) for n in general] == [None, "ru"] and "Беларус" in general[1].text
+    seed.title_ru = seed.summary_ru = ""
+    seed.save()
+    activity = only_activity(assert_valid(schema, project_file(client, seed)))
+    assert len(activity.find("title").findall("narrative")) == 1
+
+
 # --- Edge cases --------------------------------------------------------------------------
 
 
