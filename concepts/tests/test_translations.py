@@ -305,3 +305,18 @@ def test_the_disposition_matrix_names_each_comments_language(client_for, concept
     assert lines[0].endswith(",language")
     assert any("Уточнить." in line and line.endswith(",ru") for line in lines)
     assert any("Clarify." in line and line.endswith(",en") for line in lines)
+
+
+def test_concept_pages_name_the_project_in_the_readers_language(client_for, concept, section, project):
+    project.title_ru = "Проект по миграционной политике"
+    project.save()
+    client = client_for("reviewer")
+    client.cookies["django_language"] = "ru"
+    assert (
+        "Проект по миграционной политике"
+        in client.get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
+    )
+    assert "Проект по миграционной политике" in client.get(f"/projects/{project.slug}/concepts/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
+    assert project.title in page and "Проект по миграционной политике" not in page
