@@ -58,8 +58,9 @@ class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     summary = forms.CharField(label=_("Summary of your change"), max_length=300, required=False)
 
-    def __init__(self, *args, count: int, **kwargs):
+    def __init__(self, *args, count: int, language: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs["lang"] = language  # what is typed is in the translation's language
         for index in range(count):
             self.fields[f"paragraph_{index}"] = forms.CharField(
                 label=_("Translation of paragraph %(number)s") % {"number": index + 1},
@@ -67,7 +68,7 @@ class TranslationForm(forms.Form):
                 strip=False,
                 max_length=MAX_BODY_LENGTH,
                 error_messages={"max_length": TOO_LONG},
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
             )
 
     def paragraph_fields(self):

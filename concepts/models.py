@@ -315,6 +315,11 @@ class RenderJob(models.Model):
         DOCX = "docx", _("Edition (Word)")
         DRAFT = "draft", _("Current draft (PDF)")
 
+    class Layout(models.TextChoices):
+        SINGLE = "single", _("One language")
+        COLUMNS = "columns", _("Both languages in parallel columns")
+        SEQUENTIAL = "sequential", _("Both languages, one after the other")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Being prepared")
@@ -339,8 +344,24 @@ class RenderJob(models.Model):
         _("compared with the current draft"), default=False, help_text=_("A redline from the edition to the draft.")
     )
     draft_versions = models.JSONField(
-        default=list, blank=True, help_text=_("The draft as requested: [section id, version id, number, level].")
+        default=list,
+        blank=True,
+        help_text=_(
+            "The draft as requested: [section id, version id, number, level], and the translation's version id "
+            "when a translation is printed."
+        ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "Empty: the concept's source language. With both languages printed: the translation printed with the "
+            "source text."
+        ),
+    )
+    layout = models.CharField(_("layout"), max_length=16, choices=Layout.choices, default=Layout.SINGLE)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -371,6 +392,13 @@ class RenderJob(models.Model):
                 | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=False, against_draft=False)
                 | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=True, against_draft=True),
                 name="render_job_kind_fits_its_editions",
+            ),
+            # Both languages: a PDF of an edition or of the draft, naming its translation. A redline
+            # marks the changes of the source text only.
+            models.CheckConstraint(
+                condition=Q(layout="single") & (~Q(kind="redline_pdf") | Q(language=""))
+                | Q(layout__in=["columns", "sequential"], kind__in=["pdf", "draft"]) & ~Q(language=""),
+                name="render_job_layout_fits_its_kind",
             ),
         ]
 

@@ -716,7 +716,7 @@ def section_translate(request, concept_id, section_id, language):
         "title": head.title if head else "",
         **{f"paragraph_{i}": text for i, text in enumerate(translated)},
     }
-    form = TranslationForm(request.POST or None, count=count, initial=initial)
+    form = TranslationForm(request.POST or None, count=count, language=language, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

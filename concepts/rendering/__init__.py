@@ -1,7 +1,8 @@
 """Printable editions of a concept: PDF (WeasyPrint) and Word (python-docx), rendered by Celery.
 
 - `documents`: what is printed: the HTML of an edition, of the current draft or of a redline
-  between two states, built from `templates/concepts/pdf/`, and its content hash.
+  between two states, built from `templates/concepts/pdf/`, and its content hash; in one of the
+  concept's languages, or the source and a translation together (in columns, or one after the other).
 - `fetcher`: the only way WeasyPrint reaches a resource: our own stylesheet and logo, by exact
   name, read from disk. Nothing else (no file://, no network, no data:) is ever fetched.
 - `render`: HTML → PDF bytes and page count; document → .docx bytes.

@@ -1,9 +1,25 @@
 """What a printed concept says: the HTML of an edition, the current draft or a redline.
 
-The HTML comes from `templates/concepts/pdf/document.html`, in the concept's own language (not
-the requesting user's), so that everyone who asks for the same content gets the same bytes.
-`content_hash` is the sha256 of that exact HTML plus the rendering options (kind, engine
-version, our stylesheet and logo): a request whose hash matches an earlier render is served by it.
+The HTML comes from `templates/concepts/pdf/document.html`, in the language printed (not the
+requesting user's), so that everyone who asks for the same content gets the same bytes.
+`content_hash` is the sha256 of that exact HTML plus the rendering options (kind, language,
+layout, engine version, our stylesheet and logo): a request whose hash matches an earlier
+render is served by it.
+
+Languages. An edition freezes each section in the source language and in every language it was
+translated into then; the draft has the source heads and each section's translation head. A
+document prints one language (`single`: the source, or one translation) or the source together
+with one translation: `columns` (section by section, the source on the left, the translation on
+the right) or `sequential` (the whole source document, then the whole translation with its own
+title page and contents). Its words (cover, contents, page numbers, notes) are in the language
+printed; with both languages, in the source's, and the translation's part of a sequential
+document in the translation's. A section that was not translated keeps its place and number:
+in a one-language translation it prints its source title and text under the marker "[Not
+translated: the source text follows]" (so that the document is complete); beside or after the
+source text it prints only its number and the marker "[Not translated]" (the source text is
+already in the document). The contents flag it too. A translation made from an older version of
+the source text than the one printed with it is marked "[Translated from an earlier version of
+the source text]". A redline marks the changes of the source text only.
 
 A redline compares two states (two editions, older → newer, or an edition → the current draft)
 section by section: sections are matched by their identity, not their number, so a moved
@@ -37,14 +53,19 @@ from lxml import etree
 from common.markdown import render_markdown
 from projects.models import ProjectPartner, partner_statement
 
-from ..models import Concept, Edition, EditionEntry, RenderJob, SectionVersion
+from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation, SectionVersion
 from ..outline import build_outline
 from ..textdiff import DELETE, EQUAL, INSERT, diff_words
 from .fetcher import ALLOWED_STATIC_FILES, LOGO, STYLESHEET, allowed_file_bytes, static_url
 
 # Bump when the templates or the way they are filled change, so that earlier renders are not reused.
-DOCUMENT_FORMAT = 1
+DOCUMENT_FORMAT = 2
 TEMPLATE = "concepts/pdf/document.html"
+TRANSLATION_PART_TEMPLATE = "concepts/pdf/_translation_part.html"
+TRANSLATION_PAGE = "translation"  # the CSS page name of a sequential document's translation part
+
+SINGLE, COLUMNS, SEQUENTIAL = RenderJob.Layout.SINGLE, RenderJob.Layout.COLUMNS, RenderJob.Layout.SEQUENTIAL
+BOTH_LANGUAGES = (COLUMNS, SEQUENTIAL)
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 
@@ -67,6 +88,8 @@ class SideEntry:
     level: int
     title: str
     body: str
+    version_id: int | None = None
+    source_version_id: int | None = None  # of a translation: the source version it translates
 
 
 @dataclass
@@ -81,6 +104,10 @@ class Part:
     body_html: SafeString
     state: str = ""  # in a redline: added, removed, changed or unchanged
     old_number: str = ""
+    language: str = ""  # the language of its title and text
+    note: str = ""  # about its translation: not translated, or translated from an older source text
+    missing: bool = False  # not translated: its source title (and text) stand in
+    translation: Part | None = None  # with both languages in columns: the same section translated
 
 
 @dataclass
@@ -112,7 +139,12 @@ class Document:
     draft_note: str = ""
     presented_at: str = ""
     redline: RedlineSummary | None = None
-    draft_versions: list = field(default_factory=list)  # the draft's [section, version, number, level]
+    draft_versions: list = field(default_factory=list)  # the draft's [section, version, number, level(, translation)]
+    layout: str = SINGLE
+    source_language: str = ""
+    translation_language: str = ""  # with both languages: the translation printed with the source
+    translation_html: SafeString = mark_safe("")  # sequential: the translation's part, after the source
+    translation_draft_word: str = ""  # a draft in both languages: "DRAFT" in the translation's, under the source's
     html: str = ""
     content_hash: str = ""
 
@@ -120,8 +152,32 @@ class Document:
     def title(self) -> str:
         return f"{self.concept_title} – {self.label}"
 
+    @property
+    def languages_code(self) -> str:
+        """The languages printed, for file names: "en", "ru", "en-ru" (columns), "en-then-ru" (sequential)."""
+        if self.layout == COLUMNS:
+            return f"{self.source_language}-{self.translation_language}"
+        if self.layout == SEQUENTIAL:
+            return f"{self.source_language}-then-{self.translation_language}"
+        return self.language
+
+    def language_name(self, code: str) -> str:
+        return translation.get_language_info(code)["name_local"]
+
+    @property
+    def printed_language_name(self) -> str:
+        return self.language_name(self.language)
+
+    @property
+    def source_language_name(self) -> str:
+        return self.language_name(self.source_language)
+
+    @property
+    def translation_language_name(self) -> str:
+        return self.language_name(self.translation_language) if self.translation_language else ""
+
     def filename(self, extension: str) -> str:
-        return f"{self.filename_stem}.{extension}"
+        return f"{self.filename_stem}-{self.languages_code}.{extension}"
 
 
 # --- Markdown with change marks ----------------------------------------------------------------
@@ -216,46 +272,106 @@ def redline_title(old: str, new: str) -> SafeString:
 
 
 def edition_side(edition: Edition, language: str | None = None) -> list[SideEntry]:
+    """The edition's sections in `language` (default: the source's); a translation has only those it froze."""
     entries = EditionEntry.objects.filter(edition=edition, language=language or edition.concept.language)
     entries = entries.select_related("version").order_by("position")
-    return [SideEntry(e.section_id, e.number, e.level, e.version.title, e.version.body) for e in entries]
+    return [
+        SideEntry(e.section_id, e.number, e.level, e.version.title, e.version.body, e.version_id,
+                  e.version.source_version_id)
+        for e in entries
+    ]  # fmt: skip
 
 
-def draft_snapshot(concept: Concept) -> list[list]:
-    """The current draft, pinned: [section id, version id, number, level] in reading order."""
+def draft_snapshot(concept: Concept, language: str | None = None) -> list[list]:
+    """The current draft, pinned: [section id, version id, number, level] in reading order.
+
+    With a translation `language`, each row also holds the id of the section's current version in
+    that language (None where it has none).
+    """
     sections = concept.sections.filter(is_removed=False).only("pk", "parent_id", "position", "head_id")
-    return [[entry.section.pk, entry.section.head_id, entry.number, entry.level] for entry in build_outline(sections)]
+    rows = [[entry.section.pk, entry.section.head_id, entry.number, entry.level] for entry in build_outline(sections)]
+    if language and language != concept.language:
+        heads = dict(
+            SectionTranslation.objects.filter(section__in=[row[0] for row in rows], language=language)
+            .values_list("section_id", "head_id")
+        )  # fmt: skip
+        for row in rows:
+            row.append(heads.get(row[0]))
+    return rows
 
 
-def draft_side(snapshot: list[list]) -> tuple[list[SideEntry], datetime.datetime | None]:
-    versions = SectionVersion.objects.in_bulk([version_id for _section, version_id, _n, _l in snapshot])
+def draft_side(snapshot: list[list], *, translated: bool = False) -> tuple[list[SideEntry], datetime.datetime | None]:
+    """The pinned draft's source text, or (`translated`) the sections its translation has; and its latest save."""
+    column = 4 if translated else 1
+    pinned = [row[column] for row in snapshot if len(row) > column and row[column]]
+    versions = SectionVersion.objects.in_bulk(pinned)
     side = []
     latest = None
-    for section_id, version_id, number, level in snapshot:
-        version = versions.get(version_id)
+    for row in snapshot:
+        section_id, _version_id, number, level = row[:4]
+        version = versions.get(row[column]) if len(row) > column else None
         if version is None:
             continue
-        side.append(SideEntry(section_id, number, level, version.title, version.body))
+        side.append(SideEntry(section_id, number, level, version.title, version.body, version.pk,
+                              version.source_version_id))  # fmt: skip
         latest = max(latest, version.created_at) if latest else version.created_at
     return side, latest
 
 
-def _anchor(section_id: int) -> str:
-    return f"section-{section_id}"
+def _anchor(section_id: int, prefix: str = "") -> str:
+    return f"{prefix}section-{section_id}"
 
 
-def _plain_parts(side: list[SideEntry]) -> list[Part]:
-    return [
-        Part(
-            anchor=_anchor(entry.section_id),
-            number=entry.number,
-            level=entry.level,
-            title=entry.title,
-            title_html=escape(entry.title),
-            body_html=render_markdown(entry.body),
-        )
-        for entry in side
-    ]
+def _part(entry: SideEntry, *, language: str, anchor_prefix: str = "", **extra) -> Part:
+    return Part(
+        anchor=_anchor(entry.section_id, anchor_prefix),
+        number=entry.number,
+        level=entry.level,
+        title=entry.title,
+        title_html=escape(entry.title),
+        body_html=render_markdown(entry.body),
+        language=language,
+        **extra,
+    )
+
+
+def _plain_parts(side: list[SideEntry], language: str = "") -> list[Part]:
+    return [_part(entry, language=language) for entry in side]
+
+
+def _translated_parts(
+    source: list[SideEntry],
+    translated: dict[int, SideEntry],
+    *,
+    language: str,
+    source_language: str,
+    with_source_text: bool,
+    anchor_prefix: str = "",
+) -> list[Part]:
+    """Every section of `source` in `language`, in the source's order and numbering (call in that language).
+
+    A section not translated keeps its place under its source title: with `with_source_text` its
+    source text stands in for the translation (a one-language document must be complete);
+    otherwise it has only the marker (the document prints the source text elsewhere).
+    """
+    parts = []
+    for entry in source:
+        version = translated.get(entry.section_id)
+        if version is not None:
+            stale = version.source_version_id is not None and version.source_version_id != entry.version_id
+            translation_entry = SideEntry(entry.section_id, entry.number, entry.level, version.title, version.body)
+            note = _("Translated from an earlier version of the source text") if stale else ""
+            parts.append(_part(translation_entry, language=language, anchor_prefix=anchor_prefix, note=note))
+        elif with_source_text:
+            parts.append(_part(entry, language=source_language, anchor_prefix=anchor_prefix, missing=True,
+                               note=_("Not translated: the source text follows")))  # fmt: skip
+        else:
+            parts.append(Part(
+                anchor=_anchor(entry.section_id, anchor_prefix), number=entry.number, level=entry.level,
+                title=entry.title, title_html=escape(entry.title), body_html=mark_safe(""), language=source_language,
+                missing=True, note=_("Not translated"),
+            ))  # fmt: skip
+    return parts
 
 
 def _redline_parts(old: list[SideEntry], new: list[SideEntry]) -> list[Part]:
@@ -320,8 +436,12 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_css(*, draft: bool) -> SafeString:
-    """The translated words of the margin boxes: "Page N of M", and "DRAFT" on a draft."""
+def page_css(*, draft: bool, page: str = "") -> SafeString:
+    """The translated words of the margin boxes: "Page N of M", and "DRAFT" on a draft.
+
+    `page`: for the pages of that name only (a sequential document's translation part).
+    """
+    selector = f"@page {page}" if page else "@page"
     pieces = []
     for piece in re.split(r"(%\(page\)s|%\(pages\)s)", _("Page %(page)s of %(pages)s")):
         if piece == "%(page)s":
@@ -330,9 +450,9 @@ def page_css(*, draft: bool) -> SafeString:
             pieces.append("counter(pages)")
         elif piece:
             pieces.append(_css_string(piece))
-    rules = [f"@page {{ @bottom-right {{ content: {' '.join(pieces)}; }} }}"]
+    rules = [f"{selector} {{ @bottom-right {{ content: {' '.join(pieces)}; }} }}"]
     if draft:
-        rules.append(f"@page {{ @top-right {{ content: {_css_string(_('DRAFT – not for circulation'))}; }} }}")
+        rules.append(f"{selector} {{ @top-right {{ content: {_css_string(_('DRAFT – not for circulation'))}; }} }}")
     return mark_safe("\n".join(rules))  # noqa: S308 - our own words, escaped for CSS
 
 
@@ -352,12 +472,28 @@ def _project_facts(concept: Concept) -> dict:
     implementers = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
     instrument = project.instrument
     return {
-        "project_title": project.title,
+        "project_title": project.localized("title"),
         "statement": partner_statement(project, partners),
         "funding": _("Funded by the European Union"),
         "instrument": f"{instrument.code} – {instrument.name}" if instrument else "",
         "author": ", ".join(implementers) or settings.IATI_REPORTING_ORG_NAME,
     }
+
+
+def printed_languages(concept: Concept, language: str | None, layout: str | None) -> tuple[str, str]:
+    """What a request prints: (language, layout), never an error.
+
+    An unknown or unsupported language is the source language; an unknown layout is one language.
+    Both languages pair the source with the translation named; when the source is named instead,
+    with the concept's only translation (a concept with none, or several, is left for the caller
+    to refuse).
+    """
+    language = concept.language_or_source(language)
+    layout = layout if layout in RenderJob.Layout.values else SINGLE
+    targets = concept.languages[1:]
+    if layout in BOTH_LANGUAGES and language == concept.language and len(targets) == 1:
+        language = targets[0]
+    return language, layout
 
 
 def build_document(
@@ -368,46 +504,105 @@ def build_document(
     other_edition: Edition | None = None,
     against_draft: bool = False,
     draft_versions: list | None = None,
+    language: str | None = None,
+    layout: str = SINGLE,
 ) -> Document:
-    """The document of a render request; `draft_versions` pins the draft (taken now if not given)."""
-    with translation.override(concept.language):
-        return _build(concept, kind, edition, other_edition, against_draft, draft_versions)
+    """The document of a render request; `draft_versions` pins the draft (taken now if not given).
+
+    `language` and `layout`: what is printed, as `printed_languages` reads them. A redline and a
+    Word file print one language; a redline only the source's.
+    """
+    language, layout = printed_languages(concept, language, layout)
+    both = layout in BOTH_LANGUAGES
+    if both and (language == concept.language or kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DRAFT)):
+        raise ValueError(f"A {kind} render cannot print both languages here.")
+    if kind == RenderJob.Kind.REDLINE_PDF and language != concept.language:
+        raise ValueError("A redline marks the changes of the source text only.")
+    with translation.override(concept.language if both else language):
+        document = _build(concept, kind, edition, other_edition, against_draft, draft_versions, language, layout)
+    document.content_hash = content_hash(document.html, kind, language=language, layout=layout)
+    return document
 
 
-def _build(concept, kind, edition, other_edition, against_draft, draft_versions) -> Document:
-    facts = _project_facts(concept)
-    common = {"kind": kind, "language": concept.language, "concept_title": concept.title, **facts}
+def _build(concept, kind, edition, other_edition, against_draft, draft_versions, language, layout) -> Document:
+    """Called in the language of the document's words: the printed one, the source's with both."""
+    source_language = concept.language
+    translated = language != source_language
     uses_draft = kind == RenderJob.Kind.DRAFT or (kind == RenderJob.Kind.REDLINE_PDF and against_draft)
     snapshot = []
-    draft_entries, draft_time = [], None
+    source_side, translation_side, draft_time = [], {}, None
     if uses_draft:
-        snapshot = draft_versions if draft_versions is not None else draft_snapshot(concept)
-        draft_entries, draft_time = draft_side(snapshot)
+        if draft_versions is not None:
+            snapshot = draft_versions
+        else:
+            snapshot = draft_snapshot(concept, language if translated else None)
+        source_side, draft_time = draft_side(snapshot)
+        if translated:
+            entries, latest = draft_side(snapshot, translated=True)
+            translation_side = {entry.section_id: entry for entry in entries}
+            draft_time = max((time for time in (draft_time, latest) if time), default=None)
         draft_time = draft_time or timezone.now()
+    elif kind in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
+        source_side = edition_side(edition)
+        if translated:
+            translation_side = {entry.section_id: entry for entry in edition_side(edition, language)}
+    if kind == RenderJob.Kind.REDLINE_PDF:
+        common = {"kind": kind, "language": source_language, "concept_title": concept.title,
+                  **_project_facts(concept)}  # fmt: skip
+        document = _redline_document(common, concept, edition, other_edition, against_draft, source_side,
+                                     draft_time, snapshot)  # fmt: skip
+    elif kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX, RenderJob.Kind.DRAFT):
+        raise ValueError(f"Unknown kind of render: {kind}")
+    elif layout == SINGLE and translated:
+        parts = _translated_parts(source_side, translation_side, language=language, source_language=source_language,
+                                  with_source_text=True)  # fmt: skip
+        document = _plain_document(concept, kind, edition, draft_time, snapshot, parts, language)
+    else:
+        document = _plain_document(concept, kind, edition, draft_time, snapshot,
+                                   _plain_parts(source_side, source_language), source_language)  # fmt: skip
+    document.layout, document.source_language = layout, source_language
+    css = page_css(draft=document.draft)
+    if layout in BOTH_LANGUAGES:
+        document.translation_language = language
+        with translation.override(language):
+            if document.draft:
+                document.translation_draft_word = _("DRAFT")  # the watermark is on every page of both parts
+            translation_parts = _translated_parts(
+                source_side, translation_side, language=language, source_language=source_language,
+                with_source_text=False, anchor_prefix=f"{language}-" if layout == SEQUENTIAL else "",
+            )  # fmt: skip
+            if layout == COLUMNS:
+                for part, translated_part in zip(document.parts, translation_parts, strict=True):
+                    part.translation = translated_part
+            else:
+                part_document = _plain_document(concept, kind, edition, draft_time, snapshot, translation_parts,
+                                                language)  # fmt: skip
+                document.translation_html = render_to_string(TRANSLATION_PART_TEMPLATE, {"doc": part_document})
+                # The translation's pages say "Page N of M" (and "DRAFT") in its language.
+                css = mark_safe(f"{css}\n{page_css(draft=document.draft, page=TRANSLATION_PAGE)}")  # noqa: S308
+    context = {"doc": document, **_assets(), "page_css": css}
+    document.html = render_to_string(TEMPLATE, context)
+    return document
 
+
+def _plain_document(concept, kind, edition, draft_time, snapshot, parts, language) -> Document:
+    """An edition or the draft, its words in the active language (`language`: that of its text)."""
+    common = {"kind": kind, "language": language, "concept_title": concept.title, **_project_facts(concept)}
     if kind in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
-        document = Document(
+        return Document(
             **common, label=edition.name, date_text=_date(edition.date), created=edition.date,
-            parts=_plain_parts(edition_side(edition)), filename_stem=_stem(concept.title, edition.name),
+            parts=parts, filename_stem=_stem(concept.title, edition.name),
             presented_at=edition.presented_at.title if edition.presented_at_id else "",
         )  # fmt: skip
-    elif kind == RenderJob.Kind.DRAFT:
-        document = Document(
-            **common, label=_("Current draft"), date_text=_date(draft_time), created=draft_time.date(),
-            parts=_plain_parts(draft_entries), filename_stem=_stem(concept.title, _("draft"), f"{draft_time:%Y-%m-%d}"),
-            draft=True, draft_versions=snapshot,
-            draft_note=_("Working draft: the text as saved on %(date)s. Not for circulation.")
-            % {"date": _date(draft_time)},
-        )  # fmt: skip
-    elif kind == RenderJob.Kind.REDLINE_PDF:
-        document = _redline_document(common, concept, edition, other_edition, against_draft, draft_entries,
-                                     draft_time, snapshot)  # fmt: skip
-    else:
-        raise ValueError(f"Unknown kind of render: {kind}")
-    context = {"doc": document, **_assets(), "page_css": page_css(draft=document.draft)}
-    document.html = render_to_string(TEMPLATE, context)
-    document.content_hash = content_hash(document.html, kind)
-    return document
+    with translation.override(concept.language):
+        draft_word = _("draft")  # the file's name is in the source language, whatever is printed
+    return Document(
+        **common, label=_("Current draft"), date_text=_date(draft_time), created=draft_time.date(),
+        parts=parts, filename_stem=_stem(concept.title, draft_word, f"{draft_time:%Y-%m-%d}"),
+        draft=True, draft_versions=snapshot,
+        draft_note=_("Working draft: the text as saved on %(date)s. Not for circulation.")
+        % {"date": _date(draft_time)},
+    )  # fmt: skip
 
 
 def redline_sides(edition: Edition, other_edition: Edition | None) -> tuple[Edition, Edition]:
@@ -459,7 +654,7 @@ def _assets() -> dict:
     return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO)}
 
 
-def render_options(kind: str) -> dict:
+def render_options(kind: str, *, language: str = "", layout: str = SINGLE) -> dict:
     """Everything besides the HTML that decides the bytes of a render."""
     if kind == RenderJob.Kind.DOCX:
         from docx import __version__ as docx_version
@@ -469,11 +664,18 @@ def render_options(kind: str) -> dict:
         from weasyprint import __version__ as weasyprint_version
 
         engine = f"weasyprint {weasyprint_version}"
-    return {"kind": kind, "engine": engine, "assets": _asset_digest(), "format": DOCUMENT_FORMAT}
+    return {
+        "kind": kind,
+        "language": language,
+        "layout": layout,
+        "engine": engine,
+        "assets": _asset_digest(),
+        "format": DOCUMENT_FORMAT,
+    }
 
 
-def content_hash(html: str, kind: str) -> str:
-    options = json.dumps(render_options(kind), sort_keys=True)
+def content_hash(html: str, kind: str, *, language: str = "", layout: str = SINGLE) -> str:
+    options = json.dumps(render_options(kind, language=language, layout=layout), sort_keys=True)
     return hashlib.sha256(html.encode("utf-8") + b"\0" + options.encode("utf-8")).hexdigest()
 
 
@@ -485,4 +687,6 @@ def document_for_job(job: RenderJob) -> Document:
         other_edition=job.other_edition,
         against_draft=job.against_draft,
         draft_versions=job.draft_versions if job.draft_versions else None,
+        language=job.language,
+        layout=job.layout,
     )

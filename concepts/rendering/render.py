@@ -257,6 +257,8 @@ def render_docx(document) -> bytes:
             if part.level == 1:
                 word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             word.add_heading(f"{part.number} {part.title}", level=min(part.level, 3))
+            if part.note:  # not translated, or translated from an older source text
+                word.add_paragraph().add_run(f"[{part.note}]").italic = True
             _blocks(word, lxml.html.fragment_fromstring(str(part.body_html) or "<p></p>", create_parent="div"))
 
         output = io.BytesIO()

@@ -79,10 +79,13 @@ def render_job_get(concept: Concept, job_id: int) -> RenderJob:
     return job
 
 
-def latest_edition_pdf(concept: Concept, edition: Edition) -> RenderJob | None:
+def latest_edition_pdf(
+    concept: Concept, edition: Edition, *, language: str = "", layout: str = RenderJob.Layout.SINGLE
+) -> RenderJob | None:
+    """The edition's latest finished PDF in `language` ("": the source's) and `layout`, as stored on jobs."""
     return (
         RenderJob.objects.filter(concept=concept, edition=edition, kind=RenderJob.Kind.PDF)
-        .filter(status=RenderJob.Status.DONE)
+        .filter(language=language, layout=layout, status=RenderJob.Status.DONE)
         .exclude(file="")
         .order_by("-finished_at", "-pk")
         .first()

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
-from ..models import Concept, Edition, RenderJob
+from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation
 from . import documents
 from .render import RenderTimeout, deadline, render_docx, render_pdf
 
@@ -55,6 +55,7 @@ BROKER_ERRORS = (KombuError, OSError, ConnectionError)
 TRANSIENT_ERRORS = (DatabaseError, OSError)
 
 Kind = RenderJob.Kind
+Layout = RenderJob.Layout
 Status = RenderJob.Status
 
 
@@ -74,7 +75,17 @@ def running_stale_after() -> datetime.timedelta:
 # --- Requesting -----------------------------------------------------------------------------------
 
 
-def _validate(concept: Concept, kind: str, edition, other_edition, against_draft: bool) -> None:
+def _validate(
+    concept: Concept,
+    kind: str,
+    edition,
+    other_edition,
+    against_draft: bool,
+    language: str | None = None,
+    layout: str | None = None,
+) -> tuple[str, str]:
+    """Refuses a request that cannot be rendered; returns the language and layout to render (see
+    `render_languages`)."""
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose what to render.")})
     for chosen in (edition, other_edition):
@@ -85,7 +96,7 @@ def _validate(concept: Concept, kind: str, edition, other_edition, against_draft
             raise ValidationError(_("The current draft is rendered on its own."))
         if not concept.sections.filter(is_removed=False).exists():
             raise ValidationError(_("The concept has no sections to print yet."))
-        return
+        return render_languages(concept=concept, kind=kind, edition=None, language=language, layout=layout)
     if edition is None:
         raise ValidationError({"edition": _("Choose the edition to render.")})
     if kind == Kind.REDLINE_PDF:
@@ -95,6 +106,43 @@ def _validate(concept: Concept, kind: str, edition, other_edition, against_draft
             raise ValidationError({"other_edition": _("Choose another edition to compare with.")})
     elif other_edition is not None or against_draft:
         raise ValidationError(_("Only a redline compares two texts."))
+    return render_languages(concept=concept, kind=kind, edition=edition, language=language, layout=layout)
+
+
+def render_languages(
+    *, concept: Concept, kind: str, edition: Edition | None, language: str | None, layout: str | None
+) -> tuple[str, str]:
+    """The language and layout of a render, as stored on its job: ("", "single") for the source alone.
+
+    An unknown or unsupported language code, or layout, is not an error: it falls back to the
+    source language, or to one language (documents.printed_languages). What cannot be printed is
+    a ValidationError: a redline or a Word file with both languages, a redline of a translation,
+    both languages without a translation, a translation the edition or draft has no text in.
+    """
+    language, layout = documents.printed_languages(concept, language, layout)
+    translated = language != concept.language
+    name = concept.language_name(language)
+    if kind == Kind.REDLINE_PDF and (translated or layout != Layout.SINGLE):
+        raise ValidationError({"language": _("Changes are marked in the source text (%(language)s) only.")
+                               % {"language": concept.language_name(concept.language)}})  # fmt: skip
+    if kind == Kind.DOCX and layout != Layout.SINGLE:
+        raise ValidationError({"layout": _("A Word file holds one language: choose one, or ask for a PDF.")})
+    if layout != Layout.SINGLE and not translated:
+        if not concept.target_languages:
+            raise ValidationError({"layout": _("This concept has no translation to print beside its source text.")})
+        raise ValidationError({"language": _("Choose the translation to print with the source text.")})
+    if translated:
+        if edition is not None:
+            has_text = EditionEntry.objects.filter(edition=edition, language=language).exists()
+            message = _("This edition has no text in %(language)s: it was frozen before the concept was translated.")
+        else:
+            has_text = SectionTranslation.objects.filter(
+                section__concept=concept, section__is_removed=False, language=language
+            ).exists()
+            message = _("No section has been translated into %(language)s yet.")
+        if not has_text:
+            raise ValidationError({"language": message % {"language": name}})
+    return ("" if layout == Layout.SINGLE and not translated else language), layout
 
 
 def _reusable(content_hash: str) -> RenderJob | None:
@@ -116,18 +164,22 @@ def render_job_request(
     other_edition: Edition | None = None,
     against_draft: bool = False,
     concept: Concept | None = None,
+    language: str | None = None,
+    layout: str | None = None,
 ) -> RenderJob:
     """A job for this render: an existing one with the same content, or a new one handed to a worker.
 
+    `language` (default: the source's) and `layout` (default: one language): see `render_languages`.
     Access is the caller's business (see rendering.selectors). The job returned carries two
     attributes for the caller: `reused` (an earlier job was returned) and `queue_unavailable`
     (the broker could not be reached: the job is saved and will be sent by the recovery).
     """
     concept = concept or edition.concept
-    _validate(concept, kind, edition, other_edition, against_draft)
+    language, layout = _validate(concept, kind, edition, other_edition, against_draft, language, layout)
     document = documents.build_document(
-        concept=concept, kind=kind, edition=edition, other_edition=other_edition, against_draft=against_draft
-    )
+        concept=concept, kind=kind, edition=edition, other_edition=other_edition, against_draft=against_draft,
+        language=language, layout=layout,
+    )  # fmt: skip
     with transaction.atomic():
         Concept.objects.select_for_update().filter(pk=concept.pk).first()  # one request at a time per concept
         existing = _reusable(document.content_hash)
@@ -141,6 +193,8 @@ def render_job_request(
             other_edition=other_edition,
             against_draft=against_draft,
             draft_versions=document.draft_versions,
+            language=language,
+            layout=layout,
             requested_by=user if getattr(user, "is_authenticated", False) else None,
             content_hash=document.content_hash,
             filename=document.filename("docx" if kind == Kind.DOCX else "pdf"),

@@ -47,7 +47,8 @@ def _notice(job: RenderJob) -> tuple[int, str]:
 def render_request(request, concept_id, edition_id=None):
     """Asks for a file: of the current draft (no edition), or of an edition (PDF, Word, redline).
 
-    POST `kind`; for a redline, `against`: another edition's id or "draft".
+    POST `kind`; for a redline, `against`: another edition's id or "draft"; `language` (default: the
+    source's; an unknown code is the source's too) and `layout` (one language, or both).
     """
     concept = concept_get(request, concept_id)
     edition = selectors.edition_for_render(concept, edition_id)
@@ -60,16 +61,22 @@ def render_request(request, concept_id, edition_id=None):
     selectors.check_may_request(concept, kind=kind, edition=edition)
     level, notice = messages.ERROR, ""
     public = not selectors.may_request_any_render(concept)
-    # The public's request for a PDF made before is answered without building the document again.
-    existing = selectors.latest_edition_pdf(concept, edition) if public and edition is not None else None
     try:
+        language, layout = services.render_languages(
+            concept=concept, kind=kind, edition=edition, language=request.POST.get("language"),
+            layout=request.POST.get("layout"),
+        )  # fmt: skip
+        # The public's request for a PDF made before is answered without building the document again.
+        existing = None
+        if public and edition is not None:
+            existing = selectors.latest_edition_pdf(concept, edition, language=language, layout=layout)
         if existing is not None:
             job = existing
             job.reused, job.queue_unavailable = True, False
         else:
             job = services.render_job_request(
                 concept=concept, kind=kind, edition=edition, other_edition=other_edition,
-                against_draft=against_draft, user=request.user,
+                against_draft=against_draft, user=request.user, language=language, layout=layout,
             )  # fmt: skip
     except ValidationError as error:
         notice = " ".join(error.messages)
@@ -117,10 +124,14 @@ def render_download(request, concept_id, job_id):
 
 @require_GET
 def edition_pdf(request, concept_id, edition_id):
-    """The latest PDF of an edition, at an address that stays the same (linked from the IATI file)."""
+    """The latest PDF of an edition, at an address that stays the same (linked from the IATI file).
+
+    `?language=`: in that language alone (an unknown code: the source language).
+    """
     concept = concept_get(request, concept_id)
     edition = selectors.edition_for_render(concept, edition_id)
-    job = selectors.latest_edition_pdf(concept, edition)
+    language = concept.language_or_source(request.GET.get("language"))
+    job = selectors.latest_edition_pdf(concept, edition, language="" if language == concept.language else language)
     if job is None:
         raise Http404("This edition has no PDF yet.")
     return render_download(request, concept_id, job.pk)

@@ -36,7 +36,7 @@ def page_of(client, concept) -> str:
 
 
 def document_order(page: str) -> list[str]:
-    return re.findall(r'<h2 class="h3" id="heading-\d+">\d+ (\w+)</h2>', page)
+    return re.findall(r'<h2 class="h3" id="heading-\d+"[^>]*>\d+ (\w+)</h2>', page)
 
 
 def test_a_saved_version_shows_at_once(client_for, concept, sections, users):

@@ -407,7 +407,7 @@ def test_a_request_renders_once_and_a_duplicate_gets_the_same_job(
     job.refresh_from_db()
     assert job.status == "done" and job.attempts == 1 and job.page_count > 5
     assert job.file.read().startswith(b"%PDF") and job.file_size == job.file.size
-    assert job.filename == "national-migration-policy-concept-first-advanced-draft.pdf"
+    assert job.filename == "national-migration-policy-concept-first-advanced-draft-en.pdf"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = services.render_job_request(kind="pdf", edition=first_edition, user=users["manager"])
     assert again.pk == job.pk and again.reused and callbacks == []
@@ -588,7 +588,7 @@ def test_donors_download_the_published_final_edition_only(
     response = donor.get(reverse("concepts:render_download", args=[concept.pk, final.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="national-migration-policy-concept-final-draft.pdf"'
+        'attachment; filename="national-migration-policy-concept-final-draft-en.pdf"'
     )
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     for job in (word, earlier):

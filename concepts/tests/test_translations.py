@@ -229,8 +229,8 @@ def test_managers_choose_the_languages_and_others_may_not(client_for, concept):
 
 
 def test_a_new_concept_can_be_created_with_its_translation_languages(client_for, project):
-    response = client_for("manager").post(f"/projects/{project.slug}/concepts/",
-                                          {"title": "Концепция", "language": "en", "target_languages": ["ru"]})  # fmt: skip
+    data = {"title": "Концепция", "language": "en", "target_languages": ["ru"]}
+    response = client_for("manager").post(f"/projects/{project.slug}/concepts/", data)
     assert response.status_code == 302
     assert project.concepts.get(title="Концепция").target_languages == ["ru"]
 
@@ -258,8 +258,13 @@ def test_incorporated_must_name_a_version_in_the_comments_language(section, user
     comment = services.comment_add(section=fresh(section), version=ru_head, author=users["reviewer"], body="x",
                                    notify=False)  # fmt: skip
     with pytest.raises(ValidationError) as error:
-        services.comment_set_disposition(comment=comment, disposition="incorporated",
-                                         incorporated_in=fresh(section).head, user=users["manager"], notify=False)  # fmt: skip
+        services.comment_set_disposition(
+            comment=comment,
+            disposition="incorporated",
+            incorporated_in=fresh(section).head,
+            user=users["manager"],
+            notify=False,
+        )
     assert "incorporated_in" in error.value.message_dict
 
 

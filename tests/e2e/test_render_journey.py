@@ -49,7 +49,7 @@ def test_a_manager_prints_the_edition_and_a_redline(page, log_in, edition):
     expect(files).not_to_have_attribute("hx-trigger", "every 2s")  # nothing left to wait for: no polling
     with page.expect_download() as download:
         files.get_by_role("link", name="Download").first.click()
-    assert download.value.suggested_filename == "concept-of-the-national-migration-policy-final-draft.pdf"
+    assert download.value.suggested_filename == "concept-of-the-national-migration-policy-final-draft-en.pdf"
 
     panel.get_by_label("Changes marked, compared with").select_option("draft")
     panel.get_by_role("button", name="Redline PDF").click()

@@ -3,17 +3,20 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from concepts.models import Concept, Edition, RenderJob
 from concepts.rendering.documents import build_document
 from concepts.rendering.render import RenderTimeout, deadline, render_docx, render_pdf
+from concepts.rendering.services import render_languages
 
 
 class Command(BaseCommand):
     help = (
         'Renders an edition: render_edition <concept id> "<edition name>" --out FILE.pdf '
-        '[--redline-against "<other edition>" | --redline-against-draft]. A FILE.docx gives a Word file.'
+        '[--redline-against "<other edition>" | --redline-against-draft] [--language ru] '
+        "[--layout columns|sequential]. A FILE.docx gives a Word file."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="where to write the file (.pdf or .docx)")
         parser.add_argument("--redline-against", metavar="EDITION", help="mark the changes from/to this edition")
         parser.add_argument("--redline-against-draft", action="store_true", help="mark the changes to the draft")
+        parser.add_argument("--language", help="a language the concept is kept in (default: its source language)")
+        parser.add_argument(
+            "--layout", choices=["single", "columns", "sequential"], default="single",
+            help="both languages: source and --language in parallel columns, or one after the other",
+        )  # fmt: skip
         parser.add_argument(
             "--time-limit", type=float, default=settings.RENDER_SOFT_TIME_LIMIT, help="seconds (0: no limit)"
         )
@@ -49,9 +57,17 @@ class Command(BaseCommand):
         other = self._edition(concept, options["redline_against"]) if options["redline_against"] else None
         if other is not None and other.pk == edition.pk:
             raise CommandError("Compare with another edition.")
+        if options["language"] and options["language"] not in concept.languages:
+            raise CommandError(f"Concept {concept.pk} is kept in: {', '.join(concept.languages)}.")
+        try:
+            language, layout = render_languages(
+                concept=concept, kind=kind, edition=edition, language=options["language"], layout=options["layout"]
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         document = build_document(
             concept=concept, kind=kind, edition=edition, other_edition=other,
-            against_draft=bool(options["redline_against_draft"]) and other is None,
+            against_draft=bool(options["redline_against_draft"]) and other is None, language=language, layout=layout,
         )  # fmt: skip
         try:
             with deadline(options["time_limit"] or None):
