@@ -54,8 +54,10 @@ def seeded(db):
     call_command("seed_demo", verbosity=0)
 
 
-def _seed_concept_id():
-    return Concept.objects.filter(project__slug=SEED_SLUG).values_list("pk", flat=True).first()
+def _address(url: str) -> str:
+    concept = Concept.objects.filter(project__slug=SEED_SLUG).first()
+    section = concept.sections.order_by("position", "pk").first()
+    return url.format(concept=concept.pk, section=section.pk)
 
 
 # Each main page: (user or None, address, a Russian phrase the page must show).
@@ -67,6 +69,13 @@ PAGES = {
     "timeline": (None, f"/projects/{SEED_SLUG}/timeline/", "Диаграмма Ганта мероприятий"),
     "concept as drafter": ("counterpart", "/concepts/{concept}/", "Матрица решений"),
     "dashboard as staff": ("staff", "/dashboard/", "Панель мониторинга портфеля"),
+    "translations as drafter": ("counterpart", "/concepts/{concept}/translations/", "Состояние перевода"),
+    "translating a section": (
+        "counterpart",
+        "/concepts/{concept}/sections/{section}/translate/ru/",
+        "Перевод абзаца 1",
+    ),
+    "a section's history": ("counterpart", "/concepts/{concept}/sections/{section}/history/", "Показать сравнение"),
 }
 
 
@@ -84,7 +93,7 @@ def _get(client, url, *, user=None, language="ru"):
 @pytest.mark.parametrize("page", PAGES, ids=list(PAGES))
 def test_each_main_page_renders_in_russian(client, seeded, page):
     user, url, russian = PAGES[page]
-    response = _get(client, url.format(concept=_seed_concept_id()), user=user)
+    response = _get(client, _address(url), user=user)
     assert response.status_code == 200
     body = response.content.decode()
     assert '<html lang="ru">' in body
@@ -96,7 +105,7 @@ def test_each_main_page_renders_in_russian(client, seeded, page):
 @pytest.mark.parametrize("page", PAGES, ids=list(PAGES))
 def test_each_main_page_still_renders_in_english(client, seeded, page):
     user, url, russian = PAGES[page]
-    response = _get(client, url.format(concept=_seed_concept_id()), user=user, language=None)
+    response = _get(client, _address(url), user=user, language=None)
     body = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="en">' in body
