@@ -39,6 +39,10 @@ class Page:
 # page's requests/s is given as a share of it.
 PAGES = [
     Page("floor", "/bench/floor/"),
+    # What every logged-in page pays before its own work (bench/urls.py): the session and the user,
+    # then also the site's frame (base.html) around an empty page.
+    Page("floor-staff", "/bench/floor/user/", user="staff"),
+    Page("frame-staff", "/bench/frame/", user="staff"),
     Page("healthz", "/healthz"),
     Page("projects-anon", "/projects/"),
     Page("seed-project-anon", "/projects/concept-national-migration-policy-belarus/"),

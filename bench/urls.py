@@ -1,16 +1,37 @@
-"""The portal's URLs plus `bench/floor/`, the cheapest Django response, to compare pages with.
+"""The portal's URLs plus the bench's own pages, to compare the portal's pages with:
+
+- `bench/floor/`: the cheapest Django response (no session, no template, no query);
+- `bench/floor/user/`: the same for a logged-in user (the session and the user are looked up);
+- `bench/frame/`: the site's frame, base.html (navigation, language switcher, CSRF token), around
+  an empty page.
 
 Only the bench's settings use this module: the product's URLconf gains nothing.
 """
 
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import path
 
 from mpf_portal.urls import urlpatterns as portal_urlpatterns
+
+EMPTY_PAGE = engines["django"].from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
 
 
 def floor(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *portal_urlpatterns]
+def floor_user(request):
+    return HttpResponse(b"ok" if request.user.is_authenticated else b"no", content_type="text/plain")
+
+
+def frame(request):
+    return HttpResponse(EMPTY_PAGE.render({}, request))
+
+
+urlpatterns = [
+    path("bench/floor/", floor, name="bench_floor"),
+    path("bench/floor/user/", floor_user, name="bench_floor_user"),
+    path("bench/frame/", frame, name="bench_frame"),
+    *portal_urlpatterns,
+]

@@ -1,11 +1,11 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from projects.access import Capability
-from projects.models import Project
+from projects.models import Membership, Project
 from projects.selectors import project_capabilities_for
 
 from .models import Comment, Concept, Edition, EditionEntry, Section, SectionTranslation, SectionVersion
@@ -24,9 +24,14 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     Drafts are read by staff and the project's managers, drafters and reviewers; a published
     concept by everyone who may see its project.
     """
-    concept = Concept.objects.select_related("project", "project__instrument").filter(pk=concept_id).first()
+    concept = Concept.objects.select_related("project", "project__instrument").filter(pk=concept_id)
+    if user.is_authenticated and not user.is_staff:  # the reader's role, in the same query
+        role = Membership.objects.filter(project=OuterRef("project_id"), user=user).values("role")[:1]
+        concept = concept.annotate(user_role=Subquery(role))
+    concept = concept.first()
     if concept is None:
         raise Http404("No such concept.")
+    concept.project.user_role = getattr(concept, "user_role", None)
     granted = project_capabilities_for(user=user, project=concept.project)
     if not _may_read(concept, granted):
         raise Http404("No such concept.")

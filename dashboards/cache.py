@@ -1,11 +1,19 @@
-"""A short-lived cache of the portfolio's figures, dropped whenever the data they sum changes.
+"""A short-lived cache of the dashboards' rendered fragments, dropped whenever the data they show changes.
 
 Summing hundreds of thousands of expenditures takes the database a good part of a second; the
-dashboard is read far more often than the ledgers change. Pages are cached per user scope
-(staff share one) or project, filters and language under a data version that every save or delete of a
-project, membership, instrument, activity, budget line, revision or expenditure moves on (signals.py),
-as does joining or leaving a group. Writes that send no signals (bulk_create, update())
-are covered by the time limit, DASHBOARD_CACHE_SECONDS (0 turns the cache off).
+dashboard is read far more often than the ledgers change. What is cached is our templates' output
+rendered without the request (no CSRF token, no user name, no navigation), under a key of:
+
+- the scope: "staff", or the rule and memberships that decide a user's projects
+  (selectors.DashboardScope: users who see the same projects share), or the project (and, for
+  its tabs, the user's capabilities on it);
+- the parameters: the normalised query (views._dashboard_query), the day;
+- the active language (translations, money and dates are written per language);
+- a data version that every save or delete of a project, membership, instrument, activity,
+  budget line, revision or expenditure moves on (signals.py), as does joining or leaving a group.
+
+Writes that send no signals (bulk_create, update()) are covered by the time limit,
+DASHBOARD_CACHE_SECONDS (0 turns the cache off).
 
 The version lives in the cache itself: with Redis (production) every process sees the same
 one; with the local-memory cache (development, no REDIS_URL) each process has its own, and
@@ -42,11 +50,6 @@ def bump_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet, or it was evicted
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-
-
-def scope_key(user) -> str:
-    """Whose figures: staff all see the same; anyone else their own."""
-    return "staff" if user.is_staff else f"user-{user.pk}"
 
 
 def cached(name: str, scope: str, params: dict, compute):

@@ -17,9 +17,11 @@ Rules the figures follow (also stated on the page):
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -39,14 +41,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Length, TruncMonth
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
 from activities.models import Activity
 from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
 from concepts.models import Concept, Edition
-from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
-from projects.models import Membership, Project, Role
+from projects.access import ROLE_CAPABILITIES, Capability, capabilities, is_portfolio_donor
+from projects.models import Membership, Project
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -80,17 +83,56 @@ def finance_projects_for_user(*, user) -> QuerySet[Project]:
     return Project.objects.filter(scope)
 
 
-def dashboard_projects_for_user(*, user) -> QuerySet[Project]:
-    """Projects whose figures the user may follow on the dashboards: those with FINANCE rights."""
-    return finance_projects_for_user(user=user)
+@dataclass(frozen=True)
+class DashboardScope:
+    """The projects a user follows on the portfolio dashboard, and a key naming them: users with
+    the same key see the same projects, whatever the data, so they may share cached pages."""
+
+    key: str
+    projects: QuerySet[Project]
 
 
-def may_use_dashboard(user) -> bool:
-    return (
-        user.is_staff
-        or is_portfolio_donor(user)
-        or user.memberships.filter(role__in=[Role.DONOR, Role.MANAGER]).exists()
+def dashboard_scope_for_user(*, user) -> DashboardScope | None:
+    """The user's dashboard scope, None if they may not use the dashboard (no query for staff, else two).
+
+    finance_projects_for_user's rule: every project for staff; else those where the user is a
+    donor or manager, and every published one for the Donors group. The key says which rule and,
+    for the last two, which memberships (their digest): never the user.
+    """
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        return DashboardScope("staff", Project.objects.all())
+    member_of = sorted(
+        set(Membership.objects.filter(user=user, role__in=FINANCE_ROLES).values_list("project_id", flat=True))
     )
+    in_group = is_portfolio_donor(user)
+    if not member_of and not in_group:
+        return None
+    scope = Q(pk__in=member_of)
+    if in_group:
+        scope |= Q(is_published=True)
+    digest = hashlib.sha256(",".join(map(str, member_of)).encode()).hexdigest()[:32]
+    return DashboardScope(f"{'donors' if in_group else 'members'}-{digest}", Project.objects.filter(scope))
+
+
+def dashboard_project_for_user(*, user, slug: str) -> Project:
+    """The project `slug` for its dashboard: 404 if the user may not see it, 403 without finance rights.
+
+    projects.selectors.project_get_for_user's rules (projects.access decides) in a lighter query:
+    the dashboard needs neither the funding instrument nor, for staff, the membership role. On a
+    cached dashboard this look-up was the largest part of the view (1.6 ms of a 5.8 ms request).
+    """
+    projects = Project.objects.all() if user.is_staff else Project.objects.visible_to(user).with_role_of(user)
+    project = projects.filter(slug=slug).first()
+    if project is None:
+        raise Http404("No such project.")
+    project.capabilities = capabilities(user, project)
+    if Capability.VIEW not in project.capabilities:
+        raise Http404("No such project.")
+    if Capability.FINANCE not in project.capabilities:
+        raise PermissionDenied
+    return project
 
 
 def visible_projects_for_user(*, user) -> QuerySet[Project]:

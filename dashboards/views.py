@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,12 +13,12 @@ from django.utils.safestring import mark_safe
 
 from budgets.selectors import budget_by_activity, budget_summary
 from common.spreadsheets import csv_response, xlsx_response
-from projects.access import Capability, is_portfolio_donor
+from projects.access import is_portfolio_donor
 from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 
 from . import iati, selectors
-from .cache import cached, scope_key
+from .cache import cached
 from .charts import bar_chart, line_chart, portfolio_timeline
 from .forms import FILTER_NAMES, SORT_CHOICES, SORTS, DashboardFilterForm, sort_key
 
@@ -68,68 +68,83 @@ def _charts(breakdowns):
     ]
 
 
-def _results(request, *, form, scope, choices) -> str:
-    """The part of the dashboard that the filters change, rendered (it is what htmx swaps in)."""
-    filters = form.valid_filters() if request.GET else {}
-    sort, bad_sort = sort_key(request.GET.get("sort"))
-    projects = selectors.filter_projects(scope, filters)
+# What the portfolio page reads from its address: the filters, the order and the page.
+QUERY_NAMES = (*FILTER_NAMES, "sort", "page")
+
+
+def _dashboard_query(request) -> QueryDict:
+    """The parameters the portfolio page reads, each once (its last value, as `GET.get` gives it),
+    without empty ones and without any other: addresses that ask for the same page share it."""
+    query = QueryDict(mutable=True)
+    for name in QUERY_NAMES:
+        if value := request.GET.get(name):
+            query[name] = value
+    return query
+
+
+def _portfolio_fragments(*, query: QueryDict, scope: selectors.DashboardScope, today) -> tuple[str, str]:
+    """The filter form and the part of the page that the filters change (what htmx swaps in), rendered.
+
+    Rendered from the query, the scope and the date alone, without the request, so that nothing
+    of the user who happened to fill the cache (their name, a CSRF token) can be in it.
+    """
+    choices = cached("choices", scope.key, {}, lambda: selectors.filter_choices(scope.projects))
+    form = DashboardFilterForm(query or None, **choices)
+    filters = form.valid_filters() if query else {}
+    sort, bad_sort = sort_key(query.get("sort"))
+    projects = selectors.filter_projects(scope.projects, filters)
     figures = selectors.portfolio_figures(projects=projects, country_codes=choices["country_codes"])
     page = Paginator(selectors.timeline_projects(projects=projects, order=SORTS[sort]), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        query.get("page")
     )
     context = {
+        "query": query,
         "filters": filters,
-        "ignored": form.ignored() if request.GET else [],
-        "bad_sort": request.GET.get("sort") if bad_sort else None,
+        "ignored": form.ignored() if query else [],
+        "bad_sort": query["sort"] if bad_sort else None,
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "figures": figures,
         "charts": _charts(figures.breakdowns),
         "page": page,
-        "timeline": portfolio_timeline(page.object_list),
-        "export_query": urlencode({name: request.GET[name] for name in FILTER_NAMES if name in filters}),
+        "timeline": portfolio_timeline(page.object_list, today=today),
+        "export_query": urlencode({name: query[name] for name in FILTER_NAMES if name in filters}),
     }
-    return render_to_string("dashboards/_portfolio_results.html", context, request=request)
+    return (
+        render_to_string("dashboards/_filters.html", {"form": form, "sort": sort}),
+        render_to_string("dashboards/_portfolio_results.html", context),
+    )
 
 
 @login_required
 def portfolio(request):
     """Headline figures, breakdowns and the timeline of the projects the user may follow, filtered.
 
-    The filtered part is cached (dashboards/cache.py) until the data changes: summing a large
-    portfolio takes the database far longer than serving the page.
+    The filter form and the results are cached (dashboards/cache.py) for everyone with the same
+    scope, per query, language and day, until the data changes: summing a large portfolio takes
+    the database far longer than serving the page.
     """
-    if not selectors.may_use_dashboard(request.user):
+    scope = selectors.dashboard_scope_for_user(user=request.user)
+    if scope is None:
         raise PermissionDenied
-    user = request.user
-    scope = selectors.dashboard_projects_for_user(user=user)
-    key = scope_key(user)
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    choices = cached("choices", key, {}, lambda: selectors.filter_choices(scope))
-    forms = []
-
-    def form():  # built only when a fragment has to be rendered: it is not cheap (the country list)
-        if not forms:
-            forms.append(DashboardFilterForm(request.GET or None, **choices))
-        return forms[0]
-
-    # Our own templates' output, escaped when it was rendered.
-    results = mark_safe(  # noqa: S308
-        cached("results", key, {"query": query}, lambda: _results(request, form=form(), scope=scope, choices=choices))
+    query = _dashboard_query(request)
+    today = timezone.localdate()  # the timeline marks it
+    filters_form, results = cached(
+        "portfolio",
+        scope.key,
+        {"query": query.urlencode(), "today": today},
+        lambda: _portfolio_fragments(query=query, scope=scope, today=today),
     )
+    # Our own templates' output, escaped when it was rendered.
+    results = mark_safe(results)  # noqa: S308
     if request.htmx and not request.htmx.history_restore_request:
         response = HttpResponse(results)
     else:
-        sort, _bad = sort_key(request.GET.get("sort"))
-        filters_form = mark_safe(  # noqa: S308
-            cached(
-                "filters",
-                key,
-                {"query": query},
-                lambda: render_to_string("dashboards/_filters.html", {"form": form(), "sort": sort}, request=request),
-            )
+        response = render(
+            request,
+            "dashboards/portfolio.html",
+            {"filters_form": mark_safe(filters_form), "results": results},  # noqa: S308
         )
-        response = render(request, "dashboards/portfolio.html", {"filters_form": filters_form, "results": results})
     patch_vary_headers(response, ["HX-Request"])  # the same address answers a fragment or the page
     return response
 
@@ -140,12 +155,11 @@ def export(request, kind, fmt):
     ("transactions") as CSV (streamed) or XLSX, with the dashboard's filters."""
     if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
         raise Http404("No such export.")
-    if not selectors.may_use_dashboard(request.user):
+    scope = selectors.dashboard_scope_for_user(user=request.user)
+    if scope is None:
         raise PermissionDenied
     form = DashboardFilterForm(request.GET or None)
-    projects = selectors.filter_projects(
-        selectors.dashboard_projects_for_user(user=request.user), form.valid_filters() if request.GET else {}
-    )
+    projects = selectors.filter_projects(scope.projects, form.valid_filters() if request.GET else {})
     name, header, rows = EXPORTS[kind]
     filename = f"mpf-{name}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
@@ -153,7 +167,7 @@ def export(request, kind, fmt):
     return xlsx_response(filename, name, header, rows(projects=projects))
 
 
-def _project_body(request, project, today) -> str:
+def _project_body(project, today) -> str:
     summary = budget_summary(project=project)
     by_activity = budget_by_activity(project=project)
     curve = selectors.spending_curve(project=project, revised_total=summary.total.revised, today=today)
@@ -177,20 +191,35 @@ def _project_body(request, project, today) -> str:
         "milestones": selectors.upcoming_milestones(project=project, today=today),
         "milestone_days": selectors.MILESTONE_DAYS,
     }
-    return render_to_string("dashboards/_project_body.html", context, request=request)
+    return render_to_string("dashboards/_project_body.html", context)
+
+
+def _project_content(project, today) -> str:
+    """The project's tabs (they depend on the user's capabilities) above the dashboard's body (it does not)."""
+    body = cached("project-body", f"project-{project.pk}", {"today": today}, lambda: _project_body(project, today))
+    context = {"project": project, "body": mark_safe(body)}  # noqa: S308 - our template's output
+    return render_to_string("dashboards/_project_content.html", context)
 
 
 @login_required
 def project_dashboard(request, slug):
     """One project's budget against spending, spending over time, overdue activities and milestones.
 
-    Whoever has finance rights on the project sees the same figures: they are cached per
-    project and day (overdue and upcoming depend on the date) until the data changes.
+    Whoever has finance rights on the project sees the same figures: the body is cached per
+    project and day (overdue and upcoming depend on the date) until the data changes, and the
+    content with the tabs per set of capabilities too. Rendered without the request: nothing of
+    the user who filled the cache is in it.
     """
-    project = project_get_for_user(user=request.user, slug=slug, need=Capability.FINANCE)
+    project = selectors.dashboard_project_for_user(user=request.user, slug=slug)
     today = timezone.localdate()
-    body = cached("project", f"project-{project.pk}", {"today": today}, lambda: _project_body(request, project, today))
-    return render(request, "dashboards/project.html", {"project": project, "body": mark_safe(body)})  # noqa: S308
+    content = cached(
+        "project-page",
+        f"project-{project.pk}",
+        {"today": today, "capabilities": ",".join(sorted(project.capabilities))},
+        lambda: _project_content(project, today),
+    )
+    # Our own templates' output, escaped when it was rendered.
+    return render(request, "dashboards/project.html", {"project": project, "content": mark_safe(content)})  # noqa: S308
 
 
 def project_iati(request, slug):

@@ -52,6 +52,7 @@ def capabilities(user, project: Project) -> frozenset[Capability]:
         role = project.memberships.filter(user=user).values_list("role", flat=True).first()
     if role:
         granted |= ROLE_CAPABILITIES[Role(role)]
-    if project.is_published and is_portfolio_donor(user):
+    # The Donors group is asked only when it could add something (a query saved for most members).
+    if project.is_published and not granted.issuperset(DONORS_GROUP_CAPABILITIES) and is_portfolio_donor(user):
         granted |= DONORS_GROUP_CAPABILITIES
     return frozenset(granted)

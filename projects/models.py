@@ -114,7 +114,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_role_of(self, user):
         """Annotates `user_role`: the user's membership role on each project, or None."""
-        if not user.is_authenticated:
+        if not user.is_authenticated or user.is_staff:  # staff may do everything: no role needed
             return self.annotate(user_role=models.Value(None, output_field=models.CharField()))
         role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
         return self.annotate(user_role=Subquery(role))

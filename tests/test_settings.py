@@ -57,3 +57,15 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_told():
     result = manage("seed_demo", **(PRODUCTION | {"DATABASE_URL": "sqlite:////nonexistent/never-created.sqlite3"}))
     assert result.returncode != 0
     assert "--not-production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "engine"),
+    [({}, "django.contrib.sessions.backends.db"), (PRODUCTION, "django.contrib.sessions.backends.cached_db")],
+)
+def test_sessions_are_cached_only_in_a_cache_every_process_shares(variables, engine):
+    """A per-process cache (no Redis) would let a session ended in one process live on in another."""
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    result = manage("shell", "-c", code, **variables)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == engine

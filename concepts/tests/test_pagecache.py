@@ -149,9 +149,9 @@ def test_warm_pages_skip_the_outline_and_version_queries(client_for, concept, se
     urls = [f"/concepts/{concept.pk}/", f"/concepts/{concept.pk}/sections/{sections[0].pk}/history/"]
     for url in urls:
         client.get(url)
-    # Session, user, concept, the manager's membership, the navigation's memberships, render jobs.
-    with django_assert_num_queries(6):
+    # Session, user, concept (with the manager's role), the navigation's memberships, render jobs.
+    with django_assert_num_queries(5):
         client.get(urls[0])
-    # Session, user, concept, the manager's membership, section with its head, the navigation's memberships.
-    with django_assert_num_queries(6):
+    # Session, user, concept (with the manager's role), section with its head, the navigation's memberships.
+    with django_assert_num_queries(5):
         client.get(urls[1])

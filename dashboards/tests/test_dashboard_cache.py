@@ -1,0 +1,197 @@
+"""The dashboards' cached fragments (dashboards/cache.py): what a warm request costs, and that the
+cache never serves stale figures, another scope's projects, another language or another day."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from activities.models import Activity
+from activities.tests.factories import ActivityFactory
+from budgets.models import BudgetRevision
+from budgets.tests.factories import ExpenditureFactory
+from common.money import format_money
+from dashboards.tests.conftest import donors_group_member
+from projects.models import Role
+from projects.tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboards:portfolio")
+HTMX = {"HX-Request": "true"}
+PRIVATE = "Confidential reintegration pilot"  # the title of portfolio.private, unpublished
+d = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _dashboard_cache(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+
+
+def project_url(project):
+    return reverse("dashboards:project", kwargs={"slug": project.slug})
+
+
+def get(client, url, query=None, **kwargs):
+    response = client.get(url, query or {}, **kwargs)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def count_queries(client, url, query=None, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        get(client, url, query, **kwargs)
+    return len(queries)
+
+
+# --- what a warm request costs -----------------------------------------------------------
+
+
+def test_a_warm_dashboard_runs_only_the_session_user_and_navigation_queries(client, portfolio, staff_user):
+    client.force_login(staff_user)
+    for url, headers, pinned in [
+        (URL, {}, 3),  # session, user, the navigation's memberships
+        (URL, HTMX, 2),  # the fragment: no navigation
+        (project_url(portfolio.eur), {}, 4),  # and the project, whose access is checked on every request
+    ]:
+        cache.clear()
+        cold = count_queries(client, url, headers=headers)
+        assert count_queries(client, url, headers=headers) <= pinned < cold
+
+
+def test_a_warm_dashboard_for_a_donor_adds_only_their_scope(client, portfolio, donor_of_private):
+    donor_of_private.groups.add(donors_group_member("first").groups.get())
+    client.force_login(donor_of_private)
+    get(client, URL)
+    # session, user, Donors group, memberships for the scope, memberships for the navigation
+    assert count_queries(client, URL) <= 5
+
+
+# --- fresh figures -----------------------------------------------------------------------
+
+
+def test_a_new_expenditure_shows_on_the_next_request_of_every_dashboard(client, portfolio, staff_user):
+    client.force_login(staff_user)
+    pages = [(URL, {}), (URL, HTMX), (project_url(portfolio.usd), {})]
+    for url, headers in pages:
+        assert "USD 40,000.00" in get(client, url, headers=headers)
+    ExpenditureFactory(line=portfolio.usd.budget_lines.get(), date=d(2024, 2, 1), amount=Decimal("5.00"))
+    for url, headers in pages:
+        assert "USD 40,005.00" in get(client, url, headers=headers)
+
+
+def test_a_budget_revision_and_a_changed_line_show_on_the_next_request(client, portfolio, staff_user):
+    client.force_login(staff_user)
+    line = portfolio.usd.budget_lines.get()
+    for url in (URL, project_url(portfolio.usd)):
+        assert "USD 80,000.00" in get(client, url)  # the line's revised budget
+    BudgetRevision.objects.create(line=line, amount=Decimal("85000.00"), date=d(2023, 9, 1), reason="Raise")
+    for url in (URL, project_url(portfolio.usd)):
+        assert "USD 85,000.00" in get(client, url)
+    line.amount = Decimal("70000.00")  # the original amount; the revision still decides the revised budget
+    line.save()
+    for url in (URL, project_url(portfolio.usd)):
+        content = get(client, url)
+        assert "USD 70,000.00" in content and "USD 85,000.00" in content
+
+
+def test_the_day_is_part_of_the_key(client, portfolio, staff_user, monkeypatch):
+    today = timezone.localdate()
+    ActivityFactory(project=portfolio.eur, title="Study due today", planned_start=today - datetime.timedelta(days=5),
+                    planned_end=today, status=Activity.Status.ONGOING)  # fmt: skip
+    client.force_login(staff_user)
+    overdue = get(client, project_url(portfolio.eur)).split('id="overdue-heading"')[1].split("</section>")[0]
+    assert "Study due today" not in overdue
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + datetime.timedelta(days=1))
+    overdue = get(client, project_url(portfolio.eur)).split('id="overdue-heading"')[1].split("</section>")[0]
+    assert "Study due today" in overdue
+
+
+# --- scopes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [{}, {"country": "MA"}, {"sort": "title"}])
+def test_a_donor_never_gets_the_page_cached_for_staff(client, portfolio, staff_user, donor_of_private, query):
+    client.force_login(staff_user)
+    assert PRIVATE in get(client, URL, query) and PRIVATE in get(client, URL, query, headers=HTMX)
+
+    client.force_login(donors_group_member())  # published projects only
+    for headers in ({}, HTMX):
+        content = get(client, URL, query, headers=headers)
+        assert PRIVATE not in content and "P-PRIVATE" not in content
+    assert client.get(project_url(portfolio.private)).status_code == 404  # its cached dashboard stays unseen
+
+    usd_donor = UserFactory(username="usd_donor")
+    MembershipFactory(project=portfolio.usd, user=usd_donor, role=Role.DONOR)
+    client.force_login(usd_donor)  # one project only
+    content = get(client, URL, query)
+    assert PRIVATE not in content and "Border data in Belarus" not in content
+
+
+def test_users_with_the_same_projects_share_pages_and_others_do_not(client, portfolio, donor_of_private):
+    first, second = donors_group_member("donor_anna"), donors_group_member("donor_boris")  # joining moves the version
+    donor_of_private.groups.add(first.groups.get())
+    client.force_login(first)
+    cold = count_queries(client, URL)
+    client.force_login(second)
+    assert count_queries(client, URL) < cold / 3  # the same scope: the first one's page
+    content = get(client, URL)
+    assert PRIVATE not in content, "a Donors-group page with the private project"
+    assert "donor_boris" in content and "donor_anna" not in content  # the name is not cached
+
+    client.force_login(donor_of_private)  # the Donors group and the private project: a scope of its own
+    assert count_queries(client, URL) > cold / 3
+    assert PRIVATE in get(client, URL)
+
+
+def test_the_tabs_follow_the_users_capabilities_on_a_shared_dashboard(client, users, project):
+    edit = reverse("projects:edit", kwargs={"slug": project.slug})
+    client.force_login(users["manager"])
+    assert edit in get(client, project_url(project))
+    client.force_login(users["donor"])
+    content = get(client, project_url(project))
+    assert "Budget against spending by category" in content and edit not in content
+    client.force_login(users["reviewer"])  # no finance rights: refused, cache or not
+    assert client.get(project_url(project)).status_code == 403
+
+
+# --- language and addresses --------------------------------------------------------------
+
+
+def in_russian(amount: str, currency: str) -> str:
+    with translation.override("ru"):
+        return format_money(Decimal(amount), currency)
+
+
+@pytest.mark.parametrize("page", ["portfolio", "portfolio-fragment", "project"])
+def test_each_language_gets_its_own_page(client, portfolio, staff_user, page):
+    url = project_url(portfolio.usd) if page == "project" else URL
+    headers = HTMX if page == "portfolio-fragment" else {}
+    heading = {"portfolio": ("Headline figures", "Основные показатели"),
+               "portfolio-fragment": ("Headline figures", "Основные показатели"),
+               "project": ("Budget and spending", "Бюджет и расходы")}[page]  # fmt: skip
+    client.force_login(staff_user)
+    for language in ("en", "ru", "en", "ru"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        content = get(client, url, headers=headers)
+        english = language == "en"
+        assert (heading[0] in content) is english and (heading[1] in content) is not english
+        assert ("USD 40,000.00" in content) is english
+        assert (in_russian("40000.00", "USD") in content) is not english
+
+
+def test_equivalent_addresses_share_one_page_and_links_carry_only_the_filters(client, portfolio, staff_user):
+    client.force_login(staff_user)
+    cold = count_queries(client, URL, {"country": "GE"})
+    same = {"country": "GE", "status": "", "year": "", "utm_source": "mail"}
+    assert count_queries(client, URL, same) < cold / 3
+    content = get(client, URL, same).split('<div id="dashboard-results">')[1]  # the page's own links are not ours
+    assert "Labour mobility in Georgia" in content and "Border data in Belarus" not in content
+    assert "utm_source" not in content and "status=&amp;" not in content
+    assert "?country=GE&amp;sort=title" in content  # the timeline's order links keep the filter
