@@ -29,7 +29,10 @@ def _empty_cache():
     """Each test starts with an empty cache: ids are reused between tests, cached pages must not be."""
     from django.core.cache import cache
 
+    from common import localcache
+
     cache.clear()
+    localcache.clear()
 
 
 @pytest.fixture(autouse=True)

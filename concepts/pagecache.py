@@ -5,14 +5,18 @@ every change bumps, see `concepts.signals`), the active language and what the re
 Forms inside a part carry a placeholder instead of the reader's CSRF token, put back on the way
 out, so one rendering serves every reader with the same rights. The placeholder is derived from
 SECRET_KEY: the same in every process, and unguessable, so no text a user writes can contain it.
+
+As a key never names two different renderings, each process also keeps the parts it served
+last (common.localcache) and skips the round trip to Redis for them.
 """
 
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from common import localcache
 
 CACHE_SECONDS = 24 * 3600
 
@@ -26,13 +30,13 @@ def cached_parts(request, key: str, templates: dict[str, str], context_factory) 
 
     `key` must name everything the parts depend on; the active language is added here.
     """
-    key = f"concepts:page:{get_language()}:{key}"
-    parts = cache.get(key)
     placeholder = _csrf_placeholder()
-    if parts is None:
+
+    def render():
         context = {**context_factory(), "csrf_token": placeholder}
-        parts = {name: render_to_string(template, context) for name, template in templates.items()}
-        cache.set(key, parts, CACHE_SECONDS)
+        return {name: render_to_string(template, context) for name, template in templates.items()}
+
+    parts = localcache.get_or_set(f"concepts:page:{get_language()}:{key}", render, CACHE_SECONDS)
     token = get_token(request) if any(placeholder in html for html in parts.values()) else ""
     # Rendered by our templates from escaped or sanitised values, and cached as such.
     return {name: mark_safe(html.replace(placeholder, token)) for name, html in parts.items()}  # noqa: S308

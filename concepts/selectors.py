@@ -24,14 +24,40 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     Drafts are read by staff and the project's managers, drafters and reviewers; a published
     concept by everyone who may see its project.
     """
-    concept = Concept.objects.select_related("project", "project__instrument").filter(pk=concept_id)
-    if user.is_authenticated and not user.is_staff:  # the reader's role, in the same query
-        role = Membership.objects.filter(project=OuterRef("project_id"), user=user).values("role")[:1]
-        concept = concept.annotate(user_role=Subquery(role))
-    concept = concept.first()
+    concepts = Concept.objects.select_related("project").filter(pk=concept_id)
+    concept = _with_role_of(user, concepts, "project_id").first()
     if concept is None:
         raise Http404("No such concept.")
-    concept.project.user_role = getattr(concept, "user_role", None)
+    _grant(user, concept, getattr(concept, "user_role", None), need)
+    return concept
+
+
+def section_get_for_user(*, user, concept_id: int, section_id: int, need: Capability | None = None) -> Section:
+    """A section of the concept with its current version and the concept, in one query.
+
+    The concept's rules (concept_get_for_user) decide: 404 for a section the user may not see or
+    that is not in this concept, 403 when they may read it but not do `need`.
+    """
+    sections = Section.objects.select_related("concept__project", "head", "head__author")
+    sections = sections.filter(pk=section_id, concept_id=concept_id)
+    section = _with_role_of(user, sections, "concept__project_id").first()
+    if section is None:
+        raise Http404("No such section.")
+    _grant(user, section.concept, getattr(section, "user_role", None), need)
+    return section
+
+
+def _with_role_of(user, queryset, project_field: str):
+    """Annotates the reader's role on the project (`user_role`), in the same query; staff need none."""
+    if not user.is_authenticated or user.is_staff:
+        return queryset
+    role = Membership.objects.filter(project=OuterRef(project_field), user=user).values("role")[:1]
+    return queryset.annotate(user_role=Subquery(role))
+
+
+def _grant(user, concept: Concept, role, need: Capability | None) -> None:
+    """Sets what `user` may do on the concept (`capabilities`); 404 if they may not read it, 403 without `need`."""
+    concept.project.user_role = role
     granted = project_capabilities_for(user=user, project=concept.project)
     if not _may_read(concept, granted):
         raise Http404("No such concept.")
@@ -39,7 +65,6 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     concept.project.capabilities = granted
     if need is not None and need not in granted:
         raise PermissionDenied
-    return concept
 
 
 def concepts_for_project(*, user, project: Project) -> list[Concept]:

@@ -190,16 +190,20 @@ def _suggestion_previews(version, comments):
 
 
 def section_detail(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+    )
+    concept = section.concept
     context = _section_context(request, concept, section, _language(request, concept))
     return render(request, "concepts/section_detail.html", context)
 
 
 @login_required
 def section_edit(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
+    )
+    concept = section.concept
     if section.is_removed:
         raise Http404("This section was removed.")
     language = _language(request, concept)
@@ -283,8 +287,10 @@ def _conflict_page(request, concept, section, form, result):
 @login_required
 def section_presence(request, concept_id, section_id):
     """Polled by the edit page (htmx): records this editor and lists the others."""
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
+    )
+    concept = section.concept
     presence_touch(section_id=section.pk, user=request.user)
     others = presence_others(section_id=section.pk, user=request.user)
     return render(request, "concepts/_presence.html", {"others": others, "section": section, "concept": concept})
@@ -293,8 +299,10 @@ def section_presence(request, concept_id, section_id):
 @login_required
 @require_POST
 def section_move(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.EDIT
+    )
+    concept = section.concept
     try:
         services.section_move(section=section, direction=request.POST.get("direction", ""))
     except ValidationError:
@@ -305,8 +313,10 @@ def section_move(request, concept_id, section_id):
 @login_required
 @require_POST
 def section_remove(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.EDIT
+    )
+    concept = section.concept
     services.section_remove(section=section)
     messages.success(
         request,
@@ -319,8 +329,10 @@ HISTORY_PAGE_SIZE = 50
 
 
 def section_history(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+    )
+    concept = section.concept
     language = _language(request, concept)
     head = selectors.section_head(section=section, language=language)
     if head is None:
@@ -349,8 +361,10 @@ def section_history(request, concept_id, section_id):
 
 
 def version_detail(request, concept_id, section_id, number):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+    )
+    concept = section.concept
     language = _language(request, concept)
     version = selectors.version_get(section=section, number=number, language=language)
     context = {
@@ -369,8 +383,10 @@ def version_detail(request, concept_id, section_id, number):
 @login_required
 @require_POST
 def version_restore(request, concept_id, section_id, number):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
+    )
+    concept = section.concept
     language = _language(request, concept)
     version = selectors.version_get(section=section, number=number, language=language)
     result = services.version_restore(section=section, version=version, user=request.user)
@@ -382,8 +398,10 @@ def version_restore(request, concept_id, section_id, number):
 
 
 def section_compare(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+    )
+    concept = section.concept
     language = _language(request, concept)
     head = selectors.section_head(section=section, language=language)
     if head is None:
@@ -428,8 +446,10 @@ def section_compare(request, concept_id, section_id):
 @login_required
 @require_POST
 def comment_add(request, concept_id, section_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.COMMENT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.COMMENT
+    )
+    concept = section.concept
     is_reply = bool(request.POST.get("parent_id"))
     form = (ReplyForm if is_reply else CommentForm)(request.POST, **({} if is_reply else {"project": concept.project}))
     language = _language(request, concept)
@@ -686,8 +706,10 @@ def concept_translations(request, concept_id):
 @login_required
 def section_translate(request, concept_id, section_id, language):
     """The translation beside its source, paragraph by paragraph, for editing."""
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
-    section = selectors.section_get(concept=concept, section_id=section_id)
+    section = selectors.section_get_for_user(
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
+    )
+    concept = section.concept
     if section.is_removed:
         raise Http404("This section was removed.")
     if language not in concept.target_languages:

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from common import localcache
+
 VERSION_KEY = "dashboards:data-version"
 DEFAULT_SECONDS = 300
 
@@ -59,8 +61,4 @@ def cached(name: str, scope: str, params: dict, compute):
         return compute()
     digest = hashlib.sha256(repr(sorted((k, str(v)) for k, v in params.items())).encode()).hexdigest()[:32]
     key = f"dashboards:{name}:{data_version()}:{scope}:{get_language()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    return localcache.get_or_set(key, compute, seconds)

@@ -16,6 +16,7 @@ from activities.models import Activity
 from activities.tests.factories import ActivityFactory
 from budgets.models import BudgetRevision
 from budgets.tests.factories import ExpenditureFactory
+from common import localcache
 from common.money import format_money
 from dashboards.tests.conftest import donors_group_member
 from projects.models import Role
@@ -61,6 +62,7 @@ def test_a_warm_dashboard_runs_only_the_session_user_and_navigation_queries(clie
         (project_url(portfolio.eur), {}, 4),  # and the project, whose access is checked on every request
     ]:
         cache.clear()
+        localcache.clear()
         cold = count_queries(client, url, headers=headers)
         assert count_queries(client, url, headers=headers) <= pinned < cold
 
