@@ -212,11 +212,17 @@ def project_dashboard(request, slug):
     """
     project = selectors.dashboard_project_for_user(user=request.user, slug=slug)
     today = timezone.localdate()
+
+    def content_of_whole_project():
+        whole = Project.objects.get(pk=project.pk)
+        whole.capabilities = project.capabilities
+        return _project_content(whole, today)
+
     content = cached(
         "project-page",
         f"project-{project.pk}",
         {"today": today, "capabilities": ",".join(sorted(project.capabilities))},
-        lambda: _project_content(project, today),
+        content_of_whole_project,
     )
     # Our own templates' output, escaped when it was rendered.
     return render(request, "dashboards/project.html", {"project": project, "content": mark_safe(content)})  # noqa: S308
