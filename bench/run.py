@@ -264,7 +264,9 @@ def python_load(port, page, headers, *, duration, concurrency, max_requests, sto
     started = time.perf_counter()
     for thread in threads:
         thread.start()
-    join_deadline = time.monotonic() + duration + REQUEST_TIMEOUT + 5
+    # The last requests may each wait behind all the others for a worker: on a slow page (the
+    # transactions CSV of 1,000 projects takes seconds) that is far longer than one request.
+    join_deadline = time.monotonic() + duration + REQUEST_TIMEOUT * concurrency + 5
     for thread in threads:
         thread.join(timeout=max(0.1, join_deadline - time.monotonic()))
     if any(thread.is_alive() for thread in threads):

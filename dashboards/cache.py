@@ -12,6 +12,11 @@ rendered without the request (no CSRF token, no user name, no navigation), under
 - a data version that every save or delete of a project, membership, instrument, activity,
   budget line, revision or expenditure moves on (signals.py), as does joining or leaving a group.
 
+The same key holds one more thing: whether a user may open a project's dashboard, and with
+which capabilities (selectors.dashboard_project_for_user; scope "user-<id>-<staff>"), since
+every change that could alter it (a project published or not, a membership, a group) moves the
+data version on.
+
 Writes that send no signals (bulk_create, update()) are covered by the time limit,
 DASHBOARD_CACHE_SECONDS (0 turns the cache off).
 
@@ -54,11 +59,15 @@ def bump_version(**kwargs) -> None:
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
-def cached(name: str, scope: str, params: dict, compute):
-    """`compute()`, or its result from the cache for the same scope, parameters, language and data."""
+def cached(name: str, scope: str, params: dict, compute, *, version: int | None = None):
+    """`compute()`, or its result from the cache for the same scope, parameters, language and data.
+
+    `version`: the data version, when the caller already read it for this request.
+    """
     seconds = timeout()
     if seconds <= 0:
         return compute()
     digest = hashlib.sha256(repr(sorted((k, str(v)) for k, v in params.items())).encode()).hexdigest()[:32]
-    key = f"dashboards:{name}:{data_version()}:{scope}:{get_language()}:{digest}"
+    version = data_version() if version is None else version
+    key = f"dashboards:{name}:{version}:{scope}:{get_language()}:{digest}"
     return localcache.get_or_set(key, compute, seconds)

@@ -18,7 +18,7 @@ from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 
 from . import iati, selectors
-from .cache import cached
+from .cache import cached, data_version
 from .charts import bar_chart, line_chart, portfolio_timeline
 from .forms import FILTER_NAMES, SORT_CHOICES, SORTS, DashboardFilterForm, sort_key
 
@@ -210,7 +210,8 @@ def project_dashboard(request, slug):
     content with the tabs per set of capabilities too. Rendered without the request: nothing of
     the user who filled the cache is in it.
     """
-    project = selectors.dashboard_project_for_user(user=request.user, slug=slug)
+    version = data_version()  # read once: the access check and the page are cached under it
+    project = selectors.dashboard_project_for_user(user=request.user, slug=slug, version=version)
     today = timezone.localdate()
 
     def content_of_whole_project():
@@ -223,6 +224,7 @@ def project_dashboard(request, slug):
         f"project-{project.pk}",
         {"today": today, "capabilities": ",".join(sorted(project.capabilities))},
         content_of_whole_project,
+        version=version,
     )
     # Our own templates' output, escaped when it was rendered.
     return render(request, "dashboards/project.html", {"project": project, "content": mark_safe(content)})  # noqa: S308
