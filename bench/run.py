@@ -43,6 +43,8 @@ PAGES = [
     # then also the site's frame (base.html) around an empty page.
     Page("floor-staff", "/bench/floor/user/", user="staff"),
     Page("frame-staff", "/bench/frame/", user="staff"),
+    # The floor with a body the size of the concept page (50 sections): what sending it costs alone.
+    Page("floor-480kb", "/bench/floor/480kb/"),
     Page("healthz", "/healthz"),
     Page("projects-anon", "/projects/"),
     Page("seed-project-anon", "/projects/concept-national-migration-policy-belarus/"),

@@ -2,6 +2,7 @@
 
 - `bench/floor/`: the cheapest Django response (no session, no template, no query);
 - `bench/floor/user/`: the same for a logged-in user (the session and the user are looked up);
+- `bench/floor/<n>kb/`: the floor with a body of n kilobytes: what sending a page of that size costs;
 - `bench/frame/`: the site's frame, base.html (navigation, language switcher, CSRF token), around
   an empty page.
 
@@ -25,6 +26,10 @@ def floor_user(request):
     return HttpResponse(b"ok" if request.user.is_authenticated else b"no", content_type="text/plain")
 
 
+def floor_size(request, kb):
+    return HttpResponse(b"x" * (min(kb, 4096) * 1024), content_type="text/plain")
+
+
 def frame(request):
     return HttpResponse(EMPTY_PAGE.render({}, request))
 
@@ -32,6 +37,7 @@ def frame(request):
 urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
     path("bench/floor/user/", floor_user, name="bench_floor_user"),
+    path("bench/floor/<int:kb>kb/", floor_size, name="bench_floor_size"),
     path("bench/frame/", frame, name="bench_frame"),
     *portal_urlpatterns,
 ]
