@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -238,6 +238,6 @@ def project_iati(request, slug):
 
 
 def iati_activities(request):
-    """Every published project's IATI activity, for everyone."""
-    body = iati.activities_xml(iati.published_projects(), base_url=request.build_absolute_uri("/"))
-    return HttpResponse(body, content_type=iati.CONTENT_TYPE)
+    """Every published project's IATI activity, for everyone: streamed, a batch of projects at a time."""
+    chunks = iati.activities_xml_chunks(iati.published_projects(), base_url=request.build_absolute_uri("/"))
+    return StreamingHttpResponse(chunks, content_type=iati.CONTENT_TYPE)

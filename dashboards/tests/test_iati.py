@@ -2,6 +2,7 @@
 against the rules the XSD cannot check, for the demo data and for the edge cases."""
 
 import datetime
+import re
 from decimal import Decimal
 from importlib.resources import files
 
@@ -149,7 +150,7 @@ def get_file(client, name, **kwargs):
     response = client.get(reverse(name, kwargs=kwargs or None))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=utf-8"
-    return response.content
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def project_file(client, project):
@@ -478,15 +479,38 @@ def _portfolio(count: int):
         ExpenditureFactory(line=line, date=d(2024, 2, 5))
 
 
-def test_the_all_projects_file_runs_a_fixed_number_of_queries(client, schema, django_assert_max_num_queries):
+def test_the_all_projects_file_runs_a_fixed_number_of_queries_per_batch(client, schema, django_assert_max_num_queries):
     _portfolio(50)
-    # projects, partners with their organisations, budget totals, monthly spending (+ document providers)
-    with django_assert_max_num_queries(4 + len(iati.document_link_providers)):
+    # the batch's codes, then projects, partners with their organisations, budget totals, monthly
+    # spending (+ document providers): 50 projects are one batch
+    with django_assert_max_num_queries(1 + 4 + len(iati.document_link_providers)):
         content = get_file(client, "iati_activities")
     root = assert_valid(schema, content)
     assert len(root.findall("iati-activity")) == 50
     assert len(root.findall("iati-activity/budget[@type='2']")) == 50 * 3
     assert len(root.findall("iati-activity/transaction")) == 50 * 3
+
+
+def without_timestamp(content: bytes) -> bytes:
+    return re.sub(rb'generated-datetime="[^"]+"', b"", content)
+
+
+def test_the_file_is_streamed_a_batch_at_a_time_and_says_the_same_in_any_batches(schema):
+    _portfolio(23)
+    projects = iati.published_projects()
+    whole = b"".join(iati.activities_xml_chunks(projects, batch_size=1000))
+    chunks = list(iati.activities_xml_chunks(projects, batch_size=5))
+    assert len(chunks) == 6  # five batches (5, 5, 5, 5, 3), then the closing tag
+    assert without_timestamp(b"".join(chunks)) == without_timestamp(whole)
+    root = assert_valid(schema, b"".join(chunks))
+    codes = [activity.findtext("iati-identifier") for activity in root.findall("iati-activity")]
+    assert len(codes) == len(set(codes)) == 23 and codes == sorted(codes)
+
+
+def test_the_file_of_no_projects_is_well_formed_and_empty():
+    """IATI's schema wants at least one activity: with none published, the file says so plainly."""
+    root = etree.fromstring(b"".join(iati.activities_xml_chunks(iati.published_projects().none())))
+    assert root.tag == "iati-activities" and root.get("version") == "2.03" and len(root) == 0
 
 
 def test_the_rules_checker_finds_what_the_xsd_lets_through(client, schema):
