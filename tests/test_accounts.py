@@ -1,10 +1,14 @@
 import logging
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.tests.factories import UserFactory
+from projects.models import DONORS_GROUP, Role
+from projects.tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +120,32 @@ def test_navigation_shows_each_role_its_own_entries(client_for, role, sees, hidd
         assert f">{label}<" in page
     for label in hidden:
         assert f">{label}<" not in page
+
+
+def _nav_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/accounts/preferences/")
+    return [q["sql"] for q in queries.captured_queries if "projects_membership" in q["sql"] or "auth_group" in q["sql"]]
+
+
+def test_the_navigation_asks_the_database_once_then_remembers(client_for):
+    client = client_for("portfolio_donor")
+    assert _nav_queries(client)  # memberships, then the Donors group
+    assert _nav_queries(client) == []
+
+
+def test_the_navigation_follows_a_change_of_role_at_once(client_for, users, project):
+    client = client_for("drafter")
+    assert ">Dashboard<" not in client.get("/projects/").content.decode()
+    users["drafter"].groups.add(Group.objects.get(name=DONORS_GROUP))
+    assert ">Dashboard<" in client.get("/projects/").content.decode()
+    users["drafter"].groups.clear()
+    assert ">Dashboard<" not in client.get("/projects/").content.decode()
+    membership = MembershipFactory(project=project, user=users["outsider"], role=Role.MANAGER)
+    client = client_for("outsider")
+    assert ">Dashboard<" in client.get("/projects/").content.decode()
+    membership.delete()
+    assert ">Dashboard<" not in client.get("/projects/").content.decode()
 
 
 def test_request_for_an_unknown_host_gets_400_not_a_server_error(client):
