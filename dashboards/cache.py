@@ -26,13 +26,11 @@ another process's writes show once the time limit has passed.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import get_language
 
-from common import localcache
+from common import localcache, versions
 
 VERSION_KEY = "dashboards:data-version"
 DEFAULT_SECONDS = 300
@@ -43,20 +41,12 @@ def timeout() -> int:
 
 
 def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock, so that a restarted cache never reuses an old version.
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return version
+    return versions.current(VERSION_KEY)
 
 
 def bump_version(**kwargs) -> None:
     """Outdates every cached figure (a signal receiver, hence **kwargs)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or it was evicted
-        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    versions.bump(VERSION_KEY)
 
 
 def cached(name: str, scope: str, params: dict, compute, *, version: int | None = None):

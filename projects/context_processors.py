@@ -1,9 +1,9 @@
-import time
-
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from common import versions
 
 from .access import is_portfolio_donor
 from .models import Role
@@ -16,10 +16,7 @@ NAV_CACHE_SECONDS = 3600
 
 def bump_roles_version(**kwargs) -> None:
     """A signal receiver: every user's navigation is worked out again on their next page."""
-    try:
-        cache.incr(ROLES_VERSION_KEY)
-    except ValueError:  # not there yet, or evicted
-        cache.set(ROLES_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    versions.bump(ROLES_VERSION_KEY)
 
 
 def _shows_dashboard(user) -> bool:
