@@ -7,8 +7,9 @@ Redis still costs a round trip and unpickling a few hundred kilobytes on every r
 store keeps the most recently used values in the process too, within a byte budget and never
 longer than the shared cache would have kept them.
 
-Only strings, and tuples, lists or dicts of strings, are kept (their size is known); anything
-else goes to the shared cache only.
+Only strings or bytes, and tuples, lists or dicts of them, are kept (their size is known);
+anything else goes to the shared cache only. `get` and `put` use this process's store alone, for
+values too big to be worth sending to the shared cache (whole pages, common.pages).
 """
 
 import threading
@@ -23,8 +24,8 @@ SHARED_PREFIX = "local1"
 
 
 def _size(value) -> int | None:
-    """Characters held by `value`, or None if it is not made of strings."""
-    if isinstance(value, str):
+    """Characters (or bytes) held by `value`, or None if it is not made of strings or bytes."""
+    if isinstance(value, (str, bytes)):
         return len(value)
     if isinstance(value, dict):
         value = [*value.keys(), *value.values()]
@@ -95,6 +96,16 @@ def get_or_set(key: str, compute, seconds: int):
     computed_at, value = stored
     _store.put(key, value, computed_at + seconds)
     return value
+
+
+def get(key: str):
+    """The value under `key` in this process's store, or None."""
+    return _store.get(key)
+
+
+def put(key: str, value, seconds: int) -> None:
+    """Keeps `value` under `key` in this process's store only, for at most `seconds`."""
+    _store.put(key, value, time.time() + seconds)
 
 
 def clear() -> None:

@@ -3,11 +3,16 @@
 A cached value stored under (or with) the version it was worked out under is right for as long as
 the version stays the same. A counter starts from the clock, so that a restarted or emptied cache
 never hands out a version that values from before the restart were stored under.
+
+A change made in a transaction moves the version on twice: at once, and again when the
+transaction commits. Between the two, another request may read the old data under the new
+version and cache it; the second bump outdates what it cached.
 """
 
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def _from_the_clock() -> int:
@@ -16,16 +21,29 @@ def _from_the_clock() -> int:
 
 def current(key: str) -> int:
     """The version under `key`, started if there is none yet."""
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _from_the_clock(), timeout=None)
-        version = cache.get(key, 0)
-    return version
+    return current_many([key])[key]
 
 
-def bump(key: str) -> None:
-    """Moves the version under `key` on: every value stored under the old one is outdated."""
+def current_many(keys: list[str]) -> dict[str, int]:
+    """The versions under `keys` (one round trip to the cache when all exist), started where missing."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _from_the_clock(), timeout=None)
+            found[key] = cache.get(key, 0)
+    return found
+
+
+def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # no version yet, or it was evicted
         cache.set(key, _from_the_clock(), timeout=None)
+
+
+def bump(*keys: str) -> None:
+    """Moves the versions under `keys` on now and, inside a transaction, once more after it commits."""
+    for key in keys:
+        _bump(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: [_bump(key) for key in keys])

@@ -1,22 +1,38 @@
-"""Keeps `Concept.revision` moving with every change to what a concept's pages show.
+"""Keeps `Concept.revision`, and the version of the concept's kept pages, moving with every change to what they show.
 
-Pages cached under the revision (the concept page, a section's history) are then never served
-stale: a save, comment, disposition, move, removal or edition bumps it in the same transaction,
-so a reader sees either the old text under the old revision or the new text under the new one.
+Parts cached under the revision (the concept page's outline and document, a section's history)
+are then never served stale: a save, comment, disposition, move, removal or edition bumps it in the
+same transaction, so a reader sees either the old text under the old revision or the new text
+under the new one. Whole pages kept per reader (concepts.pagecache.concept_page) go by a version
+in the shared cache instead, which the same changes move on, and so do changes to the concept
+itself, its project, the project's activities and its renders (concepts.rendering.services).
 
 Locks: the bump updates the concept's row. Writers take their own rows first (a comment, then
 its section) and the concept's row last, so two writers never wait for each other crosswise.
 """
 
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Comment, Concept, Edition, Section
+from activities.models import Activity
+from projects.models import Organisation, Project
+
+from .models import Comment, Concept, Edition, RenderJob, Section
+from .pagecache import organisations_outdated, pages_outdated
 
 
 def concept_touch(concept_id: int) -> None:
     Concept.objects.filter(pk=concept_id).update(revision=F("revision") + 1)
+    pages_outdated(concept_id)
+
+
+def _concepts_touch(concepts) -> None:
+    """`concept_touch` for every concept of a queryset."""
+    ids = list(concepts.values_list("pk", flat=True).distinct())
+    if ids:
+        Concept.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+        pages_outdated(*ids)
 
 
 @receiver([post_save, post_delete], sender=Section)
@@ -27,4 +43,33 @@ def _section_or_edition_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Comment)
 def _comment_changed(sender, instance, **kwargs):
-    Concept.objects.filter(sections__pk=instance.section_id).update(revision=F("revision") + 1)
+    _concepts_touch(Concept.objects.filter(sections__pk=instance.section_id))
+
+
+@receiver([post_save, post_delete], sender=Concept)
+def _concept_changed(sender, instance, **kwargs):
+    pages_outdated(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=RenderJob)
+def _render_job_changed(sender, instance, **kwargs):
+    pages_outdated(instance.concept_id)
+
+
+@receiver([post_save, post_delete], sender=Project)
+def _project_changed(sender, instance, **kwargs):
+    """Tabs, title and who may see the project are on every page of its concepts."""
+    pages_outdated(*Concept.objects.filter(project_id=instance.pk).values_list("pk", flat=True))
+
+
+@receiver([post_save, post_delete], sender=Activity)
+def _activity_changed(sender, instance, **kwargs):
+    """Activities are named as sources of comments, where editions were presented, and in the comment form."""
+    _concepts_touch(Concept.objects.filter(project_id=instance.project_id))
+
+
+@receiver([post_save, pre_delete], sender=Organisation)  # before: a deleted one is no longer linked
+def _organisation_changed(sender, instance, **kwargs):
+    """Organisations are named as sources of comments, and offered in every section's comment form."""
+    _concepts_touch(Concept.objects.filter(sections__comments__source_organisation=instance.pk))
+    organisations_outdated()

@@ -36,7 +36,7 @@ from .forms import (
 )
 from .merging import conflict_markup
 from .models import Comment
-from .pagecache import cached_parts
+from .pagecache import cached_parts, concept_page
 from .presence import presence_leave, presence_others, presence_touch
 from .textdiff import diff_words
 from .textdiff import inline_html as _inline_html
@@ -85,6 +85,7 @@ def project_concepts(request, slug):
     return render(request, "concepts/concept_list.html", {"project": project, "concepts": concepts, "form": form})
 
 
+@concept_page
 def concept_detail(request, concept_id):
     """The whole current draft with its outline and editions; the draft's parts come from the cache."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
@@ -189,6 +190,7 @@ def _suggestion_previews(version, comments):
     return previews
 
 
+@concept_page
 def section_detail(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -328,6 +330,7 @@ def section_remove(request, concept_id, section_id):
 HISTORY_PAGE_SIZE = 50
 
 
+@concept_page
 def section_history(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -360,6 +363,7 @@ def section_history(request, concept_id, section_id):
     return render(request, "concepts/section_history.html", context)
 
 
+@concept_page
 def version_detail(request, concept_id, section_id, number):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -397,6 +401,7 @@ def version_restore(request, concept_id, section_id, number):
     return _to_section(section, language)
 
 
+@concept_page
 def section_compare(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "projects.context_processors.navigation",
+                "common.pages.csrf_placeholder",
             ],
         },
     },

@@ -13,7 +13,6 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from django import template
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -21,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from common import localcache
+from common.pages import csrf_token_for
 
 register = template.Library()
 
@@ -55,6 +55,6 @@ def site_header(context) -> str:
     html = localcache.get_or_set(key, render, CACHE_SECONDS)
     current = request.get_full_path() if request is not None else "/"
     # The page's own token when it has one (one masking per page: masking draws 32 random characters).
-    token = str(context.get("csrf_token") or (get_token(request) if request is not None else ""))
+    token = str(context.get("csrf_token") or (csrf_token_for(request) if request is not None else ""))
     html = html.replace(csrf, token).replace(quoted, escape(quote(current))).replace(path, escape(current))
     return mark_safe(html)  # noqa: S308 - our template's output, with escaped values put in

@@ -83,3 +83,12 @@ def test_only_strings_and_their_containers_are_kept():
     store.put("pair", ("<form>", "<table>"), expires)
     store.put("object", object(), expires)
     assert store.get("parts") and store.get("pair") and store.get("object") is None
+
+
+def test_put_keeps_a_value_in_this_process_only_and_for_its_time(monkeypatch):
+    localcache.put("page", b"<html>", 60)
+    assert localcache.get("page") == b"<html>"
+    assert cache.get(f"{localcache.SHARED_PREFIX}:page") is None and cache.get("page") is None
+    later = time.time() + 61
+    monkeypatch.setattr(localcache.time, "time", lambda: later)
+    assert localcache.get("page") is None

@@ -145,17 +145,25 @@ def test_each_comparison_shows_its_own_versions(client_for, concept, sections, u
     assert "<del>first</del><ins>second</ins>" in second
 
 
-def test_warm_pages_skip_the_outline_and_version_queries(client_for, concept, sections, django_assert_num_queries):
-    client = client_for("manager")
+def test_warm_pages_are_kept_for_their_reader_and_their_parts_for_readers_with_the_same_rights(
+    client_for, concept, sections, django_assert_num_queries
+):
     urls = [f"/concepts/{concept.pk}/", f"/concepts/{concept.pk}/sections/{sections[0].pk}/history/"]
+    client = client_for("manager")
     for url in urls:
         client.get(url)
     # With Redis the session is read from the cache, without it from the database; the signed-in
     # user always comes from the cache (common.auth).
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    # Concept (with the manager's role), render jobs; the navigation's answer is cached too.
+    for url in urls:  # the pages kept for this reader (common.pages)
+        with django_assert_num_queries(session):
+            assert client.get(url).status_code == 200
+    client = client_for("staff")
+    client.get("/projects/")  # the signed-in user is cached from now on
+    # Another reader with the same rights gets a page of their own, from the same cached parts.
+    # Concept (with the reader's role), render jobs; the navigation's answer is cached too.
     with django_assert_num_queries(session + 2):
         client.get(urls[0])
-    # Section with its head and concept (and the manager's role).
+    # Section with its head and concept (and the reader's role).
     with django_assert_num_queries(session + 1):
         client.get(urls[1])

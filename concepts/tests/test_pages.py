@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from common import localcache
 from concepts import services
 from concepts.models import Comment, Section, SectionVersion
 from concepts.tests.factories import ConceptFactory, section_with_version
@@ -92,7 +93,9 @@ def test_cached_section_html_never_shows_another_texts_under_a_reused_id(client_
     section = section_with_version(concept, title="Asylum", body="Original wording.", author=users["drafter"])
     url = f"/concepts/{concept.pk}/sections/{section.pk}/"
     assert "Original wording." in client_for("reviewer").get(url).content.decode()
-    # A database recreated under a cache that outlived it: same ids, other text.
+    # A database recreated under a cache that outlived it: same ids, other text (and a server
+    # restarted on it: the pages its processes kept are gone).
     SectionVersion.objects.filter(pk=section.head_id).update(body="Different wording.")
+    localcache.clear()
     page = client_for("reviewer").get(url).content.decode()
     assert "Different wording." in page and "Original wording." not in page
