@@ -408,6 +408,8 @@ def manage(env: dict[str, str], *arguments: str) -> str:
 def session_cookies(usernames: set[str]) -> dict[str, str]:
     """A `Cookie` header value per demo user, from sessions created directly in the bench database.
 
+    With the CSRF cookie a browser keeps from its first page with a form: without it, every page
+    with a form would make a new CSRF secret and send it in a cookie, which no browser asks for twice.
     Runs Django in this process with the bench environment (already in os.environ).
     """
     if not usernames:
@@ -420,6 +422,8 @@ def session_cookies(usernames: set[str]) -> dict[str, str]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.db import connections
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     cookies = {}
@@ -431,7 +435,10 @@ def session_cookies(usernames: set[str]) -> dict[str, str]:
             store[BACKEND_SESSION_KEY] = "common.auth.CachedModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
-            cookies[username] = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+            csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            cookies[username] = (
+                f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
+            )
     finally:
         connections.close_all()
     return cookies

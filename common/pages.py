@@ -28,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from common import localcache, versions
+from common.auth import get_many_with_user
 
 CACHE_SECONDS = 300
 _ATTRIBUTE = "_page_csrf_placeholder"
@@ -96,7 +97,8 @@ def cached_page(version_keys):
             if request.method != "GET" or _has_messages(request):
                 return view(request, *args, **kwargs)
             # Read before rendering: what is rendered is at least as new as the versions it is kept under.
-            key = _key(request, versions.current_many(version_keys(**kwargs)))
+            found = versions.current_many(version_keys(**kwargs), lambda keys: get_many_with_user(request, keys))
+            key = _key(request, found)
             stored = localcache.get(key)
             if stored is not None:
                 content, content_type = stored

@@ -1,12 +1,20 @@
 """The signed-in user comes from the cache, and every change to the user is seen at once."""
 
 import json
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.middleware import get_user
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import SimpleLazyObject
 
+from common import auth
 from common.staticfiles import ManifestStaticFilesStorage
 from projects.tests.factories import UserFactory
 
@@ -95,3 +103,48 @@ def test_a_file_missing_from_the_manifest_still_raises_every_time(tmp_path):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("css/missing.css")
+
+
+def _request_of(client):
+    """A request in `client`'s session, its user loaded lazily as AuthenticationMiddleware does."""
+    request = RequestFactory().get("/")
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    request.session = store(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    request.user = SimpleLazyObject(lambda: get_user(request))
+    return request
+
+
+def test_a_page_fetches_the_user_with_its_own_cache_reads_in_one_round_trip(client, member, monkeypatch):
+    _user_queries(client)  # the user is in the cache now
+    cache.set("page-version", 7)
+    request = _request_of(client)
+
+    class OneRoundTrip:
+        def get_many(self, keys):
+            return cache.get_many(keys)
+
+        def get(self, *args, **kwargs):
+            raise AssertionError("a second round trip to the cache")
+
+    monkeypatch.setattr(auth, "cache", OneRoundTrip())
+    with CaptureQueriesContext(connection) as queries:
+        assert auth.get_many_with_user(request, ["page-version"]) == {"page-version": 7}
+        assert request.user == member
+    assert not [q for q in queries.captured_queries if 'FROM "auth_user"' in q["sql"]]
+
+
+def test_a_user_fetched_with_a_page_is_still_checked_against_the_session(client, member):
+    _user_queries(client)
+    member.set_password("another long password 2")
+    member.save()
+    auth.CachedModelBackend().get_user(member.pk)  # cached again, with the new password
+    request = _request_of(client)
+    auth.get_many_with_user(request, [])
+    assert not request.user.is_authenticated
+
+
+def test_an_anonymous_request_fetches_only_what_it_asked_for(client, db):
+    cache.set("page-version", 7)
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert auth.get_many_with_user(request, ["page-version"]) == {"page-version": 7}
