@@ -556,6 +556,7 @@ def edition_create(request, concept_id):
     return render(request, "concepts/edition_create.html", context)
 
 
+@concept_page
 def edition_detail(request, concept_id, edition_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
     edition = selectors.edition_get(concept=concept, edition_id=edition_id)
@@ -602,6 +603,7 @@ def _matrix_rows(comments, numbers):
         ]
 
 
+@concept_page
 def dispositions(request, concept_id, export=None):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     outline = selectors.outline_for_concept(concept=concept)
@@ -638,6 +640,7 @@ def dispositions(request, concept_id, export=None):
     return render(request, "concepts/dispositions.html", context)
 
 
+@concept_page
 def concept_compare(request, concept_id):
     """Two editions, or an edition and the current draft, compared section by section."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
@@ -672,6 +675,7 @@ def split_paragraphs(text: str) -> list[str]:
     return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text.strip("\n")) if part.strip()]
 
 
+@concept_page
 def concept_translations(request, concept_id):
     """Where each section's translations stand; managers choose the languages here."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)

@@ -1,6 +1,7 @@
 """Concept pages are kept per reader (common.pages): a reader sees every change on their next
 request, their own CSRF token, their own messages, and loses access the moment they lose it."""
 
+import datetime
 import re
 
 import pytest
@@ -160,3 +161,31 @@ def test_a_kept_page_is_never_another_readers(client_for, concept, section, user
     assert "Manon" in _seen(client_for("manager"), f"/concepts/{concept.pk}/")
     page = _seen(client_for("drafter"), f"/concepts/{concept.pk}/")
     assert "Manon" not in page and "Add section<" not in page
+
+
+def test_the_disposition_matrix_shows_a_new_disposition_at_once(client_for, concept, section, users):
+    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"],
+                                   body="Shorten the waiting period.", is_recommendation=True)  # fmt: skip
+    client = client_for("manager")
+    url = f"/concepts/{concept.pk}/dispositions/"
+    assert "Shorten the waiting period." in _seen(client, url)
+    services.comment_set_disposition(comment=comment, disposition="declined", reason="Set by the law of 2019.",
+                                     user=users["manager"], notify=False)  # fmt: skip
+    assert "Set by the law of 2019." in _seen(client, url)
+
+
+def test_a_public_edition_kept_for_visitors_is_refused_once_the_project_is_unpublished(published_project, users):
+    concept = ConceptFactory(project=published_project, title="Published concept")
+    section_with_version(concept, title="Asylum", body="Protection for all.", author=users["drafter"])
+    for _step in range(2):
+        services.concept_advance_status(concept=concept)  # drafting → consultation → final
+    edition = services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 25),
+                                      is_final=True, user=users["manager"])  # fmt: skip
+    services.concept_advance_status(concept=concept)  # published
+    visitor = Client()
+    url = f"/concepts/{concept.pk}/editions/{edition.pk}/"
+    assert "Protection for all." in _seen(visitor, url)
+    assert "Protection for all." in _seen(visitor, url)  # kept
+    published_project.is_published = False
+    published_project.save()
+    assert visitor.get(url).status_code == 404
