@@ -11,6 +11,7 @@ Locks: the bump updates the concept's row. Writers take their own rows first (a 
 its section) and the concept's row last, so two writers never wait for each other crosswise.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -18,7 +19,7 @@ from django.dispatch import receiver
 from activities.models import Activity
 from projects.models import Organisation, Project
 
-from .models import Comment, Concept, Edition, RenderJob, Section
+from .models import Comment, Concept, Edition, RenderJob, Section, SectionVersion
 from .pagecache import organisations_outdated, pages_outdated
 
 
@@ -73,3 +74,17 @@ def _organisation_changed(sender, instance, **kwargs):
     """Organisations are named as sources of comments, and offered in every section's comment form."""
     _concepts_touch(Concept.objects.filter(sections__comments__source_organisation=instance.pk))
     organisations_outdated()
+
+
+@receiver(post_save, sender=get_user_model())
+def _user_renamed(sender, instance, created=False, update_fields=None, **kwargs):
+    """Authors' names are on the concept pages; a log-in (which saves `last_login` only) changes none."""
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    versions = SectionVersion.objects.filter(author=instance) | SectionVersion.objects.filter(merged_author=instance)
+    comments = Comment.objects.filter(author=instance) | Comment.objects.filter(disposition_by=instance)
+    ids = {
+        *versions.values_list("section__concept_id", flat=True),
+        *comments.values_list("section__concept_id", flat=True),
+    }
+    _concepts_touch(Concept.objects.filter(pk__in=ids))

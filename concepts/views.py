@@ -349,7 +349,8 @@ def section_history(request, concept_id, section_id):
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
-    key = f"history:{section.pk}:{language}:{head.pk}:{head.created_at.timestamp()}:{number}"
+    # The concept's revision too: it moves on when an author is renamed (concepts.signals).
+    key = f"history:{section.pk}:{language}:{head.pk}:{head.created_at.timestamp()}:{concept.revision}:{number}"
     lq = _language_query(concept, language)
 
     def context():

@@ -29,6 +29,14 @@ def localized(instance, name):
     return instance.localized(name)
 
 
+@register.filter
+def person(user) -> str:
+    """A user as pages name them: their full name, else their username; "—" for nobody."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
 @register.simple_tag
 def money(amount, currency="EUR"):
     return format_money(amount, currency)

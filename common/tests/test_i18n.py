@@ -17,9 +17,10 @@ from django.views.defaults import server_error
 
 from common.models import UserPreferences
 from common.money import format_money
-from common.templatetags.portal import month_year, short_date
+from common.templatetags.portal import month_year, person, short_date
 from concepts.models import Concept
 from projects.demo import SEED_SLUG
+from projects.tests.factories import UserFactory
 from tests import check_translations
 
 pytestmark = pytest.mark.django_db
@@ -446,3 +447,9 @@ def test_the_checker_flags_untranslated_messages_in_python(tmp_path):
         (7, "untranslated label="),
         (8, "makemessages does not see _g(…): import gettext as _ or by its name"),
     ]
+
+
+def test_a_person_is_named_by_full_name_else_username_and_nobody_by_a_dash():
+    assert person(UserFactory(username="olga", first_name="Olga", last_name="Petrova")) == "Olga Petrova"
+    assert person(UserFactory(username="ivan", first_name="", last_name="")) == "ivan"
+    assert person(None) == "—"

@@ -189,3 +189,19 @@ def test_a_public_edition_kept_for_visitors_is_refused_once_the_project_is_unpub
     published_project.is_published = False
     published_project.save()
     assert visitor.get(url).status_code == 404
+
+
+def test_a_renamed_author_is_shown_under_the_new_name_but_a_log_in_outdates_nothing(
+    client_for, concept, section, users
+):
+    client = client_for("manager")
+    history = f"/concepts/{concept.pk}/sections/{section.pk}/history/"
+    assert "drafter" in _seen(client, history)
+    revision = Concept.objects.get(pk=concept.pk).revision
+    client_for("drafter")  # logs in: saves last_login only
+    assert Concept.objects.get(pk=concept.pk).revision == revision
+    users["drafter"].first_name, users["drafter"].last_name = "Iryna", "Kovalenko"
+    users["drafter"].save()
+    client = client_for("manager")
+    assert "Iryna Kovalenko" in _seen(client, history)
+    assert "Iryna Kovalenko" in _seen(client, f"/concepts/{concept.pk}/")
