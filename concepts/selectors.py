@@ -24,8 +24,8 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     Drafts are read by staff and the project's managers, drafters and reviewers; a published
     concept by everyone who may see its project.
     """
-    concepts = Concept.objects.select_related("project").filter(pk=concept_id)
-    concept = _with_role_of(user, concepts, "project_id").first()
+    concepts = Concept.objects.select_related("project").filter(pk=concept_id).order_by()
+    concept = next(iter(_with_role_of(user, concepts, "project_id")[:1]), None)  # by pk: no ordering to compile
     if concept is None:
         raise Http404("No such concept.")
     _grant(user, concept, getattr(concept, "user_role", None), need)
@@ -39,8 +39,8 @@ def section_get_for_user(*, user, concept_id: int, section_id: int, need: Capabi
     that is not in this concept, 403 when they may read it but not do `need`.
     """
     sections = Section.objects.select_related("concept__project", "head", "head__author")
-    sections = sections.filter(pk=section_id, concept_id=concept_id)
-    section = _with_role_of(user, sections, "concept__project_id").first()
+    sections = sections.filter(pk=section_id, concept_id=concept_id).order_by()
+    section = next(iter(_with_role_of(user, sections, "concept__project_id")[:1]), None)  # as above
     if section is None:
         raise Http404("No such section.")
     _grant(user, section.concept, getattr(section, "user_role", None), need)
