@@ -8,6 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from common.tabular import ACCEPT, MAX_BYTES, read_table
 
 
+class LongTextarea(forms.Textarea):
+    """A textarea whose length limit is the server's, not the browser's.
+
+    Django gives a length-limited field's textarea `maxlength`, and a browser then cuts pasted
+    text at the limit without a word: the user would save less than they pasted and not know
+    it. Without it, the form refuses the whole text with a message giving the limit, and the
+    text stays in the form to be shortened or split.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context
+
+
 def apply_validation_error(form, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form: at its field where the form has it."""
     if not hasattr(error, "error_dict"):

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -47,6 +48,13 @@ def _broker_state() -> str:
     except Exception:  # noqa: BLE001 - any failure to reach the broker means "down"
         return "down"
     return "ok"
+
+
+def bad_request(request, exception):
+    """Our 400 page; a request too large to read says so, and that nothing was saved."""
+    context = {"too_large": isinstance(exception, RequestDataTooBig),
+               "limit_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}  # fmt: skip
+    return render(request, "400.html", context, status=400)
 
 
 @never_cache

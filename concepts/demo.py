@@ -85,6 +85,9 @@ RECOMMENDATIONS = [
      "Two-day consultation on the draft Concept", "",
      "Create a new state agency for migration.", "declined",
      "The working group preferred to strengthen coordination between the existing bodies."),
+    ("implementation", "reviewer", True, "Belarusian civil society organisations",
+     "Two-day consultation on the draft Concept", "",
+     "Publish a yearly report on progress, open to comment by civil society.", "open", ""),
     ("implementation", "reviewer", False, "", "Two-day consultation on the draft Concept", "",
      "Who will report on progress each year?", "open", ""),
 ]  # fmt: skip

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from common.forms import LongTextarea
 from projects.models import Organisation
 
 from .models import MAX_BODY_LENGTH, Comment, Concept, Edition, SectionVersion
@@ -68,7 +69,7 @@ class TranslationForm(forms.Form):
                 strip=False,
                 max_length=MAX_BODY_LENGTH,
                 error_messages={"max_length": TOO_LONG},
-                widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
+                widget=LongTextarea(attrs={"rows": 4, "lang": language}),
             )
 
     def paragraph_fields(self):
@@ -91,7 +92,7 @@ class SectionAddForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=LongTextarea(attrs={"rows": 10}),
         max_length=MAX_BODY_LENGTH,
         error_messages={"max_length": TOO_LONG},
         help_text=_("Markdown: **bold**, *italic*, lists with “-”, headings are made by sections."),
@@ -115,7 +116,7 @@ class SectionEditForm(forms.Form):
         label=_("Text"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        widget=LongTextarea(attrs={"rows": 18, "class": "font-monospace"}),
         max_length=MAX_BODY_LENGTH,
         error_messages={"max_length": TOO_LONG},
         help_text=_("Markdown. Raw HTML is shown as text."),
@@ -139,9 +140,9 @@ class CommentForm(forms.ModelForm):
             "suggested_text",
         ]  # fmt: skip
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 4}),
-            "quote": forms.Textarea(attrs={"rows": 2, "class": "quote-field"}),
-            "suggested_text": forms.Textarea(attrs={"rows": 3}),
+            "body": LongTextarea(attrs={"rows": 4}),
+            "quote": LongTextarea(attrs={"rows": 2, "class": "quote-field"}),
+            "suggested_text": LongTextarea(attrs={"rows": 3}),
         }
         help_texts = {
             "quote": _("Optional: select a passage in the text above to quote it, or paste it here."),
@@ -155,7 +156,7 @@ class CommentForm(forms.ModelForm):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20_000)
+    body = forms.CharField(label=_("Reply"), widget=LongTextarea(attrs={"rows": 2}), max_length=20_000)
     version_number = forms.IntegerField(widget=forms.HiddenInput)
     parent_id = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -165,7 +166,7 @@ class DispositionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LongTextarea(attrs={"rows": 2}),
         help_text=_("Required when declining."),
     )
     incorporated_in = forms.ModelChoiceField(

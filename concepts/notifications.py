@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,40 +13,52 @@ from common.preferences import wants_email
 from common.tasks import send_email_task
 from projects.models import Role
 
+from .models import SectionVersion
+
 
 def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _send(users, subject, template: str, context: dict) -> None:
-    """E-mails `users`, each in their saved language; `subject` is called in that language."""
+    """E-mails each of `users` on their own (nobody sees who else was told), in their saved language.
+
+    `subject` is called in the recipient's language.
+    """
     users = wants_email(users)
     languages = languages_of(users)
-    by_language: dict[str, list[str]] = {}
-    for user in users:
-        by_language.setdefault(languages[user.pk], []).append(user.email)
-    for language, recipients in sorted(by_language.items()):
-        with translation.override(language):
-            mail = {"recipients": recipients, "subject": str(subject()), "body": render_to_string(template, context)}
+    for user in sorted(users, key=lambda user: user.pk):
+        with translation.override(languages[user.pk]):
+            mail = {"recipients": [user.email], "subject": str(subject()), "body": render_to_string(template, context)}
         transaction.on_commit(lambda mail=mail: send_email_task.delay(**mail))
 
 
+def section_drafters(section) -> list:
+    """Who drafts the section: those who wrote its versions and may still draft the project.
+
+    A section none of them can draft any more (its authors left the project, or it was imported
+    by staff) falls to the project's drafters and managers.
+    """
+    users = get_user_model().objects.filter(is_active=True)
+    project_id = section.concept.project_id
+    may_draft = Q(memberships__project_id=project_id, memberships__role__in=[Role.DRAFTER, Role.MANAGER])
+    writers = SectionVersion.objects.filter(section=section)
+    merged = writers.exclude(merged_author=None).values("merged_author_id")
+    wrote = Q(pk__in=writers.values("author_id")) | Q(pk__in=merged)
+    drafters = list(users.filter(wrote).filter(may_draft | Q(is_staff=True)).distinct())
+    return drafters or list(users.filter(may_draft).distinct())
+
+
 def notify_comment_added(comment) -> None:
-    """Tells the section's drafters (the project's drafters and managers) about a new comment."""
+    """Tells the section's drafters about a new comment (not its author)."""
     section = comment.section
-    drafters = (
-        get_user_model()
-        .objects.filter(
-            memberships__project_id=section.concept.project_id, memberships__role__in=[Role.DRAFTER, Role.MANAGER]
-        )
-        .exclude(pk=comment.author_id)
-    )
+    drafters = [user for user in section_drafters(section) if user.pk != comment.author_id]
 
     def subject():
         return _("New comment on “%(section)s”") % {"section": section.head.title}
 
     context = {"comment": comment, "section": section, "url": _absolute(section.get_absolute_url())}
-    _send(list(drafters), subject, "concepts/email/comment_added.txt", context)
+    _send(drafters, subject, "concepts/email/comment_added.txt", context)
 
 
 def notify_disposition_set(comment) -> None:

@@ -158,13 +158,15 @@ def section_add(*, concept: Concept, title: str, body: str = "", parent: Section
 def section_move(*, section: Section, direction: str) -> None:
     """Swaps the section with its neighbour above or below, among the sections of the same parent."""
     if direction not in ("up", "down"):
-        raise ValidationError(_("Unknown direction."))
+        raise ValidationError(_("Choose whether to move the section up or down."))
     siblings = list(
         Section.objects.select_for_update()
         .filter(concept_id=section.concept_id, parent_id=section.parent_id, is_removed=False)
         .order_by("position", "pk")
     )
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == section.pk)
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == section.pk), None)
+    if index is None:
+        raise ValidationError(_("This section has been removed, so it cannot be moved."))
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
         return
@@ -288,7 +290,14 @@ def _section_save_once(section, edit: _Edit) -> SaveResult:
     return SaveResult(version=None, theirs=head, merge=result, title_conflict=title_conflict)
 
 
+@transaction.atomic
 def version_restore(*, section: Section, version: SectionVersion, user) -> SaveResult:
+    """Writes the old version's text as the new head, over whatever the head is by then.
+
+    The section is locked before its head is read, so a save landing meanwhile cannot turn the
+    restore into a conflict: restoring is a decision to have that text, not an edit to merge.
+    """
+    Section.objects.select_for_update().filter(pk=section.pk).first()
     head = head_in(section, version.language)
     return section_save(
         section=section,
@@ -324,6 +333,11 @@ def comment_add(
     quote, suggested_text = normalise_newlines(quote), normalise_newlines(suggested_text)
     if parent is not None and parent.section_id != section.pk:
         raise ValidationError(_("You can only reply to a comment on the same section."))
+    if is_recommendation and source_activity is None and source_organisation is None:
+        raise ValidationError({"source_activity": _(
+            "A recommendation names where it came from: choose the activity where it arose, the organisation "
+            "that made it, or both."
+        )})  # fmt: skip
     if source_activity is not None and source_activity.project_id != section.concept.project_id:
         raise ValidationError({"source_activity": _("Choose an activity of this project.")})
     if suggestion_mode and not quote.strip():

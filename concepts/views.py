@@ -307,8 +307,8 @@ def section_move(request, concept_id, section_id):
     concept = section.concept
     try:
         services.section_move(section=section, direction=request.POST.get("direction", ""))
-    except ValidationError:
-        messages.error(request, _("Choose whether to move the section up or down."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{concept.get_absolute_url()}#section-{section.pk}")
 
 
@@ -665,9 +665,10 @@ def concept_compare(request, concept_id):
         changes = compare_snapshots(old, new)
         for change in changes:
             change.html = inline_html(change.body_ops, context=25) if change.kind != "unchanged" else None
-        context.update({"old": old, "new": new, "changes": changes,
-                        "counts": {kind: sum(1 for c in changes if c.kind == kind)
-                                   for kind in ("added", "removed", "changed", "unchanged")}})  # fmt: skip
+        kinds = ("added", "removed", "changed", "unchanged")
+        counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in kinds}
+        counts.update(moved=sum(1 for c in changes if c.moved), renamed=sum(1 for c in changes if c.renamed))
+        context.update({"old": old, "new": new, "changes": changes, "counts": counts})
     return render(request, "concepts/concept_compare.html", context)
 
 

@@ -243,6 +243,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # a session ended in one process could live on in another: sessions stay in the database only.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
+# Form fields (files excluded) of one request: a section may hold 200,000 characters, which the
+# browser sends percent-encoded, up to 12 bytes a character for text outside Latin script, and
+# a merge form sends two texts. A request over this is refused with a page that says so.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "

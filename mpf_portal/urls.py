@@ -24,5 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "common.views.bad_request"
+
 admin.site.site_header = _("MPF Portal administration")
 admin.site.site_title = _("MPF Portal")

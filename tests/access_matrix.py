@@ -363,7 +363,10 @@ MATRIX: dict[str, list[Case]] = {
             label="invalid",
         ),
     ],
-    "concepts:advance": [Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs)],
+    "concepts:advance": [
+        Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=concept_kwargs, label="get is refused"),
+    ],
     "concepts:section_add": [
         Case(concept_editing(200), kwargs=concept_kwargs),
         Case(concept_editing(200), method="post", kwargs=concept_kwargs, label="invalid form"),
@@ -379,15 +382,33 @@ MATRIX: dict[str, list[Case]] = {
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
     ],
     "concepts:section_presence": [Case(drafting(200), kwargs=section_kwargs)],
-    "concepts:section_move": [Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs)],
-    "concepts:section_remove": [Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs)],
+    "concepts:section_move": [
+        Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
+    "concepts:section_remove": [
+        Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
     "concepts:section_history": [Case(DRAFTS, kwargs=section_kwargs)],
     "concepts:section_compare": [Case(DRAFTS, kwargs=section_kwargs)],
     "concepts:version": [Case(DRAFTS, kwargs=version_kwargs)],
-    "concepts:version_restore": [Case(drafting(REDIRECT), method="post", kwargs=version_kwargs)],
-    "concepts:comment_add": [Case(commenting(200), method="post", kwargs=section_kwargs, label="invalid form")],
-    "concepts:disposition": [Case(drafting(200), method="post", kwargs=comment_kwargs, label="invalid form")],
-    "concepts:suggestion_accept": [Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs)],
+    "concepts:version_restore": [
+        Case(drafting(REDIRECT), method="post", kwargs=version_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=version_kwargs, label="get is refused"),
+    ],
+    "concepts:comment_add": [
+        Case(commenting(200), method="post", kwargs=section_kwargs, label="invalid form"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
+    "concepts:disposition": [
+        Case(drafting(200), method="post", kwargs=comment_kwargs, label="invalid form"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=comment_kwargs, label="get is refused"),
+    ],
+    "concepts:suggestion_accept": [
+        Case(drafting(REDIRECT), method="post", kwargs=comment_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=comment_kwargs, label="get is refused"),
+    ],
     "concepts:dispositions": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:dispositions_csv": [Case(DRAFTS, kwargs=concept_kwargs)],
     "concepts:dispositions_xlsx": [Case(DRAFTS, kwargs=concept_kwargs)],
@@ -422,6 +443,7 @@ MATRIX: dict[str, list[Case]] = {
             data={"kind": "redline_pdf", "against": "draft"},
             label="public redline",
         ),
+        Case(outcomes(405), kwargs=edition_kwargs, label="get is refused"),
     ],
     "concepts:render_download": [
         Case(DRAFTS, kwargs=render_kwargs("concept", "edition")),

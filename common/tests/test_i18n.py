@@ -337,6 +337,7 @@ def test_notifications_are_written_in_each_recipients_language(
     from concepts.tests.factories import ConceptFactory, section_with_version
 
     section = section_with_version(ConceptFactory(project=project), title="Asylum", body="T.", author=users["drafter"])
+    services.section_save(section=section, base_number=1, title="Asylum", body="T. U.", user=users["manager"])
     UserPreferences.objects.create(user=users["drafter"], language="ru")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Define it.")

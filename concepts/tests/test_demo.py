@@ -21,3 +21,31 @@ def test_the_demo_concept_is_kept_in_russian_with_each_translation_state():
     final = concept.editions.get(name="Final draft")
     assert EditionEntry.objects.filter(edition=final, language="ru").count() == 9
     assert Comment.objects.filter(section__concept=concept, version__language="ru").count() == 1
+
+
+def test_the_demo_concept_has_every_disposition_its_sources_and_both_editions():
+    call_command("seed_demo", "--not-production", verbosity=0)
+    concept = Concept.objects.get(title__startswith="Concept of the National Migration Policy")
+    assert concept.status == Concept.Status.PUBLISHED
+    comments = Comment.objects.filter(section__concept=concept, parent=None, version__language="en")
+    assert set(comments.values_list("disposition", flat=True)) == set(Comment.Disposition.values)
+    recommendations = comments.filter(is_recommendation=True)
+    assert set(recommendations.values_list("disposition", flat=True)) == set(Comment.Disposition.values)
+    declined = recommendations.get(disposition="declined")
+    assert declined.disposition_reason.strip()
+    incorporated = recommendations.filter(disposition="incorporated")
+    assert incorporated.count() == 2
+    for comment in incorporated:
+        assert comment.incorporated_in.section == comment.section
+        assert comment.incorporated_in.number > comment.version.number
+    sources = {(c.source_activity.title, c.source_activity.kind) for c in recommendations.exclude(source_activity=None)}
+    assert sources == {
+        ("Fact-finding mission to Belarus", "fact_finding"),
+        ("Two-day consultation on the draft Concept", "consultation"),
+    }
+    assert not recommendations.filter(source_activity=None).exists()
+    editions = [(e.name, e.is_final, e.presented_at.title, e.presented_at.kind) for e in concept.editions.all()]
+    assert editions == [
+        ("First advanced draft", False, "Presentation of the first advanced draft", "meeting"),
+        ("Final draft", True, "Closing event: presentation of the Final Draft Concept", "closing_event"),
+    ]

@@ -1,5 +1,7 @@
 import datetime
+import re
 import threading
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.db import connection
 from concepts import services
 from concepts.models import Comment, Concept, Edition, Section, SectionVersion
 from concepts.tests.factories import ConceptFactory, section_with_version
+from projects.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,72 @@ def test_two_saves_racing_from_the_same_base_never_lose_an_update(project, users
     assert "Edited first paragraph" in head.body and "Edited third." in head.body
 
 
+def _race(*jobs):
+    """Runs each job in its own thread and database connection, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [], []
+
+    def worker(job):
+        try:
+            barrier.wait(timeout=10)
+            results.append(job())
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_racing_over_the_same_passage_give_one_version_and_one_conflict(project, users):
+    section = section_with_version(ConceptFactory(project=project), title="Asylum", body=BASE, author=users["drafter"])
+    results = _race(
+        lambda: save(Section.objects.get(pk=section.pk), users["manager"], BASE.replace("asylum procedures", "return")),
+        lambda: save(Section.objects.get(pk=section.pk), users["drafter"], BASE.replace("asylum procedures", "asylum")),
+    )
+    assert sorted(bool(result.conflict) for result in results) == [False, True]
+    written = next(result.version for result in results if not result.conflict)
+    assert Section.objects.get(pk=section.pk).head == written
+    assert SectionVersion.objects.filter(section=section).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_racing_with_a_save_still_restores(project, users, monkeypatch):
+    section = section_with_version(ConceptFactory(project=project), title="Asylum", body=BASE, author=users["drafter"])
+    save(section, users["drafter"], "Replaced everything.")
+    real_head_in, savers, saved = services.head_in, [], []
+
+    def save_in_another_connection():
+        try:
+            saved.append(save(Section.objects.get(pk=section.pk), users["manager"], "Another text.", base=2))
+        finally:
+            connection.close()
+
+    def head_in_then_a_save_lands(*args, **kwargs):
+        head = real_head_in(*args, **kwargs)
+        if not savers:
+            savers.append(threading.Thread(target=save_in_another_connection))
+            savers[0].start()
+            savers[0].join(timeout=1)  # while the restore holds the section, the save waits for it
+        return head
+
+    monkeypatch.setattr(services, "head_in", head_in_then_a_save_lands)
+    result = services.version_restore(section=section, version=section.versions.get(number=1), user=users["manager"])
+    savers[0].join(timeout=10)
+    assert result.version is not None and result.version.body == BASE
+    assert result.version.number == 3
+    assert len(saved) == 1 and saved[0].conflict  # the later save meets the restored text: nothing lost
+
+
 def test_restoring_an_old_version_writes_a_new_version(section, users):
     save(section, users["drafter"], "Replaced everything.")
     result = services.version_restore(section=section, version=section.versions.get(number=1), user=users["manager"])
@@ -135,6 +204,32 @@ def test_a_one_megabyte_section_is_refused_with_a_clear_limit_message(client_for
     assert section.versions.count() == 1
 
 
+def test_a_long_text_in_cyrillic_posted_as_a_browser_does_gets_the_limit_message(client_for, concept, section):
+    body = urlencode({"base_number": 1, "title": "Asylum", "body": "ж" * 1_000_000})  # about 6 MB on the wire
+    response = client_for("drafter").post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/", body,
+                                          content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert response.status_code == 200
+    assert "too long" in str(response.context["form"].errors["body"])
+    assert response.context["form"]["body"].value() == "ж" * 1_000_000  # given back whole, to shorten or split
+
+
+def test_the_browser_is_not_told_to_cut_pasted_text_at_the_limit(client_for, concept, section):
+    page = client_for("drafter").get(f"/concepts/{concept.pk}/sections/{section.pk}/edit/").content.decode()
+    textarea = re.search(r"<textarea[^>]*name=\"body\"[^>]*>", page).group(0)
+    assert "maxlength" not in textarea
+
+
+def test_a_request_over_the_form_limit_says_nothing_was_saved(client_for, concept, section, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    body = urlencode({"base_number": 1, "title": "Asylum", "body": "x" * 200_000})
+    response = client_for("drafter").post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/", body,
+                                          content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert response.status_code == 400
+    assert "Too much to send at once" in response.content.decode()
+    assert "nothing was saved" in response.content.decode()
+    assert section.versions.count() == 1
+
+
 def test_sections_are_numbered_and_nested_at_most_three_levels(concept, users):
     one = services.section_add(concept=concept, title="One", user=users["manager"])
     services.section_add(concept=concept, title="Two", user=users["manager"])
@@ -146,6 +241,14 @@ def test_sections_are_numbered_and_nested_at_most_three_levels(concept, users):
 
     numbers = [(entry.number, entry.section.head.title) for entry in outline_for_concept(concept=concept)]
     assert numbers == [("1", "One"), ("1.1", "One.One"), ("1.1.1", "Deep"), ("2", "Two")]
+
+
+def test_moving_a_removed_section_is_refused_with_a_message(client_for, concept, section, users):
+    services.section_remove(section=section)
+    response = client_for("manager").post(f"/concepts/{concept.pk}/sections/{section.pk}/move/",
+                                          {"direction": "up"}, follow=True)  # fmt: skip
+    assert response.status_code == 200
+    assert "This section has been removed, so it cannot be moved." in response.content.decode()
 
 
 def test_a_removed_section_leaves_new_editions_but_stays_in_old_ones(concept, section, users):
@@ -186,13 +289,27 @@ def test_reviewer_comments_on_the_version_they_read_and_extra_fields_are_ignored
     response = client_for("reviewer").post(
         f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
         {"version_number": 1, "body": "Please define asylum.", "is_recommendation": "on", "author": users["manager"].pk,
-         "disposition": "accepted", "section": 999},
+         "source_organisation": OrganisationFactory(name="UNHCR office").pk, "disposition": "accepted",
+         "section": 999},
     )  # fmt: skip
     assert response.status_code == 302
     comment = Comment.objects.get()
+    assert comment.source_organisation.name == "UNHCR office"
     assert comment.author == users["reviewer"]
     assert comment.disposition == Comment.Disposition.OPEN
     assert comment.version.number == 1 and comment.section == section
+
+
+def test_a_recommendation_without_a_source_is_refused_at_the_field(client_for, concept, section):
+    response = client_for("reviewer").post(
+        f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
+        {"version_number": 1, "body": "Please define asylum.", "is_recommendation": "on"},
+    )
+    assert "A recommendation names where it came from" in str(response.context["form"].errors["source_activity"])
+    assert not Comment.objects.exists()
+    plain = client_for("reviewer").post(f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
+                                        {"version_number": 1, "body": "Please define asylum."})  # fmt: skip
+    assert plain.status_code == 302 and Comment.objects.count() == 1
 
 
 def test_a_comment_on_an_older_version_says_so_and_links_to_the_diff(client_for, concept, section, users):
@@ -324,8 +441,6 @@ def test_section_text_is_sanitised(client_for, concept, users):
 
 
 def test_disposition_matrix_lists_sources_and_exports(client_for, concept, section, users):
-    from projects.tests.factories import OrganisationFactory
-
     unhcr = OrganisationFactory(name="UNHCR office")
     comment = services.comment_add(
         section=section, version=section.head, author=users["reviewer"], body="Add time limits",

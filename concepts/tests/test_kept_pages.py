@@ -165,7 +165,8 @@ def test_a_kept_page_is_never_another_readers(client_for, concept, section, user
 
 def test_the_disposition_matrix_shows_a_new_disposition_at_once(client_for, concept, section, users):
     comment = services.comment_add(section=section, version=section.head, author=users["reviewer"],
-                                   body="Shorten the waiting period.", is_recommendation=True)  # fmt: skip
+                                   body="Shorten the waiting period.", is_recommendation=True,
+                                   source_organisation=OrganisationFactory(name="UNHCR office"))  # fmt: skip
     client = client_for("manager")
     url = f"/concepts/{concept.pk}/dispositions/"
     assert "Shorten the waiting period." in _seen(client, url)

@@ -4,6 +4,7 @@ import pytest
 
 from common import localcache
 from concepts import services
+from concepts.comparison import Snapshot, compare_snapshots
 from concepts.models import Comment, Section, SectionVersion
 from concepts.tests.factories import ConceptFactory, section_with_version
 
@@ -31,8 +32,29 @@ def test_editions_comparison_shows_added_removed_renamed_moved_and_changed_secti
     assert "2 changed, 1 added, 1 removed, 0 unchanged." in page
     assert "<del>Old</del>" in page and "<ins>New</ins>" in page
     assert "renamed from “Scope”" in page
-    assert "moved from 2" in page
+    assert "moved from 2" in page and "moved from 1" not in page
+    assert "Sections moved: 1; renamed: 1." in page
     assert "Monitoring" in page and "Annex" in page
+
+
+def _snapshot(label, *entries):
+    """entries: (section id, level), in reading order; titles and bodies do not change."""
+    return Snapshot(label=label, entries={sid: (str(sid), level, f"S{sid}", "text") for sid, level in entries})
+
+
+def test_a_section_moved_past_ten_others_is_the_only_one_marked_moved():
+    old = _snapshot("old", *[(sid, 1) for sid in range(1, 12)])
+    new = _snapshot("new", *[(sid, 1) for sid in [*range(2, 12), 1]])
+    assert [c.section_id for c in compare_snapshots(old, new) if c.moved] == [1]
+    back = compare_snapshots(new, old)
+    assert [c.section_id for c in back if c.moved] == [1]
+
+
+def test_a_section_put_under_another_parent_is_moved_even_in_the_same_order():
+    old = _snapshot("old", (1, 1), (2, 1), (3, 2))
+    new = _snapshot("new", (1, 1), (2, 2), (3, 3))  # 2 now belongs to 1; 3 still belongs to 2
+    assert {c.section_id for c in compare_snapshots(old, new) if c.moved} == {2}
+    assert not any(c.moved for c in compare_snapshots(old, old))
 
 
 def test_comparing_with_an_unknown_edition_is_not_found(client_for, concept, users):

@@ -579,6 +579,7 @@ def test_a_refused_disposition_keeps_what_the_drafter_chose_and_typed(page, log_
         author=drafting.rita,
         body="Describe the readmission agreements in this section.",
         is_recommendation=True,
+        source_organisation=OrganisationFactory(name="UNHCR Belarus", kind=Organisation.Kind.INTERNATIONAL),
     )
     log_in("dana", PASSWORD)
     open_section(page, drafting.legal, LEGAL_TITLE)
