@@ -47,5 +47,11 @@ class EditionAdmin(admin.ModelAdmin):
 
     list_display = ["name", "concept", "date", "is_final"]
 
+    def has_add_permission(self, request):
+        return False  # an edition is frozen from the concept's page, with every section's version
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

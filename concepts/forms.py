@@ -111,6 +111,8 @@ class SectionEditForm(forms.Form):
     language = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
     # For a translation: the source version it was made from (the source's head when the editor opened).
     source_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Set by the conflict page of a suggestion that could not be applied: saving incorporates it.
+    suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(
         label=_("Text"),

@@ -267,6 +267,11 @@ class Edition(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("An edition is frozen: freeze a new edition instead.")
+        super().save(*args, **kwargs)
+
 
 class EditionEntry(models.Model):
     """One section as frozen in an edition: its version, number and place in the outline then."""
@@ -292,6 +297,8 @@ class EditionEntry(models.Model):
         return f"{self.edition} – {self.number}"
 
     def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("An edition is frozen: its entries never change.")
         if not self.language:
             self.language = self.version.language
         super().save(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
@@ -32,6 +33,7 @@ from .models import (
 )
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline
+from .quoting import find_passage, is_whole
 from .signals import concept_touch
 
 
@@ -342,8 +344,17 @@ def comment_add(
         raise ValidationError({"source_activity": _("Choose an activity of this project.")})
     if suggestion_mode and not quote.strip():
         raise ValidationError({"quote": _("Quote the passage your suggested wording is about.")})
-    if suggestion_mode and quote and quote not in version.body:
-        raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
+    if suggestion_mode:
+        # The reader quotes the words the page shows; the suggestion rewrites them in the source.
+        span = find_passage(version.body, quote)
+        if span is None:
+            raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
+        quote = version.body[span[0] : span[1]]
+        if not is_whole(quote):
+            raise ValidationError({"quote": _(
+                "The quoted passage starts or ends inside formatted text (bold, italic, code or a link). "
+                "Quote the whole formatted phrase, or only words outside it."
+            )})  # fmt: skip
     if suggestion_mode == Comment.SuggestionMode.REPLACE and suggested_text == quote:
         raise ValidationError({"suggested_text": _("The suggested wording is the same as the quoted passage.")})
     comment = Comment(
@@ -406,6 +417,37 @@ def suggested_body(comment: Comment) -> str:
     return comment.version.body.replace(comment.quote, suggested_passage(comment), 1)
 
 
+def suggestion_summary(comment: Comment) -> str:
+    """The summary of the version that applies a suggestion: whose, and which passage."""
+    return _("Accepted the suggestion of %(author)s on “%(passage)s”") % {
+        "author": comment.author.get_full_name() or comment.author,
+        "passage": Truncator(" ".join(comment.quote.split())).chars(80),
+    }
+
+
+@transaction.atomic
+def section_save_incorporating(*, section: Section, suggestion_id: int | None, user, **fields) -> SaveResult:
+    """A save (section_save) that, when written, incorporates the open suggestion `suggestion_id`.
+
+    The merge editor of a suggestion that could not be applied saves through this: the text the
+    drafter settles on is the version that incorporates the suggestion. A suggestion answered
+    meanwhile (or not of this section) is left as it is; the text is saved all the same.
+    """
+    suggestion = None
+    if suggestion_id is not None:
+        suggestion = (
+            Comment.objects.select_for_update(of=("self",))
+            .filter(pk=suggestion_id, section=section, disposition=Comment.Disposition.OPEN)
+            .exclude(suggestion_mode="")
+            .first()
+        )
+    result = section_save(section=section, user=user, **fields)
+    if suggestion is not None and not result.conflict:
+        comment_set_disposition(comment=suggestion, disposition=Comment.Disposition.INCORPORATED,
+                                incorporated_in=result.version, user=user)  # fmt: skip
+    return result
+
+
 @dataclass
 class AcceptResult:
     version: SectionVersion | None
@@ -436,7 +478,7 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
         base_number=version.number,
         title=version.title,
         body=suggested_body(locked),
-        summary=_("Accepted the suggestion of %(author)s") % {"author": locked.author.get_full_name() or locked.author},
+        summary=suggestion_summary(locked),
         user=user,
         language=version.language,
         source_number=source_number,

@@ -38,7 +38,7 @@ from .merging import conflict_markup
 from .models import Comment
 from .pagecache import cached_parts, concept_page
 from .presence import presence_leave, presence_others, presence_touch
-from .textdiff import diff_words
+from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
 
@@ -162,7 +162,8 @@ def _section_context(request, concept, section, language=None, **extra):
         "language_name": concept.language_name(language),
         "translation": state,
         "comments": comments,
-        "suggestions": _suggestion_previews(version, comments) if version else [],
+        "suggestions": (suggestions := _suggestion_previews(version, comments) if version else []),
+        "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
         "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number})
         if version
         else None,
@@ -188,6 +189,26 @@ def _suggestion_previews(version, comments):
         applied = current.replace(comment.quote, services.suggested_passage(comment), 1)
         previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12)})
     return previews
+
+
+def _suggestions_in_place(version, previews):
+    """The whole current text with every open suggestion that still applies marked where it
+    applies: its passage deleted, its wording inserted. Where two suggestions touch the same
+    words, the earlier one is marked and the other is shown on its own card only."""
+    text, ops, at = version.body, [], 0
+    spans = sorted((text.find(p["comment"].quote), p["comment"]) for p in previews if p["html"] is not None)
+    for start, comment in spans:
+        if start < at:
+            continue
+        end = start + len(comment.quote)
+        ops.append(Op(EQUAL, text[at:start]))
+        if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
+            ops.extend([Op(DELETE, comment.quote), Op(INSERT, comment.suggested_text)])
+        else:
+            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, comment.suggested_text)])
+        at = end
+    ops.append(Op(EQUAL, text[at:]))
+    return inline_html([op for op in ops if op.text], context=len(text) + 1)
 
 
 @concept_page
@@ -220,8 +241,11 @@ def section_edit(request, concept_id, section_id):
     form = SectionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
+        data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
         try:
-            result = services.section_save(section=section, user=request.user, **form.cleaned_data)
+            result = services.section_save_incorporating(
+                section=section, user=request.user, suggestion_id=form.cleaned_data.get("suggestion"), **data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -237,7 +261,7 @@ def section_edit(request, concept_id, section_id):
                 else:
                     messages.success(request, _("Saved as version %(number)s.") % {"number": result.version.number})
                 return _to_section(section, language)
-            return _conflict_page(request, concept, section, form, result)
+            return _conflict_page(request, concept, section, form.cleaned_data, result)
     presence_touch(section_id=section.pk, user=request.user)
     context = {
         "concept": concept,
@@ -257,18 +281,24 @@ def _to_section(section, language, anchor=""):
     return redirect(f"{section.get_absolute_url()}{query}{anchor}")
 
 
-def _conflict_page(request, concept, section, form, result):
-    """Nothing is lost: both texts side by side, and a merge editor prefilled with both."""
-    mine, theirs = form.cleaned_data["body"], result.theirs.body
-    prefilled = conflict_markup(result.merge, mine_label=_("your version"), theirs_label=_("saved by someone else"))
+def _conflict_page(request, concept, section, data, result, suggestion=None):
+    """Nothing is lost: both texts side by side, and a merge editor prefilled with both.
+
+    `data`: the text that could not be saved (title, body, summary, language, source_number).
+    For a `suggestion` that could not be applied, saving the merged text incorporates it.
+    """
+    mine, theirs = data["body"], result.theirs.body
+    mine_label = _("the suggestion") if suggestion else _("your version")
+    prefilled = conflict_markup(result.merge, mine_label=mine_label, theirs_label=_("saved by someone else"))
     merge_form = SectionEditForm(
         initial={
             "base_number": result.theirs.number,
-            "title": form.cleaned_data["title"],
+            "title": data["title"],
             "body": prefilled,
-            "summary": form.cleaned_data["summary"],
-            "language": form.cleaned_data["language"],
-            "source_number": form.cleaned_data["source_number"],
+            "summary": data["summary"],
+            "language": data["language"],
+            "source_number": data["source_number"],
+            "suggestion": suggestion.pk if suggestion else None,
         }
     )
     context = {
@@ -276,12 +306,13 @@ def _conflict_page(request, concept, section, form, result):
         "project": concept.project,
         "section": section,
         "theirs": result.theirs,
-        "my_title": form.cleaned_data["title"],
+        "my_title": data["title"],
         "my_body": mine,
         "rows": side_by_side(diff_words(theirs, mine), context=30),
         "form": merge_form,
         "title_conflict": result.title_conflict,
-        "lq": _language_query(concept, form.cleaned_data["language"]),
+        "lq": _language_query(concept, data["language"]),
+        "suggestion": suggestion,
     }
     return render(request, "concepts/conflict.html", context, status=409)
 
@@ -529,11 +560,14 @@ def suggestion_accept(request, concept_id, comment_id):
         messages.info(request, _("This suggestion was already incorporated in version %(number)s.")
                       % {"number": result.version.number})  # fmt: skip
     elif result.version is None:
-        messages.error(
-            request,
-            _("The text has changed where the suggestion applies, so it cannot be applied automatically. "
-              "Edit the section to work it in, then mark the suggestion as incorporated."),
-        )  # fmt: skip
+        section = selectors.section_get_for_user(
+            user=request.user, concept_id=concept.pk, section_id=comment.section_id, need=Capability.DRAFT
+        )
+        data = {"title": comment.version.title, "body": services.suggested_body(comment),
+                "summary": services.suggestion_summary(comment), "language": comment.version.language,
+                "source_number": result.save.theirs.source_version.number if result.save.theirs.source_version_id
+                else None}  # fmt: skip
+        return _conflict_page(request, concept, section, data, result.save, suggestion=comment)
     else:
         messages.success(
             request, _("The suggestion was applied as version %(number)s.") % {"number": result.version.number}
@@ -583,7 +617,7 @@ DISPOSITION_HEADER = [
 
 
 def _matrix_rows(comments, numbers):
-    for comment in comments.iterator(chunk_size=500):
+    for comment in comments:
         kind = _("Recommendation") if comment.is_recommendation else (
             _("Suggestion") if comment.is_suggestion else _("Comment"))  # fmt: skip
         yield [
@@ -618,7 +652,10 @@ def dispositions(request, concept_id, export=None):
         outline=outline,
     )
     filters = filter_form.valid_filters() if request.GET else {}
-    comments = selectors.recommendations_for_concept(concept=concept, filters=filters)
+    # In reading order (1, 1.1, 1.2, 2): positions count among siblings only. Removed sections last.
+    reading = {entry.section.pk: index for index, entry in enumerate(outline)}
+    comments = sorted(selectors.recommendations_for_concept(concept=concept, filters=filters),
+                      key=lambda comment: reading.get(comment.section_id, len(reading)))  # fmt: skip
     if export == "csv":
         return csv_response(
             f"concept-{concept.pk}-dispositions.csv", DISPOSITION_HEADER, _matrix_rows(comments, numbers)
@@ -628,7 +665,6 @@ def dispositions(request, concept_id, export=None):
             f"concept-{concept.pk}-dispositions.xlsx", _("Dispositions"), DISPOSITION_HEADER,
             _matrix_rows(comments, numbers),
         )  # fmt: skip
-    comments = list(comments)
     for comment in comments:
         comment.section_number = numbers.get(comment.section_id, "")
     context = {
@@ -763,7 +799,7 @@ def section_translate(request, concept_id, section_id, language):
             if result.conflict:
                 edit = SectionEditForm({**data, "body": form.body(), "language": language})
                 edit.is_valid()
-                return _conflict_page(request, concept, section, edit, result)
+                return _conflict_page(request, concept, section, edit.cleaned_data, result)
             if result.merged:
                 messages.success(
                     request,

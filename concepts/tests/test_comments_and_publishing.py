@@ -133,6 +133,21 @@ def test_the_excel_export_of_the_disposition_matrix_honours_the_filters(client_f
     assert [row[1] for row in rows[1:]] == [matrix[key].pk for key in expected]
 
 
+def test_the_disposition_matrix_lists_nested_sections_in_reading_order(client_for, concept, users):
+    one = services.section_add(concept=concept, title="One", body="a", user=users["manager"])
+    two = services.section_add(concept=concept, title="Two", body="b", user=users["manager"])
+    one_one = services.section_add(concept=concept, title="One point one", body="c", parent=one, user=users["manager"])
+    for section in (two, one_one, one):  # written in another order than they are read
+        services.comment_add(section=section, version=section.head, author=users["reviewer"], body=section.head.title)
+    page = html(client_for("manager").get(f"/concepts/{concept.pk}/dispositions/"))
+    assert [cell.text_content().strip() for cell in page.xpath("//table//tbody/tr/td[1]")] == [
+        "1 One", "1.1 One point one", "2 Two"
+    ]  # fmt: skip
+    response = client_for("manager").get(f"/concepts/{concept.pk}/dispositions.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["1 One", "1.1 One point one", "2 Two"]
+
+
 def test_the_disposition_matrix_download_links_carry_the_filters(client_for, concept, matrix):
     page = html(client_for("manager").get(f"/concepts/{concept.pk}/dispositions/", {"disposition": "declined"}))
     assert page.xpath('//a[text()="Download CSV"]/@href') == [

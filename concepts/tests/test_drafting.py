@@ -266,6 +266,22 @@ def test_a_removed_section_leaves_new_editions_but_stays_in_old_ones(concept, se
     assert other.versions.count() == 1
 
 
+def test_an_edition_never_changes_once_frozen(admin_client, concept, section, users):
+    edition = services.edition_create(concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
+                                      is_final=False, user=users["manager"])  # fmt: skip
+    edition.name = "Renamed"
+    with pytest.raises(ValueError, match="frozen"):
+        edition.save()
+    entry = edition.entries.get()
+    entry.version = save(section, users["drafter"], BASE + "\n\nLater.").version
+    with pytest.raises(ValueError, match="frozen"):
+        entry.save()
+    assert admin_client.post(f"/admin/concepts/edition/{edition.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/concepts/edition/add/").status_code == 403
+    edition.refresh_from_db()
+    assert edition.name == "First advanced draft" and edition.entries.get().version.number == 1
+
+
 def test_edition_names_are_unique_in_a_concept(concept, section, users):
     services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 25), is_final=True,
                             user=users["manager"])  # fmt: skip
@@ -375,6 +391,7 @@ def test_accepting_a_suggestion_applies_it_once_as_a_new_version(concept, sectio
     comment = suggest(section, users)
     result = services.suggestion_accept(comment=comment, user=users["drafter"])
     assert "asylum and international protection procedures" in result.version.body
+    assert result.version.summary == "Accepted the suggestion of reviewer on “asylum procedures”"
     comment.refresh_from_db()
     assert (comment.disposition, comment.incorporated_in) == ("incorporated", result.version)
     again = services.suggestion_accept(comment=comment, user=users["drafter"])
@@ -398,11 +415,94 @@ def test_a_suggestion_whose_passage_was_rewritten_is_a_conflict_not_an_overwrite
     assert comment.disposition == "open" and section.versions.count() == 2
 
 
+def test_a_suggestion_that_cannot_be_applied_opens_a_merge_editor_whose_save_incorporates_it(
+    client_for, concept, section, users
+):
+    comment = suggest(section, users, text="international protection")
+    save(section, users["manager"], BASE.replace("asylum procedures", "return procedures"))
+    client = client_for("drafter")
+    response = client.post(f"/concepts/{concept.pk}/comments/{comment.pk}/accept/")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The suggestion cannot be applied as it stands" in page
+    form = response.context["form"]
+    assert "international protection" in form.initial["body"] and "return procedures" in form.initial["body"]
+    assert form.initial["suggestion"] == comment.pk and form.initial["base_number"] == 2
+    merged = BASE.replace("asylum procedures", "return and international protection procedures")
+    saved = client.post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
+                        {**{k: v for k, v in form.initial.items() if v is not None}, "body": merged,
+                         "summary": "Worked in the suggestion"})  # fmt: skip
+    assert saved.status_code == 302
+    comment.refresh_from_db()
+    assert comment.disposition == "incorporated" and comment.incorporated_in.number == 3
+    assert comment.incorporated_in.body == merged
+
+
+def test_a_suggestion_answered_meanwhile_is_left_alone_by_the_merge_editor(client_for, concept, section, users):
+    comment = suggest(section, users)
+    services.comment_set_disposition(comment=comment, disposition="declined", reason="No.", user=users["manager"],
+                                     notify=False)  # fmt: skip
+    response = client_for("drafter").post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
+                                          {"base_number": 1, "title": "Asylum", "body": BASE + "\n\nMore.",
+                                           "suggestion": comment.pk})  # fmt: skip
+    assert response.status_code == 302 and section.versions.count() == 2
+    comment.refresh_from_db()
+    assert comment.disposition == "declined"
+
+
+def test_the_section_shows_every_open_suggestion_in_place_in_its_text(client_for, concept, section, users):
+    suggest(section, users, text="asylum and return procedures")
+    services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Add.",
+                         quote="labour migration.", suggestion_mode="insert_after",
+                         suggested_text=" It includes seasonal work.")  # fmt: skip
+    page = client_for("drafter").get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
+    in_place = re.search(r'<div class="diff-inline[^"]*suggestions-in-place"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert in_place.startswith("First paragraph about labour migration.<ins> It includes seasonal work.</ins>")
+    assert "Second paragraph about <del>asylum procedures</del><ins>asylum and return procedures</ins>" in in_place
+    assert in_place.rstrip().endswith("Third paragraph.")  # the whole text, nothing folded
+
+
 def test_a_suggestion_must_quote_text_of_the_version(concept, section, users):
     with pytest.raises(ValidationError) as error:
         services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
                              quote="not in the text", suggestion_mode="replace", suggested_text="y")  # fmt: skip
     assert "quote" in error.value.message_dict
+
+
+FORMATTED = (
+    "The **State Programme** on migration is new. See [the Law on Refugees](https://example.org/law) for details."
+)
+
+
+@pytest.mark.parametrize(
+    ("seen", "suggested", "result"),
+    [
+        ("State Programme on migration", "national programme", "The national programme is new."),
+        ("the Law on Refugees for details", "the asylum law", "See the asylum law."),
+        ("Programme", "Plan", "The **State Plan** on migration"),
+    ],
+)
+def test_a_passage_quoted_as_the_page_shows_it_is_found_in_the_formatted_source(concept, users, seen, suggested,
+                                                                                 result):  # fmt: skip
+    section = section_with_version(concept, title="Plan", body=FORMATTED, author=users["drafter"])
+    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                                   quote=seen, suggestion_mode="replace", suggested_text=suggested)  # fmt: skip
+    accepted = services.suggestion_accept(comment=comment, user=users["drafter"])
+    assert result in accepted.version.body
+    assert accepted.version.body.count("**") in (0, 2) and accepted.version.body.count(
+        "["
+    ) == accepted.version.body.count("]")
+
+
+def test_a_quote_that_ends_inside_bold_text_is_refused_with_a_message(concept, users):
+    section = section_with_version(concept, title="Plan", body=FORMATTED, author=users["drafter"])
+    with pytest.raises(ValidationError) as error:
+        services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                             quote="The State", suggestion_mode="replace", suggested_text="A")  # fmt: skip
+    assert "inside formatted text" in str(error.value.message_dict["quote"])
+    plain = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                                 quote="The State")  # fmt: skip
+    assert plain.quote == "The State"  # a comment only quoting keeps the words as seen
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")

@@ -252,6 +252,21 @@ def test_comments_stay_with_the_language_they_were_made_on(client_for, concept, 
     assert "Clarify the term." in english and "Уточнить термин." not in english
 
 
+def test_a_translations_comment_links_to_the_translation_version_that_incorporated_it(client_for, concept, section,
+                                                                                      users):  # fmt: skip
+    translate(section, users["drafter"])
+    ru_head = selectors.section_head(section=fresh(section), language="ru")
+    comment = services.comment_add(section=fresh(section), version=ru_head, author=users["reviewer"], body="x",
+                                   notify=False)  # fmt: skip
+    second = translate(section, users["drafter"], RUSSIAN + "\n\nНовый абзац.", base=1).version
+    services.comment_set_disposition(comment=comment, disposition="incorporated", incorporated_in=second,
+                                     user=users["manager"], notify=False)  # fmt: skip
+    page = client_for("reviewer").get(f"/concepts/{concept.pk}/sections/{section.pk}/", {"language": "ru"})
+    link = f'href="/concepts/{concept.pk}/sections/{section.pk}/versions/2/?language=ru"'
+    assert link in page.content.decode()
+    assert client_for("reviewer").get(link[6:-1]).context["version"] == second
+
+
 def test_incorporated_must_name_a_version_in_the_comments_language(section, users):
     translate(section, users["drafter"])
     ru_head = selectors.section_head(section=fresh(section), language="ru")

@@ -432,11 +432,10 @@ def test_a_reviewer_selects_a_passage_and_suggests_new_wording(page, log_in, dra
     suggestions = page.locator("section[aria-labelledby='suggestions-heading']")
     expect(suggestions.get_by_role("heading", level=2)).to_have_text("Suggested wording")
     expect(suggestions).to_contain_text("Suggested by Rita Novak")
-    preview = suggestions.locator(".diff-inline")
-    expect(preview.locator("del")).not_to_have_count(0)
-    expect(preview.locator("ins")).not_to_have_count(0)
-    expect(preview.locator("del").filter(has_text="prepared")).to_have_count(1)
-    expect(preview.locator("ins").filter(has_text="civil society organisations drafted")).to_have_count(1)
+    # In place in the whole text, and on the suggestion's own card.
+    for preview in (suggestions.locator(".suggestions-in-place"), suggestions.locator(".card .diff-inline")):
+        expect(preview.locator("del").filter(has_text="prepared")).to_have_count(1)
+        expect(preview.locator("ins").filter(has_text="civil society organisations drafted")).to_have_count(1)
     expect(suggestions.get_by_role("button", name="Accept and apply")).to_have_count(0)  # a reviewer cannot
 
     card = page.locator("#comments article.comment")
@@ -522,7 +521,7 @@ def test_a_drafter_accepts_a_suggestion_and_declines_a_recommendation(page, log_
     version_link.click()
     expect(heading(page)).to_have_text(f"{PURPOSE_TITLE} v2")
     expect(page.locator("main .section-body")).to_contain_text(SUGGESTED)
-    expect(page.get_by_text("Accepted the suggestion of Rita Novak")).to_be_visible()
+    expect(page.get_by_text("Accepted the suggestion of Rita Novak on “")).to_be_visible()
     assert_accessible(page)
 
     # Declining the recommendation needs a reason.

@@ -1,0 +1,53 @@
+"""Finding a quoted passage in a section's Markdown source.
+
+A reader quotes what they see: selecting text in the page copies the rendered words, without
+the Markdown around them (`**`, `_`, link targets, list markers). A suggestion must name the
+exact stretch of the source it rewrites, so the passage is looked up as it was seen: the same
+words in the same order, with any markup between and inside them.
+"""
+
+import re
+
+# Markdown that the page does not show: emphasis and code markers, escapes, a link's brackets
+# and its target.
+_MARKUP = r"(?:[*_~`\\\[]|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\])*"
+# Between two words: the markup around a break, and what starts a list item or a quote.
+_GAP = _MARKUP + r"\s+(?:(?:[-*+]|\d{1,9}[.)]|>)\s+)?" + _MARKUP
+_MARKERS = "*_~`"
+MAX_QUOTE_WORDS = 400
+
+
+def find_passage(source: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` is in `source`: (start, end), or None when it is not there.
+
+    As typed first; otherwise as the page shows it. A passage found through markup takes in the
+    emphasis markers and link brackets right at its ends (`**` around a bold phrase quoted whole,
+    `[` before a link's text).
+    """
+    if not quote.strip():
+        return None
+    start = source.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = quote.split()
+    if len(words) > MAX_QUOTE_WORDS:
+        return None
+    pattern = _GAP.join(_MARKUP.join(re.escape(char) for char in word) for word in words)
+    match = re.search(pattern, source)
+    if match is None:
+        return None
+    start, end = match.span()
+    while start > 0 and source[start - 1] in _MARKERS + "[":
+        start -= 1
+    while end < len(source) and source[end] in _MARKERS:
+        end += 1
+    return start, end
+
+
+def is_whole(passage: str) -> bool:
+    """Whether rewriting `passage` leaves the text around it well formed: no emphasis marker,
+    code marker or link bracket in it without its pair (it neither starts nor ends inside a bold
+    phrase or a link)."""
+    if any(len(re.findall(re.escape(marker) + "+", passage)) % 2 for marker in _MARKERS):
+        return False
+    return passage.count("[") == passage.count("]")
