@@ -6,7 +6,7 @@ from activities.models import Activity
 from common.forms import LongTextarea
 from projects.models import Organisation
 
-from .models import MAX_BODY_LENGTH, Comment, Concept, Edition, SectionVersion
+from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, SectionVersion
 
 MAX_PARAGRAPHS = 2_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,6 +104,56 @@ class SectionAddForm(forms.Form):
             (entry.section.pk, f"{entry.number} {entry.section.head.title}") for entry in outline if entry.level < 3
         ]
         self.fields["parent"].choices = [("", _("— top level —")), *choices]
+
+
+class SectionPlaceForm(forms.Form):
+    """Where to put a section: one list of every place it may go, grouped by the section it would
+    be under. A place is "parent:after" (0 for the top level, 0 for first)."""
+
+    place = forms.ChoiceField(label=_("New place"))
+
+    def __init__(self, *args, outline, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        at = next(i for i, entry in enumerate(outline) if entry.section.pk == section.pk)
+        level = outline[at].level
+        subtree = {outline[at].section.pk}
+        height = 1
+        for entry in outline[at + 1 :]:
+            if entry.level <= level:
+                break
+            subtree.add(entry.section.pk)
+            height = max(height, entry.level - level + 1)
+        children: dict[int, list] = {}
+        parents = [(0, None, 0)]  # (parent id, its outline entry, its level)
+        stack: list = []
+        for entry in outline:
+            del stack[entry.level - 1 :]
+            parent_id = stack[-1].section.pk if stack else 0
+            stack.append(entry)
+            if entry.section.pk != section.pk:
+                children.setdefault(parent_id, []).append(entry)
+            if entry.section.pk not in subtree and entry.level + height <= MAX_DEPTH:
+                parents.append((entry.section.pk, entry, entry.level))
+        groups = []
+        for parent_id, parent, _level in parents:
+            label = (
+                _("At the top level")
+                if parent is None
+                else _("Under “%(section)s”") % {"section": f"{parent.number} {parent.section.head.title}"}
+            )
+            options = [(f"{parent_id}:0", _("First"))]
+            options += [
+                (f"{parent_id}:{child.section.pk}", _("After “%(section)s”") % {
+                    "section": f"{child.number} {child.section.head.title}"})
+                for child in children.get(parent_id, [])
+                if child.section.pk not in subtree
+            ]  # fmt: skip
+            groups.append((label, options))
+        self.fields["place"].choices = groups
+
+    def clean_place(self) -> tuple[int | None, int | None]:
+        parent, after = (int(part) or None for part in self.cleaned_data["place"].split(":"))
+        return parent, after
 
 
 class SectionEditForm(forms.Form):

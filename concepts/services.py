@@ -179,6 +179,50 @@ def section_move(*, section: Section, direction: str) -> None:
     concept_touch(section.concept_id)
 
 
+def _subtree_height(section: Section) -> int:
+    """Levels the section and its subsections span (1: no subsections)."""
+    children = list(section.children.filter(is_removed=False))
+    return 1 + max((_subtree_height(child) for child in children), default=0)
+
+
+@transaction.atomic
+def section_place(*, section: Section, parent: Section | None, after: Section | None) -> None:
+    """Moves the section, with its subsections, under `parent` (None: the top level), right after
+    `after`, one of the parent's sections (None: first). Numbers follow from the new place."""
+    Concept.objects.select_for_update().filter(pk=section.concept_id).first()  # one outline change at a time
+    section = Section.objects.get(pk=section.pk)
+    if section.is_removed:
+        raise ValidationError(_("This section has been removed, so it cannot be moved."))
+    anywhere_else = ValidationError({"place": _("Choose a place in this concept.")})
+    if parent is not None:
+        if parent.concept_id != section.concept_id or parent.is_removed:
+            raise anywhere_else
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == section.pk:
+                raise ValidationError({"place": _("A section cannot be placed inside itself or its subsections.")})
+            ancestor = ancestor.parent
+    if _depth(parent) + _subtree_height(section) > MAX_DEPTH:
+        raise ValidationError(
+            {"place": _("There the section or its subsections would be nested more than three levels deep.")}
+        )
+    siblings = list(
+        Section.objects.filter(concept_id=section.concept_id, parent=parent, is_removed=False)
+        .exclude(pk=section.pk)
+        .order_by("position", "pk")
+    )
+    ids = [sibling.pk for sibling in siblings]
+    if after is not None and after.pk not in ids:
+        raise anywhere_else
+    siblings.insert(0 if after is None else ids.index(after.pk) + 1, section)
+    now = timezone.now()
+    Section.objects.filter(pk=section.pk).update(parent=parent, updated_at=now)
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position or sibling.pk == section.pk:
+            Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=now)
+    concept_touch(section.concept_id)
+
+
 @transaction.atomic
 def section_remove(*, section: Section) -> None:
     """Takes the section and its subsections out of the outline. Their versions and comments stay,

@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{S}/translate/<str:language>/", views.section_translate, name="section_translate"),
     path(f"{S}/presence/", views.section_presence, name="section_presence"),
     path(f"{S}/move/", views.section_move, name="section_move"),
+    path(f"{S}/place/", views.section_place, name="section_place"),
     path(f"{S}/remove/", views.section_remove, name="section_remove"),
     path(f"{S}/history/", views.section_history, name="section_history"),
     path(f"{S}/compare/", views.section_compare, name="section_compare"),

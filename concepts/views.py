@@ -31,6 +31,7 @@ from .forms import (
     ReplyForm,
     SectionAddForm,
     SectionEditForm,
+    SectionPlaceForm,
     TargetLanguagesForm,
     TranslationForm,
 )
@@ -221,14 +222,19 @@ def section_detail(request, concept_id, section_id):
     return render(request, "concepts/section_detail.html", context)
 
 
-@login_required
-def section_edit(request, concept_id, section_id):
-    section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
-    )
-    concept = section.concept
+def _section_in_outline(request, concept_id, section_id, need):
+    """The section for a change that `need`s a capability; 404 once it has been removed."""
+    section = selectors.section_get_for_user(user=request.user, concept_id=concept_id, section_id=section_id,
+                                             need=need)  # fmt: skip
     if section.is_removed:
         raise Http404("This section was removed.")
+    return section
+
+
+@login_required
+def section_edit(request, concept_id, section_id):
+    section = _section_in_outline(request, concept_id, section_id, Capability.DRAFT)
+    concept = section.concept
     language = _language(request, concept)
     head = selectors.section_head(section=section, language=language)
     initial = {
@@ -341,6 +347,32 @@ def section_move(request, concept_id, section_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{concept.get_absolute_url()}#section-{section.pk}")
+
+
+@login_required
+def section_place(request, concept_id, section_id):
+    """Moves a section, with its subsections, anywhere in the outline: another level, another parent."""
+    section = _section_in_outline(request, concept_id, section_id, Capability.EDIT)
+    concept = section.concept
+    outline = selectors.outline_for_concept(concept=concept)
+    form = SectionPlaceForm(request.POST or None, outline=outline, section=section)
+    if request.method == "POST" and form.is_valid():
+        parent_id, after_id = form.cleaned_data["place"]
+        parent = selectors.section_get(concept=concept, section_id=parent_id) if parent_id else None
+        after = selectors.section_get(concept=concept, section_id=after_id) if after_id else None
+        try:
+            services.section_place(section=section, parent=parent, after=after)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            number = next(entry.number for entry in selectors.outline_for_concept(concept=concept)
+                          if entry.section.pk == section.pk)  # fmt: skip
+            messages.success(request, _("“%(title)s” is now section %(number)s.")
+                             % {"title": section.head.title, "number": number})  # fmt: skip
+            return redirect(f"{concept.get_absolute_url()}#section-{section.pk}")
+    current = next(entry for entry in outline if entry.section.pk == section.pk)
+    context = {"concept": concept, "project": concept.project, "section": section, "current": current, "form": form}
+    return render(request, "concepts/section_place.html", context)
 
 
 @login_required

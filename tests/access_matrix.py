@@ -386,6 +386,10 @@ MATRIX: dict[str, list[Case]] = {
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
     ],
+    "concepts:section_place": [
+        Case(concept_editing(200), kwargs=section_kwargs),
+        Case(concept_editing(200), method="post", kwargs=section_kwargs, label="invalid form"),
+    ],
     "concepts:section_remove": [
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),

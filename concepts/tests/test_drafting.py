@@ -243,6 +243,68 @@ def test_sections_are_numbered_and_nested_at_most_three_levels(concept, users):
     assert numbers == [("1", "One"), ("1.1", "One.One"), ("1.1.1", "Deep"), ("2", "Two")]
 
 
+@pytest.fixture
+def outline(concept, users):
+    """1 Introduction; 2 Asylum (2.1 Procedures (2.1.1 Appeals), 2.2 Reception); 3 Integration."""
+    manager = users["manager"]
+
+    def add(title, parent=None):
+        return services.section_add(concept=concept, title=title, body=f"{title} text.", parent=parent, user=manager)
+
+    intro, asylum = add("Introduction"), add("Asylum")
+    procedures = add("Procedures", asylum)
+    sections = {"intro": intro, "asylum": asylum, "procedures": procedures, "appeals": add("Appeals", procedures),
+                "reception": add("Reception", asylum), "integration": add("Integration")}  # fmt: skip
+    return sections
+
+
+def numbered(concept):
+    from concepts.selectors import outline_for_concept
+
+    return [f"{entry.number} {entry.section.head.title}" for entry in outline_for_concept(concept=concept)]
+
+
+def test_a_section_moves_with_its_subsections_to_another_level_and_parent(concept, outline):
+    services.section_place(section=outline["procedures"], parent=None, after=outline["intro"])
+    assert numbered(concept) == ["1 Introduction", "2 Procedures", "2.1 Appeals", "3 Asylum", "3.1 Reception",
+                                 "4 Integration"]  # fmt: skip
+    services.section_place(section=outline["integration"], parent=outline["asylum"], after=None)
+    assert numbered(concept)[3:] == ["3 Asylum", "3.1 Integration", "3.2 Reception"]
+
+
+@pytest.mark.parametrize(
+    ("moved", "parent", "message"),
+    [
+        ("asylum", "procedures", "inside itself or its subsections"),
+        ("procedures", "reception", "more than three levels deep"),  # Appeals would be 2.2.1.1
+    ],
+)
+def test_a_section_cannot_go_inside_itself_or_below_the_third_level(concept, outline, moved, parent, message):
+    before = numbered(concept)
+    with pytest.raises(ValidationError, match=message):
+        services.section_place(section=outline[moved], parent=outline[parent], after=None)
+    assert numbered(concept) == before
+
+
+def test_the_move_page_offers_only_places_the_section_may_go_and_moves_it(client_for, concept, outline):
+    client = client_for("manager")
+    url = f"/concepts/{concept.pk}/sections/{outline['procedures'].pk}/place/"
+    form = client.get(url).context["form"]
+    groups = dict(form.fields["place"].choices)
+    assert list(groups) == [
+        "At the top level",
+        "Under “1 Introduction”",
+        "Under “2 Asylum”",
+        "Under “3 Integration”",
+    ]  # fmt: skip (not under itself, Appeals, or 2.2: too deep)
+    assert [label for _value, label in groups["Under “2 Asylum”"]] == ["First", "After “2.2 Reception”"]
+    crafted = client.post(url, {"place": f"{outline['appeals'].pk}:0"})  # under its own subsection
+    assert crafted.status_code == 200 and "place" in crafted.context["form"].errors
+    response = client.post(url, {"place": f"{outline['integration'].pk}:0"}, follow=True)
+    assert "“Procedures” is now section 3.1." in response.content.decode()
+    assert numbered(concept)[-3:] == ["3 Integration", "3.1 Procedures", "3.1.1 Appeals"]
+
+
 def test_moving_a_removed_section_is_refused_with_a_message(client_for, concept, section, users):
     services.section_remove(section=section)
     response = client_for("manager").post(f"/concepts/{concept.pk}/sections/{section.pk}/move/",

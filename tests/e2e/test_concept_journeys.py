@@ -691,3 +691,24 @@ def test_a_reviewer_may_not_open_the_editor(page, log_in, drafting):
     expect(page.get_by_text("Your role does not allow this action. Nothing was changed.")).to_be_visible()
     expect(page.locator("textarea")).to_have_count(0)
     assert_accessible(page)
+
+
+# 8. A manager moves a section into another one, with the keyboard only
+
+
+def test_a_manager_moves_a_section_under_another_with_the_keyboard(page, log_in, drafting):
+    log_in("maria", PASSWORD)
+    page.goto(drafting.concept.get_absolute_url())
+    move = page.get_by_role("link", name=f"Move to… {INSTITUTIONS_TITLE}")
+    move.focus()
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text(f"Move “3 {INSTITUTIONS_TITLE}”")
+    assert_accessible(page)
+    place = page.get_by_label("New place")
+    place.focus()
+    expect(place.locator("optgroup")).to_have_count(3)  # the top level, and under each of the two other sections
+    place.select_option(f"{drafting.legal.pk}:0")  # first under the legal framework
+    page.get_by_role("button", name="Move section").press("Enter")
+    expect(success(page)).to_have_text(f"“{INSTITUTIONS_TITLE}” is now section 2.1.")
+    expect(page.locator(f"#heading-{drafting.institutions.pk}")).to_have_text(f"2.1 {INSTITUTIONS_TITLE}")
+    assert_accessible(page)
