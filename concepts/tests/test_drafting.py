@@ -344,6 +344,14 @@ def test_an_edition_never_changes_once_frozen(admin_client, concept, section, us
     assert edition.name == "First advanced draft" and edition.entries.get().version.number == 1
 
 
+def test_freezing_a_final_edition_of_a_published_concept_warns_that_it_goes_public(client_for, concept, section, users):
+    url = f"/concepts/{concept.pk}/editions/new/"
+    assert "public on the project page as soon as" not in client_for("manager").get(url).content.decode()
+    concept.status = Concept.Status.PUBLISHED
+    concept.save()
+    assert "public on the project page as soon as" in client_for("manager").get(url).content.decode()
+
+
 def test_edition_names_are_unique_in_a_concept(concept, section, users):
     services.edition_create(concept=concept, name="Final draft", date=datetime.date(2020, 2, 25), is_final=True,
                             user=users["manager"])  # fmt: skip
