@@ -17,8 +17,18 @@ _MARKERS = "*_~`"
 MAX_QUOTE_WORDS = 400
 
 
+class AmbiguousQuote(ValueError):
+    """The passage is in the text more than once: which one is meant cannot be told."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+
+
 def find_passage(source: str, quote: str) -> tuple[int, int] | None:
     """Where `quote` is in `source`: (start, end), or None when it is not there.
+
+    Raises AmbiguousQuote when it is there more than once.
 
     As typed first; otherwise as the page shows it. A passage found through markup takes in the
     emphasis markers and link brackets right at its ends (`**` around a bold phrase quoted whole,
@@ -28,15 +38,19 @@ def find_passage(source: str, quote: str) -> tuple[int, int] | None:
         return None
     start = source.find(quote)
     if start >= 0:
+        if (count := source.count(quote)) > 1:
+            raise AmbiguousQuote(count)
         return start, start + len(quote)
     words = quote.split()
     if len(words) > MAX_QUOTE_WORDS:
         return None
     pattern = _GAP.join(_MARKUP.join(re.escape(char) for char in word) for word in words)
-    match = re.search(pattern, source)
-    if match is None:
+    matches = list(re.finditer(pattern, source))
+    if not matches:
         return None
-    start, end = match.span()
+    if len(matches) > 1:
+        raise AmbiguousQuote(len(matches))
+    start, end = matches[0].span()
     while start > 0 and source[start - 1] in _MARKERS + "[":
         start -= 1
     while end < len(source) and source[end] in _MARKERS:

@@ -33,7 +33,7 @@ from .models import (
 )
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline
-from .quoting import find_passage, is_whole
+from .quoting import AmbiguousQuote, find_passage, is_whole
 from .signals import concept_touch
 
 
@@ -390,7 +390,13 @@ def comment_add(
         raise ValidationError({"quote": _("Quote the passage your suggested wording is about.")})
     if suggestion_mode:
         # The reader quotes the words the page shows; the suggestion rewrites them in the source.
-        span = find_passage(version.body, quote)
+        try:
+            span = find_passage(version.body, quote)
+        except AmbiguousQuote as ambiguous:
+            raise ValidationError({"quote": _(
+                "The quoted passage occurs %(count)s times in the text, so it is not clear which one the suggestion "
+                "is for. Select a few more words around it."
+            ) % {"count": ambiguous.count}}) from None  # fmt: skip
         if span is None:
             raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
         quote = version.body[span[0] : span[1]]

@@ -564,6 +564,19 @@ def test_a_passage_quoted_as_the_page_shows_it_is_found_in_the_formatted_source(
     ) == accepted.version.body.count("]")
 
 
+def test_a_suggestion_on_a_passage_that_occurs_twice_asks_for_more_words(concept, users):
+    section = section_with_version(concept, title="Plan", body="Asylum procedures are slow. Appeals against asylum "
+                                   "procedures are slower.", author=users["drafter"])  # fmt: skip
+    with pytest.raises(ValidationError, match="occurs 2 times"):
+        services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                             quote="procedures are", suggestion_mode="replace", suggested_text="rules are")  # fmt: skip
+    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
+                                   quote="asylum procedures are slower", suggestion_mode="replace",
+                                   suggested_text="asylum procedures are too slow")  # fmt: skip
+    accepted = services.suggestion_accept(comment=comment, user=users["drafter"]).version
+    assert accepted.body == "Asylum procedures are slow. Appeals against asylum procedures are too slow."
+
+
 def test_a_quote_that_ends_inside_bold_text_is_refused_with_a_message(concept, users):
     section = section_with_version(concept, title="Plan", body=FORMATTED, author=users["drafter"])
     with pytest.raises(ValidationError) as error:
