@@ -7,6 +7,7 @@ from common.forms import LongTextarea
 from projects.models import Organisation
 
 from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, SectionVersion
+from .outline import subtree
 
 MAX_PARAGRAPHS = 2_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,42 +115,25 @@ class SectionPlaceForm(forms.Form):
 
     def __init__(self, *args, outline, section, **kwargs):
         super().__init__(*args, **kwargs)
-        at = next(i for i, entry in enumerate(outline) if entry.section.pk == section.pk)
-        level = outline[at].level
-        subtree = {outline[at].section.pk}
-        height = 1
-        for entry in outline[at + 1 :]:
-            if entry.level <= level:
-                break
-            subtree.add(entry.section.pk)
-            height = max(height, entry.level - level + 1)
+        moving, height = subtree(outline, section.pk)
+        # Under the top level (0) or a section outside the one moved, if its subsections stay within three levels.
+        parents = [(0, _("At the top level"))] + [
+            (entry.section.pk, _("Under “%(section)s”") % {"section": f"{entry.number} {entry.section.head.title}"})
+            for entry in outline
+            if entry.section.pk not in moving and entry.level + height <= MAX_DEPTH
+        ]
         children: dict[int, list] = {}
-        parents = [(0, None, 0)]  # (parent id, its outline entry, its level)
-        stack: list = []
         for entry in outline:
-            del stack[entry.level - 1 :]
-            parent_id = stack[-1].section.pk if stack else 0
-            stack.append(entry)
-            if entry.section.pk != section.pk:
-                children.setdefault(parent_id, []).append(entry)
-            if entry.section.pk not in subtree and entry.level + height <= MAX_DEPTH:
-                parents.append((entry.section.pk, entry, entry.level))
-        groups = []
-        for parent_id, parent, _level in parents:
-            label = (
-                _("At the top level")
-                if parent is None
-                else _("Under “%(section)s”") % {"section": f"{parent.number} {parent.section.head.title}"}
-            )
-            options = [(f"{parent_id}:0", _("First"))]
-            options += [
-                (f"{parent_id}:{child.section.pk}", _("After “%(section)s”") % {
-                    "section": f"{child.number} {child.section.head.title}"})
+            if entry.section.pk not in moving:
+                children.setdefault(entry.section.parent_id or 0, []).append(entry)
+        self.fields["place"].choices = [
+            (label, [(f"{parent_id}:0", _("First"))] + [
+                (f"{parent_id}:{child.section.pk}",
+                 _("After “%(section)s”") % {"section": f"{child.number} {child.section.head.title}"})
                 for child in children.get(parent_id, [])
-                if child.section.pk not in subtree
-            ]  # fmt: skip
-            groups.append((label, options))
-        self.fields["place"].choices = groups
+            ])
+            for parent_id, label in parents
+        ]  # fmt: skip
 
     def clean_place(self) -> tuple[int | None, int | None]:
         parent, after = (int(part) or None for part in self.cleaned_data["place"].split(":"))

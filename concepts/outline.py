@@ -27,3 +27,16 @@ def build_outline(sections) -> list[OutlineEntry]:
 
     walk(None, "", 1)
     return outline
+
+
+def subtree(outline: list[OutlineEntry], section_id: int) -> tuple[set[int], int]:
+    """The section and its subsections (their ids), and how many levels they span (1: none)."""
+    at = next(index for index, entry in enumerate(outline) if entry.section.pk == section_id)
+    level = outline[at].level
+    ids, height = {section_id}, 1
+    for entry in outline[at + 1 :]:
+        if entry.level <= level:
+            break
+        ids.add(entry.section.pk)
+        height = max(height, entry.level - level + 1)
+    return ids, height

@@ -32,7 +32,7 @@ from .models import (
     SectionVersion,
 )
 from .notifications import notify_comment_added, notify_disposition_set
-from .outline import build_outline
+from .outline import build_outline, subtree
 from .quoting import AmbiguousQuote, find_passage, is_whole
 from .signals import concept_touch
 
@@ -156,33 +156,23 @@ def section_add(*, concept: Concept, title: str, body: str = "", parent: Section
     return section
 
 
-@transaction.atomic
 def section_move(*, section: Section, direction: str) -> None:
     """Swaps the section with its neighbour above or below, among the sections of the same parent."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose whether to move the section up or down."))
     siblings = list(
-        Section.objects.select_for_update()
-        .filter(concept_id=section.concept_id, parent_id=section.parent_id, is_removed=False)
+        Section.objects.filter(concept_id=section.concept_id, parent_id=section.parent_id, is_removed=False)
         .order_by("position", "pk")
+        .only("pk")
     )
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == section.pk), None)
     if index is None:
         raise ValidationError(_("This section has been removed, so it cannot be moved."))
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
+    if not 0 <= (index - 1 if direction == "up" else index + 1) < len(siblings):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        if sibling.position != position:
-            Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=timezone.now())
-    concept_touch(section.concept_id)
-
-
-def _subtree_height(section: Section) -> int:
-    """Levels the section and its subsections span (1: no subsections)."""
-    children = list(section.children.filter(is_removed=False))
-    return 1 + max((_subtree_height(child) for child in children), default=0)
+    # Up: after the sibling two places above (first if there is none); down: after the one below.
+    after = (siblings[index - 2] if index >= 2 else None) if direction == "up" else siblings[index + 1]
+    section_place(section=section, parent=section.parent, after=after)
 
 
 @transaction.atomic
@@ -190,33 +180,28 @@ def section_place(*, section: Section, parent: Section | None, after: Section | 
     """Moves the section, with its subsections, under `parent` (None: the top level), right after
     `after`, one of the parent's sections (None: first). Numbers follow from the new place."""
     Concept.objects.select_for_update().filter(pk=section.concept_id).first()  # one outline change at a time
-    section = Section.objects.get(pk=section.pk)
-    if section.is_removed:
+    sections = Section.objects.filter(concept_id=section.concept_id, is_removed=False).only("pk", "parent", "position")
+    outline = build_outline(list(sections))
+    levels = {entry.section.pk: entry.level for entry in outline}
+    if section.pk not in levels:
         raise ValidationError(_("This section has been removed, so it cannot be moved."))
-    anywhere_else = ValidationError({"place": _("Choose a place in this concept.")})
-    if parent is not None:
-        if parent.concept_id != section.concept_id or parent.is_removed:
-            raise anywhere_else
-        ancestor = parent
-        while ancestor is not None:
-            if ancestor.pk == section.pk:
-                raise ValidationError({"place": _("A section cannot be placed inside itself or its subsections.")})
-            ancestor = ancestor.parent
-    if _depth(parent) + _subtree_height(section) > MAX_DEPTH:
+    moving, height = subtree(outline, section.pk)
+    parent_id = parent.pk if parent is not None else None
+    if parent_id is not None and parent_id not in levels:
+        raise ValidationError({"place": _("Choose a place in this concept.")})
+    if parent_id in moving:
+        raise ValidationError({"place": _("A section cannot be placed inside itself or its subsections.")})
+    if levels.get(parent_id, 0) + height > MAX_DEPTH:
         raise ValidationError(
             {"place": _("There the section or its subsections would be nested more than three levels deep.")}
         )
-    siblings = list(
-        Section.objects.filter(concept_id=section.concept_id, parent=parent, is_removed=False)
-        .exclude(pk=section.pk)
-        .order_by("position", "pk")
-    )
+    siblings = [e.section for e in outline if e.section.parent_id == parent_id and e.section.pk != section.pk]
     ids = [sibling.pk for sibling in siblings]
     if after is not None and after.pk not in ids:
-        raise anywhere_else
+        raise ValidationError({"place": _("Choose a place in this concept.")})
     siblings.insert(0 if after is None else ids.index(after.pk) + 1, section)
     now = timezone.now()
-    Section.objects.filter(pk=section.pk).update(parent=parent, updated_at=now)
+    Section.objects.filter(pk=section.pk).update(parent_id=parent_id, updated_at=now)
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position or sibling.pk == section.pk:
             Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=now)

@@ -197,8 +197,9 @@ def _suggestions_in_place(version, previews):
     applies: its passage deleted, its wording inserted. Where two suggestions touch the same
     words, the earlier one is marked and the other is shown on its own card only."""
     text, ops, at = version.body, [], 0
-    spans = sorted((text.find(p["comment"].quote), p["comment"]) for p in previews if p["html"] is not None)
-    for start, comment in spans:
+    applicable = [preview["comment"] for preview in previews if preview["html"] is not None]
+    for comment in sorted(applicable, key=lambda comment: text.find(comment.quote)):
+        start = text.find(comment.quote)
         if start < at:
             continue
         end = start + len(comment.quote)
@@ -592,14 +593,11 @@ def suggestion_accept(request, concept_id, comment_id):
         messages.info(request, _("This suggestion was already incorporated in version %(number)s.")
                       % {"number": result.version.number})  # fmt: skip
     elif result.version is None:
-        section = selectors.section_get_for_user(
-            user=request.user, concept_id=concept.pk, section_id=comment.section_id, need=Capability.DRAFT
-        )
         data = {"title": comment.version.title, "body": services.suggested_body(comment),
                 "summary": services.suggestion_summary(comment), "language": comment.version.language,
                 "source_number": result.save.theirs.source_version.number if result.save.theirs.source_version_id
                 else None}  # fmt: skip
-        return _conflict_page(request, concept, section, data, result.save, suggestion=comment)
+        return _conflict_page(request, concept, comment.section, data, result.save, suggestion=comment)
     else:
         messages.success(
             request, _("The suggestion was applied as version %(number)s.") % {"number": result.version.number}

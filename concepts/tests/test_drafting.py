@@ -532,6 +532,20 @@ def test_the_section_shows_every_open_suggestion_in_place_in_its_text(client_for
     assert in_place.rstrip().endswith("Third paragraph.")  # the whole text, nothing folded
 
 
+def test_two_suggestions_on_the_same_passage_are_both_offered_and_the_first_is_marked_in_place(
+    client_for, concept, section, users
+):
+    first = suggest(section, users, text="asylum and return procedures")
+    second = suggest(section, users, text="international protection procedures")
+    response = client_for("drafter").get(f"/concepts/{concept.pk}/sections/{section.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    in_place = re.search(r'<div class="diff-inline[^"]*suggestions-in-place"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert "<ins>asylum and return procedures</ins>" in in_place
+    assert "international protection procedures" not in in_place  # the same words: marked once, on its card
+    assert f'id="suggestion-{first.pk}"' in page and f'id="suggestion-{second.pk}"' in page
+
+
 def test_a_suggestion_must_quote_text_of_the_version(concept, section, users):
     with pytest.raises(ValidationError) as error:
         services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
