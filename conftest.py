@@ -26,13 +26,10 @@ ROLES = [
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: ids are reused between tests, cached pages must not be."""
+    """Each test starts with an empty cache: the database is emptied between tests, and ids are reused."""
     from django.core.cache import cache
 
-    from common import localcache
-
     cache.clear()
-    localcache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import DataChangedAdminMixin
+
 from .models import Activity, Participation
 
 
@@ -11,7 +13,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "project", "kind", "status", "planned_start", "planned_end", "order"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "project__code", "project__title"]

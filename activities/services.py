@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from common.generations import data_changed
 from projects.models import Organisation, Project
 
 from .models import Activity, Participation
@@ -32,6 +33,7 @@ def activity_create(*, project: Project, **fields) -> Activity:
     activity.order = (project.activities.aggregate(last=Max("order"))["last"] or 0) + 1
     activity.full_clean()
     activity.save()
+    data_changed()
     return activity
 
 
@@ -40,6 +42,7 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
     _apply(activity, fields)
     activity.full_clean()
     activity.save()
+    data_changed()
     return activity
 
 
@@ -47,6 +50,7 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
 def activity_cancel(*, activity: Activity) -> Activity:
     activity.status = Activity.Status.CANCELLED
     activity.save(update_fields=["status", "updated_at"])
+    data_changed()
     return activity
 
 
@@ -69,6 +73,7 @@ def activity_move(*, activity: Activity, direction: str) -> None:
         if sibling.order != position:
             sibling.order = position
             sibling.save(update_fields=["order"])
+    data_changed()
 
 
 @transaction.atomic

@@ -432,7 +432,7 @@ def session_cookies(usernames: set[str]) -> dict[str, str]:
             user = get_user_model().objects.get(username=username)
             store = store_class()
             store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-            store[BACKEND_SESSION_KEY] = "common.auth.CachedModelBackend"
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import DataChangedAdminMixin
+
 from .models import BudgetLine, BudgetRevision, Expenditure
 
 
@@ -12,7 +14,7 @@ class BudgetRevisionInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
     list_display = ["project", "category", "description", "amount", "activity"]
     list_filter = ["category"]
     search_fields = ["description", "project__code", "project__title"]
@@ -22,7 +24,7 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expenditure)
-class ExpenditureAdmin(SimpleHistoryAdmin):
+class ExpenditureAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
     list_display = ["date", "line", "amount", "description", "reference"]
     list_filter = ["line__category"]
     search_fields = ["description", "reference", "line__project__code"]

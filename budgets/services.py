@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
+from common.generations import data_changed
 from projects.models import Project
 
 from .models import BudgetLine, BudgetRevision, Expenditure
@@ -31,6 +32,7 @@ def budget_line_create(
     line = BudgetLine(project=project, category=category, description=description, amount=amount, activity=activity)
     line.full_clean()
     line.save()
+    data_changed()
     return line
 
 
@@ -45,6 +47,7 @@ def budget_line_update(
     line.activity = activity
     line.full_clean()
     line.save()
+    data_changed()
     return line
 
 
@@ -55,6 +58,7 @@ def budget_revision_record(
     revision = BudgetRevision(line=line, amount=amount, date=date, reason=reason.strip(), recorded_by=user)
     revision.full_clean()
     revision.save()
+    data_changed()
     return revision
 
 
@@ -66,6 +70,7 @@ def expenditure_create(
     expenditure = Expenditure(line=line, date=date, amount=amount, description=description, reference=reference)
     expenditure.full_clean()
     expenditure.save()
+    data_changed()
     return expenditure
 
 
@@ -88,9 +93,11 @@ def expenditure_update(
     expenditure.reference = reference
     expenditure.full_clean()
     expenditure.save()
+    data_changed()
     return expenditure
 
 
 @transaction.atomic
 def expenditure_delete(*, expenditure: Expenditure) -> None:
     expenditure.delete()
+    data_changed()

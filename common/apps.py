@@ -5,4 +5,4 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
-        from . import auth, signals  # noqa: F401 - connects the receivers
+        from . import signals  # noqa: F401 - connects the receivers

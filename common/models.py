@@ -113,3 +113,18 @@ def dates_in_order(prefix: str) -> list[models.CheckConstraint]:
             violation_error_message=_("The actual end cannot be before the actual start."),
         ),
     ]
+
+
+class Generation(models.Model):
+    """A counter that the services move on whenever data that cached figures show has changed.
+
+    Cached content is keyed by the current value (common.generations): a new value gives new keys,
+    so nothing computed from older data is served again. Kept in the database, so every process
+    (and a management command or a shell) reads the same value, with or without Redis.
+    """
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -50,6 +51,14 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _cache_state() -> str:
+    """"ok", or "down" while the cache cannot be reached (pages are still served, without it)."""
+    available = getattr(cache, "available", None)
+    if available is not None:
+        return "ok" if available() else "down"
+    return "ok"  # the in-process cache of a development instance
+
+
 def bad_request(request, exception):
     """Our 400 page; a request too large to read says so, and that nothing was saved."""
     context = {"too_large": isinstance(exception, RequestDataTooBig),
@@ -61,7 +70,7 @@ def bad_request(request, exception):
 @require_GET
 def healthz(request):
     database = _database_state()
-    body = {"database": database, "broker": _broker_state()}
+    body = {"database": database, "cache": _cache_state(), "broker": _broker_state()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 

@@ -41,9 +41,6 @@ class Concept(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Goes up with every change to what the concept's pages show (sections, their versions and
-    # order, comments, editions): rendered pages are cached under it. See `concepts.signals`.
-    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["project", "pk"]

@@ -34,7 +34,6 @@ from .models import (
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline, subtree
 from .quoting import AmbiguousQuote, find_passage, is_whole
-from .signals import concept_touch
 
 
 @dataclass
@@ -205,7 +204,6 @@ def section_place(*, section: Section, parent: Section | None, after: Section | 
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position or sibling.pk == section.pk:
             Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=now)
-    concept_touch(section.concept_id)
 
 
 @transaction.atomic
@@ -217,7 +215,6 @@ def section_remove(*, section: Section) -> None:
         current = pending.pop()
         Section.objects.filter(pk=current.pk).update(is_removed=True, updated_at=timezone.now())
         pending.extend(current.children.filter(is_removed=False))
-    concept_touch(section.concept_id)
 
 
 def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:
@@ -534,8 +531,6 @@ def edition_create(
         raise ValidationError({"presented_at": _("Choose an activity of this project.")})
     if Edition.objects.filter(concept=concept, name=name.strip()).exists():
         raise ValidationError({"name": _("This concept already has an edition with that name.")})
-    # The sections' rows first, the concept's (bumped when the edition is saved) last: the order
-    # every writer takes them in (see concepts.signals).
     outline = build_outline(list(Section.objects.select_for_update().filter(concept=concept, is_removed=False)))
     if not outline:
         raise ValidationError(_("The concept has no sections to freeze."))

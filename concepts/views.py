@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Activity
 from common.forms import apply_validation_error
+from common.fragments import cached_html
 from common.spreadsheets import csv_response, xlsx_response
 from projects.access import Capability
 from projects.models import Organisation
@@ -37,7 +40,6 @@ from .forms import (
 )
 from .merging import conflict_markup
 from .models import Comment
-from .pagecache import cached_parts, concept_page
 from .presence import presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
@@ -65,6 +67,10 @@ def _language_query(concept, language) -> str:
     return "" if language == concept.language else f"language={language}"
 
 
+def _digest(version) -> str:
+    return hashlib.blake2b(f"{version.title}\n{version.body}".encode(), digest_size=8).hexdigest()
+
+
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else _("someone")
 
@@ -86,28 +92,21 @@ def project_concepts(request, slug):
     return render(request, "concepts/concept_list.html", {"project": project, "concepts": concepts, "form": form})
 
 
-@concept_page
 def concept_detail(request, concept_id):
-    """The whole current draft with its outline and editions; the draft's parts come from the cache."""
+    """The whole current draft with its outline and editions."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
     if Capability.READ_DRAFTS not in concept.capabilities:
         final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
-    may_edit = Capability.EDIT in concept.capabilities
-    key = f"concept:{concept.pk}:{concept.created_at.timestamp()}:{concept.revision}:{int(may_edit)}"
-
-    def context():
-        return {
-            "concept": concept,
-            "outline": selectors.outline_for_concept(concept=concept),
-            "editions": selectors.editions_for_concept(concept=concept),
-        }
-
-    templates = {"outline": "concepts/_concept_outline.html", "document": "concepts/_concept_document.html"}
-    page = {"concept": concept, "project": concept.project, "parts": cached_parts(request, key, templates, context)}
-    return render(request, "concepts/concept_detail.html", page)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "outline": selectors.outline_for_concept(concept=concept),
+        "editions": selectors.editions_for_concept(concept=concept),
+    }
+    return render(request, "concepts/concept_detail.html", context)
 
 
 @login_required
@@ -213,7 +212,6 @@ def _suggestions_in_place(version, previews):
     return inline_html([op for op in ops if op.text], context=len(text) + 1)
 
 
-@concept_page
 def section_detail(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -394,7 +392,6 @@ def section_remove(request, concept_id, section_id):
 HISTORY_PAGE_SIZE = 50
 
 
-@concept_page
 def section_history(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -406,29 +403,26 @@ def section_history(request, concept_id, section_id):
         messages.info(request, _("This section has not been translated into %(language)s yet.")
                       % {"language": concept.language_name(language)})  # fmt: skip
         return _to_section(section, language)
-    # Versions are numbered 1, 2, 3 … in each language and never change: the head's number says how
-    # many pages there are, and the head itself whether the list has changed.
+    # Versions are numbered 1, 2, 3 … in each language: the head's number says how many pages there are.
     pages = max(1, -(-head.number // HISTORY_PAGE_SIZE))
     try:
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
-    # The concept's revision too: it moves on when an author is renamed (concepts.signals).
-    key = f"history:{section.pk}:{language}:{head.pk}:{head.created_at.timestamp()}:{concept.revision}:{number}"
     lq = _language_query(concept, language)
-
-    def context():
-        versions = selectors.versions_for_section(section=section, language=language)
-        return {"concept": concept, "section": section, "language": language, "lq": lq,
-                "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number)}  # fmt: skip
-
-    parts = cached_parts(request, key, {"table": "concepts/_section_history_table.html"}, context)
-    context = {"concept": concept, "project": concept.project, "section": section, "head": head, "parts": parts,
-               "language": language, "lq": lq}  # fmt: skip
+    versions = selectors.versions_for_section(section=section, language=language)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "section": section,
+        "head": head,
+        "language": language,
+        "lq": lq,
+        "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number),
+    }
     return render(request, "concepts/section_history.html", context)
 
 
-@concept_page
 def version_detail(request, concept_id, section_id, number):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -466,7 +460,6 @@ def version_restore(request, concept_id, section_id, number):
     return _to_section(section, language)
 
 
-@concept_page
 def section_compare(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
@@ -484,21 +477,22 @@ def section_compare(request, concept_id, section_id):
     old = selectors.version_get(section=section, number=old_number, language=language)
     new = selectors.version_get(section=section, number=new_number, language=language)
     view = "side" if request.GET.get("view") == "side" else "inline"
-    # Versions never change: the comparison of two of them is computed once.
-    key = f"compare:{old.pk}:{old.created_at.timestamp()}:{new.pk}:{new.created_at.timestamp()}:{view}"
+    # Versions never change: the comparison of two of them is computed once (the texts' digests in the
+    # key too, so that a database recreated under an older cache never shows another text's comparison).
+    key = f"compare:{old.pk}:{new.pk}:{_digest(old)}:{_digest(new)}:{view}"
 
-    def diff_context():
+    def render_diff():
         ops = diff_words(old.body, new.body)
         title_changed = old.title != new.title
-        return {
+        diff = {
             "old": old,
             "new": new,
             "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if title_changed else None,
             "inline": inline_html(ops) if view == "inline" else None,
             "rows": side_by_side(ops) if view == "side" else None,
         }
+        return render_to_string("concepts/_section_diff.html", diff)
 
-    parts = cached_parts(request, key, {"diff": "concepts/_section_diff.html"}, diff_context)
     context = {
         "concept": concept,
         "project": concept.project,
@@ -506,7 +500,7 @@ def section_compare(request, concept_id, section_id):
         "old": old,
         "new": new,
         "view": view,
-        "parts": parts,
+        "diff": cached_html(key, render_diff),
         "language": language,
         "lq": _language_query(concept, language),
     }
@@ -621,7 +615,6 @@ def edition_create(request, concept_id):
     return render(request, "concepts/edition_create.html", context)
 
 
-@concept_page
 def edition_detail(request, concept_id, edition_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
     edition = selectors.edition_get(concept=concept, edition_id=edition_id)
@@ -668,7 +661,6 @@ def _matrix_rows(comments, numbers):
         ]
 
 
-@concept_page
 def dispositions(request, concept_id, export=None):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
     outline = selectors.outline_for_concept(concept=concept)
@@ -707,7 +699,6 @@ def dispositions(request, concept_id, export=None):
     return render(request, "concepts/dispositions.html", context)
 
 
-@concept_page
 def concept_compare(request, concept_id):
     """Two editions, or an edition and the current draft, compared section by section."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
@@ -743,7 +734,6 @@ def split_paragraphs(text: str) -> list[str]:
     return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text.strip("\n")) if part.strip()]
 
 
-@concept_page
 def concept_translations(request, concept_id):
     """Where each section's translations stand; managers choose the languages here."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)

@@ -5,10 +5,6 @@ class DashboardsConfig(AppConfig):
     name = "dashboards"
 
     def ready(self):
-        from . import signals
-
-        signals.connect()
-
         # The published final editions' PDFs go into the IATI file as document links.
         from concepts.rendering.links import published_final_pdf_links
 

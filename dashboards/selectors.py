@@ -21,7 +21,6 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -41,17 +40,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Length, TruncMonth
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
 from activities.models import Activity
 from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
 from concepts.models import Concept, Edition
-from projects.access import ROLE_CAPABILITIES, Capability, capabilities, is_portfolio_donor
+from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
 from projects.models import Membership, Project
-
-from .cache import cached
+from projects.selectors import project_get_for_user
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -88,7 +85,7 @@ def finance_projects_for_user(*, user) -> QuerySet[Project]:
 @dataclass(frozen=True)
 class DashboardScope:
     """The projects a user follows on the portfolio dashboard, and a key naming them: users with
-    the same key see the same projects, whatever the data, so they may share cached pages."""
+    the same key see the same projects, so they may share cached figures. Worked out on every request."""
 
     key: str
     projects: QuerySet[Project]
@@ -118,41 +115,9 @@ def dashboard_scope_for_user(*, user) -> DashboardScope | None:
     return DashboardScope(f"{'donors' if in_group else 'members'}-{digest}", Project.objects.filter(scope))
 
 
-def dashboard_project_for_user(*, user, slug: str, version: int | None = None) -> Project:
-    """The project `slug` for its dashboard: 404 if the user may not see it, 403 without finance rights.
-
-    projects.access decides, as everywhere. The decision is kept with the dashboards' figures
-    (cache.py), per user, under the data version that every save or delete of a project or a
-    membership and every change of a user's groups moves on: a change of rights counts on the
-    next request, and a repeated visit asks the database nothing. The project returned carries
-    only what the page around the cached dashboard shows (pk, slug, titles); the view loads the
-    whole project when it has to fill the cache. `version`: the data version, if already read.
-    """
-    facts = cached(
-        "project-access", f"user-{user.pk}-{int(user.is_staff)}", {"slug": slug},
-        lambda: _project_access(user, slug), version=version,
-    )  # fmt: skip
-    if not facts:
-        raise Http404("No such project.")
-    pk, title, title_ru, is_published, granted = facts
-    project = Project(pk=int(pk), slug=slug, title=title, title_ru=title_ru, is_published=is_published == "1")
-    project.capabilities = frozenset(Capability(name) for name in granted.split(",") if name)
-    if Capability.VIEW not in project.capabilities:
-        raise Http404("No such project.")
-    if Capability.FINANCE not in project.capabilities:
-        raise PermissionDenied
-    return project
-
-
-def _project_access(user, slug: str) -> tuple[str, ...] | str:
-    """What dashboard_project_for_user keeps: strings only (common.localcache keeps them in the process)."""
-    projects = Project.objects.all() if user.is_staff else Project.objects.visible_to(user).with_role_of(user)
-    project = projects.only("pk", "slug", "title", "title_ru", "is_published").filter(slug=slug).first()
-    if project is None:
-        return ""
-    granted = ",".join(sorted(capabilities(user, project)))
-    published = "1" if project.is_published else "0"
-    return (str(project.pk), project.title, project.title_ru or "", published, granted)
+def dashboard_project_for_user(*, user, slug: str) -> Project:
+    """The project `slug` for its dashboard: 404 if the user may not see it, 403 without finance rights."""
+    return project_get_for_user(user=user, slug=slug, need=Capability.FINANCE)
 
 
 def visible_projects_for_user(*, user) -> QuerySet[Project]:

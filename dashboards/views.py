@@ -18,7 +18,7 @@ from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 
 from . import iati, selectors
-from .cache import cached, data_version
+from .cache import cached
 from .charts import bar_chart, line_chart, portfolio_timeline
 from .forms import FILTER_NAMES, SORT_CHOICES, SORTS, DashboardFilterForm, sort_key
 
@@ -194,40 +194,20 @@ def _project_body(project, today) -> str:
     return render_to_string("dashboards/_project_body.html", context)
 
 
-def _project_content(project, today) -> str:
-    """The project's tabs (they depend on the user's capabilities) above the dashboard's body (it does not)."""
-    body = cached("project-body", f"project-{project.pk}", {"today": today}, lambda: _project_body(project, today))
-    context = {"project": project, "body": mark_safe(body)}  # noqa: S308 - our template's output
-    return render_to_string("dashboards/_project_content.html", context)
-
-
 @login_required
 def project_dashboard(request, slug):
     """One project's budget against spending, spending over time, overdue activities and milestones.
 
-    Whoever has finance rights on the project sees the same figures: the body is cached per
-    project and day (overdue and upcoming depend on the date) until the data changes, and the
-    content with the tabs per set of capabilities too. Rendered without the request: nothing of
-    the user who filled the cache is in it.
+    Access is decided first, on every request. Whoever has finance rights on the project sees the
+    same figures: the body is cached per project and day (overdue and upcoming depend on the date)
+    until the data changes, rendered without the request, so nothing of the user who filled the
+    cache is in it. The tabs above it follow the reader's capabilities and are rendered each time.
     """
-    version = data_version()  # read once: the access check and the page are cached under it
-    project = selectors.dashboard_project_for_user(user=request.user, slug=slug, version=version)
+    project = selectors.dashboard_project_for_user(user=request.user, slug=slug)
     today = timezone.localdate()
-
-    def content_of_whole_project():
-        whole = Project.objects.get(pk=project.pk)
-        whole.capabilities = project.capabilities
-        return _project_content(whole, today)
-
-    content = cached(
-        "project-page",
-        f"project-{project.pk}",
-        {"today": today, "capabilities": ",".join(sorted(project.capabilities))},
-        content_of_whole_project,
-        version=version,
-    )
-    # Our own templates' output, escaped when it was rendered.
-    return render(request, "dashboards/project.html", {"project": project, "content": mark_safe(content)})  # noqa: S308
+    body = cached("project-body", f"project-{project.pk}", {"today": today}, lambda: _project_body(project, today))
+    # Our own template's output, escaped when it was rendered.
+    return render(request, "dashboards/project.html", {"project": project, "body": mark_safe(body)})  # noqa: S308
 
 
 def project_iati(request, slug):

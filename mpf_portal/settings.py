@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from common.release import release_id
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -118,7 +120,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "projects.context_processors.navigation",
-                "common.pages.csrf_placeholder",
             ],
         },
     },
@@ -167,10 +168,20 @@ RENDER_QUEUE = env.str("RENDER_QUEUE", default="celery")
 RENDER_REQUEUE_INTERVAL = env_int("RENDER_REQUEUE_INTERVAL", 300)  # seconds between recoveries in each worker
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 
+# The cache keeps only content keyed by what it shows (common/cache.py, common/generations.py), under a
+# prefix naming the release: a deploy that changes the code never serves what older code rendered.
+RELEASE_ID = env.str("RELEASE_ID", default="") or release_id(BASE_DIR)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.RedisCache",  # Redis unreachable: a miss, never an error page
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": RELEASE_ID,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": RELEASE_ID}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "common.auth.CachedModelBackend",  # ModelBackend, with the user cached between requests
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,7 +225,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "common.staticfiles.ManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
@@ -238,10 +249,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# With Redis, sessions are read from the shared cache and written through to the database: one
-# query less on every logged-in request. Without it (development), the cache is per process, so
-# a session ended in one process could live on in another: sessions stay in the database only.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database only: a log-out must hold even while the cache is unreachable (a
+# copy of the session kept in Redis, whose deletion failed, would sign the user in again later).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 # Form fields (files excluded) of one request: a section may hold 200,000 characters, which the
 # browser sends percent-encoded, up to 12 bytes a character for text outside Latin script, and
@@ -304,7 +314,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# How long the portfolio dashboard's figures may be served from the cache (dashboards/cache.py); 0: never.
+# The longest the dashboards' figures may be served from the cache (dashboards/cache.py): they are
+# keyed by the data generation that services move on, so this bounds only writes made elsewhere; 0: never.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "MPF Portal read API",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import DataChangedAdminMixin
+
 from .models import FundingInstrument, Membership, Organisation, Project, ProjectPartner
 
 
@@ -17,7 +19,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "title",
@@ -42,7 +44,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingInstrument)
-class FundingInstrumentAdmin(admin.ModelAdmin):
+class FundingInstrumentAdmin(DataChangedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

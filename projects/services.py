@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from common.generations import data_changed
+
 from .models import Membership, Organisation, Project, ProjectPartner, Role
 
 PROJECT_FIELDS = {
@@ -28,6 +30,7 @@ def project_create(*, user, **fields) -> Project:
     project._change_reason = _("Created")
     project.full_clean()
     project.save()
+    data_changed()
     return project
 
 
@@ -36,6 +39,7 @@ def project_update(*, project: Project, user, **fields) -> Project:
     _apply(project, fields, PROJECT_FIELDS)
     project.full_clean()
     project.save()
+    data_changed()
     return project
 
 

@@ -10,7 +10,7 @@ def test_healthz_reports_database_and_eager_broker(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager"}
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "eager"}
 
 
 def test_healthz_answers_503_when_the_database_is_down(client):

@@ -1,4 +1,4 @@
-"""The header at the top of every page is rendered once and reused: each page still gets its own."""
+"""The header at the top of every page: each visitor gets their own name, entries, token and return address."""
 
 import re
 from html import unescape

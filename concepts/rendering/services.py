@@ -36,7 +36,6 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
 from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation
-from ..pagecache import pages_outdated
 from . import documents
 from .render import RenderTimeout, deadline, render_docx, render_pdf
 
@@ -211,13 +210,11 @@ def enqueue(job: RenderJob) -> bool:
 
     now = timezone.now()
     RenderJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(queued_at=now)
-    pages_outdated(job.concept_id)  # these updates send no signal: the pages listing the job are outdated here
     try:
         send_render_task(job.pk)
     except BROKER_ERRORS as error:
         logger.warning("Render job %s could not be queued: %s", job.pk, error)
         RenderJob.objects.filter(pk=job.pk, status=Status.QUEUED, queued_at=now).update(queued_at=None)
-        pages_outdated(job.concept_id)
         job.queue_unavailable = True
         return False
     job.queued_at = now
@@ -238,14 +235,12 @@ def _claim(job_id: int) -> RenderJob | None:
     if not claimed:
         return None
     job = RenderJob.objects.select_related("concept__project__instrument", "edition", "other_edition").get(pk=job_id)
-    pages_outdated(job.concept_id)
     return job
 
 
 def _finish(job: RenderJob, status: str, **fields) -> RenderJob:
     fields = {"status": status, "finished_at": timezone.now(), **fields}
     RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, started_at=job.started_at).update(**fields)
-    pages_outdated(job.concept_id)
     for name, value in fields.items():
         setattr(job, name, value)
     return job
@@ -257,7 +252,6 @@ def _release(job: RenderJob) -> None:
         RenderJob.objects.filter(pk=job.pk, status=Status.RUNNING, started_at=job.started_at).update(
             status=Status.QUEUED, queued_at=timezone.now()
         )
-        pages_outdated(job.concept_id)
     except DatabaseError:
         logger.warning("Render job %s could not be released; the recovery will put it back.", job.pk)
 
@@ -352,7 +346,6 @@ def render_jobs_requeue_stale(
             result.failed += same_run.update(status=Status.FAILED, finished_at=now, error=str(_interrupted_message()))
         else:
             result.restarted += same_run.update(status=Status.QUEUED, queued_at=None)
-        pages_outdated(job.concept_id)
     stale = RenderJob.objects.filter(status=Status.QUEUED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - queued_after)
     )

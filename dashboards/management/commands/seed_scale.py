@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
-from dashboards.cache import bump_version
+from common.generations import data_changed
 from projects import demo as project_demo
 from projects.models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 
@@ -413,7 +413,7 @@ class Command(BaseCommand):
                 activities_per_project=options["activities_per_project"],
                 expenditures_per_project=options["expenditures_per_project"],
             )
-        bump_version()  # bulk_create sends no signals: the dashboards' cached figures are out of date
+        data_changed()  # the dashboards' cached figures are out of date
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics for the rows just loaded
                 for model in (Project, Activity, BudgetLine, BudgetRevision, Expenditure):

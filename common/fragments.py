@@ -1,0 +1,24 @@
+"""Rendered HTML kept in the cache under a key that names everything it shows.
+
+A key is built from immutable ids (a version's, two versions' for a comparison) and whatever
+else changes the output (the language, a view option); the release id is the cache's key
+prefix (settings.CACHES), so a deploy never serves what older code rendered. Nothing kept here
+depends on who reads it: no CSRF token, no user name, no decision about access; the view
+decides access on every request, then asks for the fragment.
+"""
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def cached_html(key: str, render, seconds: int = CACHE_SECONDS) -> SafeString:
+    """The HTML under `key` in the active language, else `render()` (our templates' output), then kept."""
+    full_key = f"fragment:{get_language()}:{key}"
+    html = cache.get(full_key)
+    if html is None:
+        html = str(render())
+        cache.set(full_key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - rendered by our templates from escaped or sanitised values
