@@ -52,7 +52,7 @@ def _broker_state() -> str:
 
 
 def _cache_state() -> str:
-    """"ok", or "down" while the cache cannot be reached (pages are still served, without it)."""
+    """Whether the cache answers ("ok" or "down"); pages are served without it all the same."""
     available = getattr(cache, "available", None)
     if available is not None:
         return "ok" if available() else "down"

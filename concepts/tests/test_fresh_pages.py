@@ -191,9 +191,7 @@ def test_a_public_edition_read_by_visitors_is_refused_once_the_project_is_unpubl
     assert visitor.get(url).status_code == 404
 
 
-def test_a_renamed_author_is_shown_under_the_new_name(
-    client_for, concept, section, users
-):
+def test_a_renamed_author_is_shown_under_the_new_name(client_for, concept, section, users):
     client = client_for("manager")
     history = f"/concepts/{concept.pk}/sections/{section.pk}/history/"
     assert "drafter" in _seen(client, history)
