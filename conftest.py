@@ -5,11 +5,9 @@ is a second project, public, with the same members.
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
 from django.utils import translation
 
-from projects.models import DONORS_GROUP, Role
-from projects.tests.factories import MembershipFactory, ProjectFactory, UserFactory
+from projects.tests.factories import ProjectFactory, role_users
 
 ROLES = [
     "anonymous",
@@ -59,30 +57,10 @@ def other_project(db):
     return ProjectFactory(slug="other-project", title="Another project", is_published=False)
 
 
-def _member(username, role, *projects):
-    user = UserFactory(username=username)
-    for project in projects:
-        MembershipFactory(project=project, user=user, role=role)
-    return user
-
-
 @pytest.fixture
 def users(db, project, published_project, other_project):
     """Every role: members of `project` and `published_project`, and those outside them."""
-    donors, _ = Group.objects.get_or_create(name=DONORS_GROUP)
-    portfolio_donor = UserFactory(username="portfolio_donor")
-    portfolio_donor.groups.add(donors)
-    return {
-        "anonymous": AnonymousUser(),
-        "outsider": UserFactory(username="outsider"),
-        "other_drafter": _member("other_drafter", Role.DRAFTER, other_project),
-        "portfolio_donor": portfolio_donor,
-        "donor": _member("donor", Role.DONOR, project, published_project),
-        "reviewer": _member("reviewer", Role.REVIEWER, project, published_project),
-        "drafter": _member("drafter", Role.DRAFTER, project, published_project),
-        "manager": _member("manager", Role.MANAGER, project, published_project),
-        "staff": UserFactory(username="staff", is_staff=True),
-    }
+    return role_users(project=project, published_project=published_project, other_project=other_project)
 
 
 @pytest.fixture

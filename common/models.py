@@ -128,3 +128,20 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.value}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the portal has to send: kept until it is sent, so that none is lost while the broker is down."""
+
+    recipients = models.JSONField()
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "queued_at"], name="outgoing_email_unsent")]
+
+    def __str__(self):
+        return self.subject

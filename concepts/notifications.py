@@ -2,15 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.languages import languages_of
+from common.mail import email_queue
 from common.preferences import wants_email
-from common.tasks import send_email_task
 from projects.models import Role
 
 from .models import SectionVersion
@@ -29,8 +28,7 @@ def _send(users, subject, template: str, context: dict) -> None:
     languages = languages_of(users)
     for user in sorted(users, key=lambda user: user.pk):
         with translation.override(languages[user.pk]):
-            mail = {"recipients": [user.email], "subject": str(subject()), "body": render_to_string(template, context)}
-        transaction.on_commit(lambda mail=mail: send_email_task.delay(**mail))
+            email_queue(recipients=[user.email], subject=str(subject()), body=render_to_string(template, context))
 
 
 def section_drafters(section) -> list:

@@ -25,6 +25,8 @@ from dataclasses import asdict
 from celery import bootsteps, current_app, shared_task
 from django.conf import settings
 
+from common.mail import email_requeue_unsent
+
 from .rendering.services import BROKER_ERRORS, TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
 
 logger = logging.getLogger("mpf.rendering")
@@ -53,8 +55,8 @@ def render_job_task(self, job_id: int) -> str | None:
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def render_jobs_requeue_task() -> dict:
-    """Sends again the render jobs the broker lost, and puts back those of dead workers."""
-    return asdict(render_jobs_requeue_stale())
+    """Sends again the render jobs and e-mails the broker lost, and puts back the jobs of dead workers."""
+    return {**asdict(render_jobs_requeue_stale()), "emails": email_requeue_unsent()}
 
 
 def send_render_task(job_id: int) -> None:

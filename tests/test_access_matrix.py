@@ -1,12 +1,15 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
 from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
-from projects.tests.factories import ProjectPartnerFactory
+from projects.tests.factories import ProjectFactory, ProjectPartnerFactory, role_users
 from tests.access_matrix import FRAMEWORK_NAMESPACES, LOGIN, MATRIX, REDIRECT, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +35,28 @@ def test_access_matrix_has_no_stale_entries():
     assert not sorted(set(MATRIX) - names)
 
 
-@pytest.fixture
-def objects(users, project, published_project, other_project):
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache stays warm from case to case (conftest's fixture empties it before every test): each
+    role is asked after others have filled whatever the cache keeps for the same objects."""
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The users and objects of every case, built once for the module in a transaction rolled back at
+    its end; each case runs in a savepoint inside it, so what one case's POST changes is undone."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cache.clear()
+        project = ProjectFactory(slug="the-project", title="The project", is_published=False)
+        published_project = ProjectFactory(slug="public-project", title="The public project", is_published=True)
+        other_project = ProjectFactory(slug="other-project", title="Another project", is_published=False)
+        users = role_users(project=project, published_project=published_project, other_project=other_project)
+        yield users, _objects(users, project, published_project, other_project)
+        transaction.set_rollback(True)
+    cache.clear()
+
+
+def _objects(users, project, published_project, other_project) -> dict:
     """The objects the URLs of the matrix point at: all on the unpublished `project` unless named."""
     line = BudgetLine.objects.create(project=project, category="staff", description="Team leader", amount=1000)
     activity = ActivityFactory(project=project)
@@ -65,10 +88,13 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "index", "role"), CASES)
-def test_access_matrix(name, index, role, client_for, objects):
+def test_access_matrix(name, index, role, world):
+    users, objects = world
     case = MATRIX[name][index]
     url = reverse(name, kwargs=case.kwargs(objects))
-    client = client_for(role)
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
     response = getattr(client, case.method)(url, case.data)
     expected = case.expect[role]
     if expected == LOGIN:

@@ -70,5 +70,5 @@ def test_users_who_turned_emails_off_get_none(
 def test_no_email_is_sent_if_the_comment_is_rolled_back(section, users, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x")
-    assert [cb for cb in callbacks if cb.__qualname__.startswith("_send.")]  # the e-mail waits for the commit
+    assert [cb for cb in callbacks if cb.__qualname__.startswith("email_queue.")]  # the e-mail waits for the commit
     assert mailoutbox == []

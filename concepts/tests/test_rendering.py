@@ -533,7 +533,7 @@ def test_recovery_puts_back_jobs_of_dead_workers_and_gives_up_after_the_last_att
 def test_the_requeue_command_reports(concept, first_edition, users, eager, capsys):
     services.render_job_request(kind="pdf", edition=first_edition, user=users["drafter"])  # never sent (no commit)
     call_command("requeue_renders")
-    assert "Sent 1, put back 0, failed 0 render job(s)." in capsys.readouterr().out
+    assert "Sent 1, put back 0, failed 0 render job(s); queued 0 waiting e-mail(s)." in capsys.readouterr().out
     assert RenderJob.objects.get().status == "done"
 
 

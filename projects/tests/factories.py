@@ -68,3 +68,32 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     project = factory.SubFactory(ProjectFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.DRAFTER
+
+
+def _member(username, role, *projects):
+    user = UserFactory(username=username)
+    for project in projects:
+        MembershipFactory(project=project, user=user, role=role)
+    return user
+
+
+def role_users(*, project: Project, published_project: Project, other_project: Project) -> dict:
+    """One user per role: members of `project` and `published_project`, and those outside them."""
+    from django.contrib.auth.models import AnonymousUser, Group
+
+    from projects.models import DONORS_GROUP
+
+    donors, _ = Group.objects.get_or_create(name=DONORS_GROUP)
+    portfolio_donor = UserFactory(username="portfolio_donor")
+    portfolio_donor.groups.add(donors)
+    return {
+        "anonymous": AnonymousUser(),
+        "outsider": UserFactory(username="outsider"),
+        "other_drafter": _member("other_drafter", Role.DRAFTER, other_project),
+        "portfolio_donor": portfolio_donor,
+        "donor": _member("donor", Role.DONOR, project, published_project),
+        "reviewer": _member("reviewer", Role.REVIEWER, project, published_project),
+        "drafter": _member("drafter", Role.DRAFTER, project, published_project),
+        "manager": _member("manager", Role.MANAGER, project, published_project),
+        "staff": UserFactory(username="staff", is_staff=True),
+    }

@@ -1,4 +1,5 @@
-"""Recovers render jobs: sends again those the broker never got or lost, puts back those of dead workers.
+"""Recovers render jobs (sends again those the broker never got or lost, puts back those of dead workers)
+and the e-mails waiting for the broker.
 
 Workers do this by themselves when they connect to the broker and every RENDER_REQUEUE_INTERVAL
 seconds; this command is for cron, or for after an outage.
@@ -8,6 +9,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
+from common.mail import email_requeue_unsent
 from concepts.rendering.services import QUEUED_STALE_AFTER, render_jobs_requeue_stale
 
 
@@ -24,8 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = render_jobs_requeue_stale(queued_after=datetime.timedelta(minutes=options["queued_minutes"]))
+        emails = email_requeue_unsent()
         self.stdout.write(
-            f"Sent {result.sent}, put back {result.restarted}, failed {result.failed} render job(s)."
+            f"Sent {result.sent}, put back {result.restarted}, failed {result.failed} render job(s); "
+            f"queued {emails} waiting e-mail(s)."
             + (" The broker is down: try again later." if result.broker_down else "")
         )
         if result.broker_down:
