@@ -121,33 +121,44 @@ def check_zip(file, *, limits: ZipLimits) -> None:
         file.seek(0)
     if len(infos) > limits.max_parts:
         raise ValidationError(
-            _("The file holds %(count)s parts; at most %(limit)s can be read. Save it again as a new file and "
-              "upload that.") % {"count": f"{len(infos):,}", "limit": f"{limits.max_parts:,}"},
+            _(
+                "The file holds %(count)s parts; at most %(limit)s can be read. Save it again as a new file and "
+                "upload that."
+            )
+            % {"count": f"{len(infos):,}", "limit": f"{limits.max_parts:,}"},
             code="zip_parts",
-        )  # fmt: skip
+        )
     for info in infos:
         if info.file_size > limits.max_part_bytes:
             raise ValidationError(
-                _("The part %(part)s of the file unpacks to %(size)s MB; at most %(limit)s MB can be read. Split "
-                  "the document into smaller files.")
+                _(
+                    "The part %(part)s of the file unpacks to %(size)s MB; at most %(limit)s MB can be read. Split "
+                    "the document into smaller files."
+                )
                 % {"part": info.filename, "size": _megabytes(info.file_size), "limit": limits.max_part_bytes // MB},
                 code="zip_part_size",
-            )  # fmt: skip
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MB and ratio > limits.max_ratio:
             raise ValidationError(
-                _("The part %(part)s of the file unpacks to %(ratio)s times its packed size; at most %(limit)s "
-                  "times is accepted, as ordinary documents pack far less. Open the file, save it again and upload "
-                  "it again.") % {"part": info.filename, "ratio": f"{ratio:,.0f}", "limit": limits.max_ratio},
+                _(
+                    "The part %(part)s of the file unpacks to %(ratio)s times its packed size; at most %(limit)s "
+                    "times is accepted, as ordinary documents pack far less. Open the file, save it again and upload "
+                    "it again."
+                )
+                % {"part": info.filename, "ratio": f"{ratio:,.0f}", "limit": limits.max_ratio},
                 code="zip_ratio",
-            )  # fmt: skip
+            )
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_bytes:
         raise ValidationError(
-            _("The file unpacks to %(size)s MB; at most %(limit)s MB can be read. Remove large pictures or split "
-              "the document.") % {"size": _megabytes(total), "limit": limits.max_total_bytes // MB},
+            _(
+                "The file unpacks to %(size)s MB; at most %(limit)s MB can be read. Remove large pictures or split "
+                "the document."
+            )
+            % {"size": _megabytes(total), "limit": limits.max_total_bytes // MB},
             code="zip_total_size",
-        )  # fmt: skip
+        )
 
 
 def busy_message(job: ImportJob) -> SafeString:
@@ -382,14 +393,16 @@ def import_job_run(
     except SoftTimeLimitExceeded:
         return _finish(job, Status.FAILED, error=_("The file took too long to read. Split it into smaller files."))
     except MemoryError:
-        return _finish(job, Status.FAILED, error=_("The file needs too much memory to read. Split it into smaller "
-                                                   "files."))  # fmt: skip
+        return _finish(
+            job, Status.FAILED, error=_("The file needs too much memory to read. Split it into smaller files.")
+        )
     except Exception as error:  # noqa: BLE001 - a file that breaks the reader fails its job, not the worker
         logger.exception("Import job %s failed", job.pk)
         return _finish(
-            job, Status.FAILED,
+            job,
+            Status.FAILED,
             error=_("The file could not be imported (%(reason)s).") % {"reason": type(error).__name__},
-        )  # fmt: skip
+        )
     return _finish(job, Status.DONE, result=result, progress=100)
 
 

@@ -18,13 +18,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRefresh
 
 from common.imports import ImportBusy, busy_message, import_job_close, import_job_get, import_job_progress
 from common.imports import import_job_start as start_job
+from common.views import import_job_poll
 from projects.access import Capability, capabilities
 from projects.selectors import project_get_for_user
 
@@ -87,12 +86,8 @@ def _job_page(request, job, render_page, **context):
     """The job's page: its progress while it runs (htmx polls it), the refusal if it failed, else None."""
     if job.confirmed_at is not None:
         raise Http404("This import is finished.")
-    if request.htmx:
-        if not job.is_active:
-            return HttpResponseClientRefresh()  # the whole page becomes the preview
-        response = render(request, "common/_import_job.html", {"job": job, "progress": import_job_progress(job)})
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+    if (polled := import_job_poll(request, job)) is not None:
+        return polled  # the progress, or a reload that shows the preview
     if job.is_active or job.status == job.Status.FAILED:
         return render_page(request, "concepts/import_job.html", job=job, progress=import_job_progress(job), **context)
     return None
@@ -103,9 +98,15 @@ def _start(request, form, *, kind, target, page_url, options=None):
     upload = form.cleaned_data["file"]
     try:
         job = start_job(
-            user=request.user, kind=kind, task=concept_import_read_task, page_url=page_url, filename=upload.name,
-            file=upload, target=target, options=options,
-        )  # fmt: skip
+            user=request.user,
+            kind=kind,
+            task=concept_import_read_task,
+            page_url=page_url,
+            filename=upload.name,
+            file=upload,
+            target=target,
+            options=options,
+        )
     except ImportBusy as busy:
         form.add_error(None, busy_message(busy.job))
         return None
@@ -148,9 +149,12 @@ def project_concept_import_job(request, slug, job_id):
     """The import's progress, then its preview; POST confirms it."""
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.DRAFT)
     job = import_job_get(
-        job_id=job_id, kinds=(importing.JOB_NEW_CONCEPT,), user=request.user, target=project,
+        job_id=job_id,
+        kinds=(importing.JOB_NEW_CONCEPT,),
+        user=request.user,
+        target=project,
         managed=Capability.EDIT in capabilities(request.user, project),
-    )  # fmt: skip
+    )
 
     def render_page(request, template, **context):
         return _new_concept_page(request, project, template, **context)
@@ -240,9 +244,13 @@ def concept_import(request, concept_id):
             return reverse("concepts:import_job", kwargs={"concept_id": concept.pk, "job_id": job.pk})
 
         started = _start(
-            request, form, kind=importing.JOB_SECTIONS, target=concept, page_url=page_url,
+            request,
+            form,
+            kind=importing.JOB_SECTIONS,
+            target=concept,
+            page_url=page_url,
             options={"parent": entry.section.pk if entry else None},
-        )  # fmt: skip
+        )
         if started is not None:
             return started
     return _sections_page(request, concept, "concepts/import.html", form=form)
@@ -253,9 +261,12 @@ def concept_import_job(request, concept_id, job_id):
     """The import's progress, then its preview, placed in the outline as it is now; POST confirms it."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
     job = import_job_get(
-        job_id=job_id, kinds=(importing.JOB_SECTIONS,), user=request.user, target=concept,
+        job_id=job_id,
+        kinds=(importing.JOB_SECTIONS,),
+        user=request.user,
+        target=concept,
         managed=Capability.EDIT in capabilities(request.user, concept.project),
-    )  # fmt: skip
+    )
 
     def render_page(request, template, **context):
         return _sections_page(request, concept, template, **context)
@@ -267,8 +278,9 @@ def concept_import_job(request, concept_id, job_id):
     try:
         entry = _outline_entry(outline, job.options.get("parent"))
     except Http404:  # the section it was to go under has gone, or is now too deep
-        plan.errors.append(_("The section the file was to be placed under has moved or been removed. Upload the "
-                             "file again."))  # fmt: skip
+        plan.errors.append(
+            _("The section the file was to be placed under has moved or been removed. Upload the file again.")
+        )
         entry = None
     _place(plan, outline, entry)
     if request.method == "POST" and plan.can_import:

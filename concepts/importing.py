@@ -215,10 +215,12 @@ def parse_file(data: bytes, *, filename: str, progress: Callable[[float], None] 
 
 def _broken_docx() -> ImportPlan:
     return _refused(
-        _("The file could not be read as a Word document. It may be damaged, password-protected or not really "
-          "a .docx file: open it in Word, save it again as .docx and upload it again."),
+        _(
+            "The file could not be read as a Word document. It may be damaged, password-protected or not really "
+            "a .docx file: open it in Word, save it again as .docx and upload it again."
+        ),
         "docx",
-    )  # fmt: skip
+    )
 
 
 def _xml(data: bytes):
@@ -333,18 +335,24 @@ def prescan_docx(archive: zipfile.ZipFile, *, progress: Callable[[float], None])
 
 
 def _too_many_headings_message() -> str:
-    return _("The file has more than %(limit)s headings, and at most %(limit)s sections can be imported from one "
-             "file. Split it into several files.") % {"limit": MAX_SECTIONS}  # fmt: skip
+    return _(
+        "The file has more than %(limit)s headings, and at most %(limit)s sections can be imported from one "
+        "file. Split it into several files."
+    ) % {"limit": MAX_SECTIONS}
 
 
 def _too_many_paragraphs_message(limit: int) -> str:
-    return _("The file has more than %(limit)s paragraphs, and at most %(limit)s can be imported from one file. "
-             "Split it into several files.") % {"limit": f"{limit:,}"}  # fmt: skip
+    return _(
+        "The file has more than %(limit)s paragraphs, and at most %(limit)s can be imported from one file. "
+        "Split it into several files."
+    ) % {"limit": f"{limit:,}"}
 
 
 def _too_much_text_message(limit: int) -> str:
-    return _("The file has more than %(limit)s characters of text, and at most %(limit)s can be imported from one "
-             "file. Split it into several files.") % {"limit": f"{limit:,}"}  # fmt: skip
+    return _(
+        "The file has more than %(limit)s characters of text, and at most %(limit)s can be imported from one "
+        "file. Split it into several files."
+    ) % {"limit": f"{limit:,}"}
 
 
 def parse_docx(data: bytes, *, fallback_title: str = "", progress: Callable[[float], None] | None = None) -> ImportPlan:

@@ -139,15 +139,26 @@ def import_job(owner: str, kind: str, target_key: str | None = None, **fields):
 
     def make(objects):
         job = ImportJob(
-            kind=kind, user=get_user_model().objects.get(username=owner), filename="file.md", status="done",
-            result=plan_to_json(parse_markdown("# One\n\nText.")), **fields,
-        )  # fmt: skip
+            kind=kind,
+            user=get_user_model().objects.get(username=owner),
+            filename="file.md",
+            status="done",
+            result=fields.get("result") or plan_to_json(parse_markdown("# One\n\nText.")),
+        )
         if target_key:
             job.target = objects[target_key]
         job.save()
         return job
 
     return make
+
+
+def spreadsheet_import_job_kwargs(kind: str):
+    def kwargs(objects):
+        preview = {"rows": [], "missing_columns": [], "unknown_columns": [], "imported": True}
+        return {"job_id": import_job("staff", kind, result={"preview": preview, "projects": []})(objects).pk}
+
+    return kwargs
 
 
 def concept_import_job_kwargs(owner: str):
@@ -267,6 +278,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
     "projects:import_template": [Case(STAFF_ONLY)],
+    "projects:import_job": [Case(STAFF_ONLY, kwargs=spreadsheet_import_job_kwargs("portfolio"))],
     # Budgets
     "budgets:overview": [
         Case(FINANCE_PRIVATE, kwargs=project_slug),
@@ -343,6 +355,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
     "budget_imports:ledger_template": [Case(STAFF_ONLY)],
+    "budget_imports:job": [Case(STAFF_ONLY, kwargs=spreadsheet_import_job_kwargs("ledger"))],
     # Concepts
     "project_concepts:list": [
         Case(VIEW_PRIVATE, kwargs=project_slug),
