@@ -54,6 +54,11 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
+
+
 @pytest.fixture
 def ledger_project(db):
     return ProjectFactory(code="MPF-2019-001", slug="belarus", currency="EUR")

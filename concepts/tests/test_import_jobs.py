@@ -67,6 +67,11 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
+
+
 @pytest.fixture
 def import_url(project):
     return reverse("project_concepts:import", kwargs={"slug": project.slug})

@@ -72,6 +72,11 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
+
+
 @pytest.fixture
 def portfolio_references(db):
     FundingInstrumentFactory(code="AMIF")
