@@ -10,6 +10,7 @@ in one transaction, or nothing at all if a single row is refused.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.imports import import_job_close
 from common.tabular import (
     Action,
     ImportPreview,
@@ -28,6 +30,8 @@ from common.tabular import (
     normalise_header,
     parse_amount,
     parse_date,
+    preview_to_json,
+    read_stored,
 )
 from projects.models import Project
 
@@ -141,16 +145,22 @@ def ledger_preview(*, rows: list[dict]) -> ImportPreview:
     return preview
 
 
-def ledger_import(*, rows: list[dict], user) -> ImportPreview:
-    """Validates `rows` again and imports them in one transaction: all of them, or none if one is refused."""
+def ledger_import(*, rows: list[dict], user, progress: Callable[[float], None] | None = None) -> ImportPreview:
+    """Validates `rows` again and imports them in one transaction: all of them, or none if one is refused.
+
+    `progress` is told the fraction done as rows are written (the first fifth: validating them)."""
+    progress = progress or (lambda fraction: None)
     preview = ImportPreview()
     try:
         with transaction.atomic():
             preview, plans = _plan(rows)
+            progress(0.2)
             if not preview.can_import:
                 return preview
-            for plan in plans:
+            for done, plan in enumerate(plans, start=1):
                 _write(plan)
+                if done % 50 == 0:
+                    progress(0.2 + 0.8 * done / len(plans))
             preview.imported = True
     except _Stop:
         preview.imported = False
@@ -427,3 +437,18 @@ def _refuse_for(row: ImportRow, error: ValidationError) -> None:
         column = {NON_FIELD_ERRORS: None, "line": "budget_line"}.get(name, name)
         for message in messages:
             row.refuse(message, column)
+
+
+# As a background job (common.imports) ------------------------------------------------------------
+
+JOB_KIND = "ledger"
+
+
+def import_job_write(job, progress) -> dict:
+    """The work of a ledger import job: the stored file, validated again and written (all or nothing)."""
+    rows = read_stored(job.upload).rows
+    preview = ledger_import(rows=rows, user=job.user, progress=progress)
+    if preview.imported:
+        import_job_close(job=job)
+    projects = [(project.slug, project.title) for project in projects_in(rows)] if preview.imported else []
+    return {"preview": preview_to_json(preview), "projects": projects}

@@ -8,14 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import SpreadsheetUploadForm, apply_validation_error
+from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.spreadsheets import csv_response
-from common.tabular import discard_upload, keep_upload, pending_upload, read_pending
+from common.tabular import keep_upload, pending_upload, preview_from_json, release_upload
+from common.views import import_job_poll
 from projects.access import Capability
 from projects.selectors import project_get_for_user
 
 from . import importing, selectors, services
 from .forms import BudgetLineEditForm, BudgetLineForm, BudgetRevisionForm, ExpenditureForm
 from .models import BudgetLine, Expenditure
+from .tasks import ledger_import_task
 
 
 def _line(project, line_id) -> BudgetLine:
@@ -186,23 +189,41 @@ def ledger_import(request):
 @login_required
 @require_POST
 def ledger_import_confirm(request):
+    """Hands the waiting file to an import job: the rows are written by a Celery task, not in this request."""
     _require_staff(request)
     upload = pending_upload(request, kind=LEDGER, token=request.POST.get("upload"))
     try:
-        rows = read_pending(upload).rows
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        job = import_job_start(
+            user=request.user,
+            kind=importing.JOB_KIND,
+            task=ledger_import_task,
+            stored_name=upload.name,
+            filename=upload.filename,
+            page_url=lambda job: reverse("budget_imports:job", kwargs={"job_id": job.pk}),
+        )
+    except ImportBusy as busy:
+        messages.error(request, busy_message(busy.job))
         return redirect("budget_imports:ledger")
-    finally:
-        discard_upload(request, upload)
-    preview = importing.ledger_import(rows=rows, user=request.user)
+    release_upload(request, upload)
+    return redirect(job.page_url)
+
+
+@login_required
+def ledger_import_job(request, job_id):
+    """The import's progress, then what it did (or the rows that stopped it)."""
+    _require_staff(request)
+    job = import_job_get(job_id=job_id, kinds=(importing.JOB_KIND,), user=request.user, managed=True)
+    if (polled := import_job_poll(request, job)) is not None:
+        return polled
+    if job.status != job.Status.DONE:
+        return _ledger_import_page(request, "projects/import_job.html", job=job, progress=import_job_progress(job))
+    preview = preview_from_json(job.result["preview"])
     if not preview.imported:
         return _ledger_import_page(request, "projects/import_preview.html", preview=preview, upload=None)
-    messages.success(request, _("The ledger was imported: %(summary)s") % {"summary": preview.summary()})
-    projects = importing.projects_in(rows)
-    if len(projects) == 1:
-        return redirect("budgets:overview", slug=projects[0].slug)
-    return redirect("projects:list")
+    summary = _("The ledger was imported: %(summary)s") % {"summary": preview.summary()}
+    return _ledger_import_page(
+        request, "projects/import_job.html", job=job, summary=summary, budgets=job.result.get("projects", [])
+    )
 
 
 @login_required

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -145,3 +147,63 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ImportJob(models.Model):
+    """One import from an uploaded file, read or written by a Celery task (see common.imports).
+
+    `kind` names the import ("concept", "sections", "ledger", "portfolio"); `target` is what it is
+    about when it is about one thing (the project a concept is started in, the concept sections are
+    added to). The stored upload waits under MEDIA_ROOT/imports/ until the import is confirmed or
+    cleaned up. A user has at most one job queued or running at a time (a database constraint).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=32)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    upload = models.CharField(_("stored file"), max_length=300, blank=True, help_text=_("Relative to MEDIA_ROOT."))
+    filename = models.CharField(_("file name"), max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    page_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("read from"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        _("confirmed"), null=True, blank=True, help_text=_("Empty while the import waits for its confirmation.")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status__in=["queued", "running"]), name="one_active_import_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return self.page_url
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -16,7 +16,7 @@ import datetime
 import io
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import PurePath
@@ -365,6 +365,16 @@ class ImportPreview:
         }
 
 
+def preview_to_json(preview: ImportPreview) -> dict:
+    """The preview as stored on an import job (common.models.ImportJob.result)."""
+    return asdict(preview)
+
+
+def preview_from_json(stored: dict) -> ImportPreview:
+    rows = [ImportRow(**{**row, "action": Action(row["action"])}) for row in stored.get("rows", [])]
+    return ImportPreview(**{**stored, "rows": rows})
+
+
 def columns_of(rows: list[dict]) -> list[str]:
     return list(rows[0]) if rows else []
 
@@ -416,6 +426,19 @@ def pending_upload(request, *, kind: str, token: str | None) -> PendingUpload:
 def read_pending(upload: PendingUpload) -> Table:
     with default_storage.open(upload.name, "rb") as stored:
         return read_table(stored)
+
+
+def read_stored(name: str) -> Table:
+    """The table of a file stored under MEDIA_ROOT (an import job's upload)."""
+    with default_storage.open(name, "rb") as stored:
+        return read_table(stored)
+
+
+def release_upload(request, upload: PendingUpload) -> None:
+    """Forgets the upload in the session, keeping its file: an import job has taken it over."""
+    pending = dict(request.session.get(SESSION_KEY, {}))
+    pending.pop(upload.token, None)
+    request.session[SESSION_KEY] = pending
 
 
 def discard_upload(request, upload: PendingUpload) -> None:

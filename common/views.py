@@ -7,14 +7,17 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 from django.views.i18n import set_language as django_set_language
+from django_htmx.http import HttpResponseClientRefresh
 from kombu import Connection
 
+from .imports import import_job_progress
 from .languages import supported_language, use_language
 from .models import UserPreferences
 from .preferences import preferences_for
@@ -103,4 +106,16 @@ def set_language(request):
         if current.language != language:
             current.language = language
             current.save(update_fields=["language"])
+    return response
+
+
+def import_job_poll(request, job):
+    """The answer to htmx polling an import job's page: its progress while it runs, then a full reload
+    (the page then shows the job's outcome). None for a request that is not htmx."""
+    if not request.htmx:
+        return None
+    if not job.is_active:
+        return HttpResponseClientRefresh()
+    response = render(request, "common/_import_job.html", {"job": job, "progress": import_job_progress(job)})
+    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,10 +1,13 @@
-"""Starting a concept, or adding sections to one, from a Word or Markdown file: upload → preview → confirm.
+"""Starting a concept, or adding sections to one, from a Word or Markdown file: upload → job → preview → confirm.
 
-Nothing is written on upload: the preview shows the sections the file would create and what was
-left out, and the file waits (common.tabular's pending uploads: under MEDIA_ROOT, its uuid in the
-uploader's session) until the confirm button creates every section in one transaction.
+The upload is checked only cheaply in the request (extension, size, the sizes inside a .docx) and
+stored; a Celery task reads it (common.imports: an ImportJob, with time and memory limits) while
+the job's page shows its progress. Once read, that page is the preview: the sections the file would
+create and what was left out. Nothing is written until its confirm button creates every section in
+one transaction, from the plan the job stored.
 
-Managers, drafters and staff (Capability.DRAFT) may import; reviewers get 403.
+Managers, drafters and staff (Capability.DRAFT) may import; reviewers get 403. A job's page is
+seen by the user who started it and by the project's managers (and staff); others get 404.
 """
 
 from django import forms
@@ -12,22 +15,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from common.tabular import discard_upload, keep_upload, pending_upload
-from projects.access import Capability
+from common.imports import ImportBusy, busy_message, import_job_close, import_job_get, import_job_progress
+from common.imports import import_job_start as start_job
+from common.views import import_job_poll
+from projects.access import Capability, capabilities
 from projects.selectors import project_get_for_user
 
 from . import importing, selectors
 from .forms import ConceptForm
 from .models import MAX_DEPTH
-
-UPLOAD_KIND = "concept_import"
+from .tasks import concept_import_read_task
 
 
 class ImportFileForm(forms.Form):
@@ -42,13 +45,10 @@ class ImportFileForm(forms.Form):
         self.fields["file"].help_text = _("A Word document (.docx) or a Markdown file (.md) of up to %(size)s MB.") % {
             "size": importing.MAX_FILE_BYTES // (1024 * 1024)
         }
-        self.plan = None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.plan = importing.parse_upload(upload)
-        if self.plan.errors and not self.plan.sections:
-            raise ValidationError(self.plan.errors)
+        importing.check_upload(upload)  # cheap checks only: the file is read by a task
         return upload
 
 
@@ -77,15 +77,40 @@ class SectionsImportForm(ImportFileForm):
 LIMITS = {"max_megabytes": importing.MAX_FILE_BYTES // (1024 * 1024), "max_sections": importing.MAX_SECTIONS}
 
 
-def _stored_plan(upload) -> importing.ImportPlan:
-    with default_storage.open(upload.name, "rb") as stored:
-        data = stored.read(importing.MAX_FILE_BYTES + 1)
-    return importing.parse_file(data, filename=upload.filename)
-
-
 def _initial_language() -> str:
     language = (get_language() or "").split("-")[0]
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE.split("-")[0]
+
+
+def _job_page(request, job, render_page, **context):
+    """The job's page: its progress while it runs (htmx polls it), the refusal if it failed, else None."""
+    if job.confirmed_at is not None:
+        raise Http404("This import is finished.")
+    if (polled := import_job_poll(request, job)) is not None:
+        return polled  # the progress, or a reload that shows the preview
+    if job.is_active or job.status == job.Status.FAILED:
+        return render_page(request, "concepts/import_job.html", job=job, progress=import_job_progress(job), **context)
+    return None
+
+
+def _start(request, form, *, kind, target, page_url, options=None):
+    """Stores the upload and starts reading it; the job's page, or the form with why not."""
+    upload = form.cleaned_data["file"]
+    try:
+        job = start_job(
+            user=request.user,
+            kind=kind,
+            task=concept_import_read_task,
+            page_url=page_url,
+            filename=upload.name,
+            file=upload,
+            target=target,
+            options=options,
+        )
+    except ImportBusy as busy:
+        form.add_error(None, busy_message(busy.job))
+        return None
+    return redirect(job.page_url)
 
 
 # A new concept from a file
@@ -107,22 +132,39 @@ def _new_concept_page(request, project, template, **context):
 @login_required
 def project_concept_import(request, slug):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.DRAFT)
-    if request.method == "POST" and "upload" in request.POST:
-        return _confirm_new_concept(request, project)
     form = ImportFileForm(request.POST, request.FILES) if request.method == "POST" else ImportFileForm()
     if form.is_bound and form.is_valid():
-        plan = form.plan
-        upload = keep_upload(request, kind=UPLOAD_KIND, upload=form.cleaned_data["file"]) if plan.can_import else None
-        concept_form = ConceptForm(initial={"title": plan.title, "language": _initial_language()})
-        return _new_concept_page(
-            request, project, "concepts/import_preview.html", plan=plan, upload=upload, concept_form=concept_form
-        )
+
+        def page_url(job):
+            return reverse("project_concepts:import_job", kwargs={"slug": project.slug, "job_id": job.pk})
+
+        started = _start(request, form, kind=importing.JOB_NEW_CONCEPT, target=project, page_url=page_url)
+        if started is not None:
+            return started
     return _new_concept_page(request, project, "concepts/import.html", form=form)
 
 
-def _confirm_new_concept(request, project):
-    upload = pending_upload(request, kind=UPLOAD_KIND, token=request.POST.get("upload"))
-    plan = _stored_plan(upload)
+@login_required
+def project_concept_import_job(request, slug, job_id):
+    """The import's progress, then its preview; POST confirms it."""
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.DRAFT)
+    job = import_job_get(
+        job_id=job_id,
+        kinds=(importing.JOB_NEW_CONCEPT,),
+        user=request.user,
+        target=project,
+        managed=Capability.EDIT in capabilities(request.user, project),
+    )
+
+    def render_page(request, template, **context):
+        return _new_concept_page(request, project, template, **context)
+
+    if (page := _job_page(request, job, render_page)) is not None:
+        return page
+    plan = importing.plan_from_json(job.result)
+    if request.method != "POST":
+        concept_form = ConceptForm(initial={"title": plan.title, "language": _initial_language()})
+        return render_page(request, "concepts/import_preview.html", plan=plan, job=job, concept_form=concept_form)
     concept_form = ConceptForm(request.POST)
     if plan.can_import and concept_form.is_valid():
         try:
@@ -132,7 +174,7 @@ def _confirm_new_concept(request, project):
         except ValidationError as error:
             plan.errors.extend(error.messages)
         else:
-            discard_upload(request, upload)
+            import_job_close(job=job)
             messages.success(
                 request,
                 ngettext(
@@ -143,12 +185,7 @@ def _confirm_new_concept(request, project):
                 % {"count": len(plan.sections)},
             )
             return redirect(concept)
-    if not plan.can_import:
-        discard_upload(request, upload)
-        upload = None
-    return _new_concept_page(
-        request, project, "concepts/import_preview.html", plan=plan, upload=upload, concept_form=concept_form
-    )
+    return render_page(request, "concepts/import_preview.html", plan=plan, job=job, concept_form=concept_form)
 
 
 # Sections from a file, added to a concept
@@ -196,27 +233,57 @@ def _sections_page(request, concept, template, **context):
 def concept_import(request, concept_id):
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
     outline = selectors.outline_for_concept(concept=concept)
-    if request.method == "POST" and "upload" in request.POST:
-        return _confirm_sections(request, concept, outline)
     if request.method == "POST":
         form = SectionsImportForm(request.POST, request.FILES, outline=outline)
     else:
         form = SectionsImportForm(outline=outline, initial={"parent": request.GET.get("parent")})
     if form.is_bound and form.is_valid():
-        plan = form.plan
         entry = _outline_entry(outline, form.cleaned_data["parent"])
-        _place(plan, outline, entry)
-        upload = keep_upload(request, kind=UPLOAD_KIND, upload=form.cleaned_data["file"]) if plan.can_import else None
-        return _sections_page(request, concept, "concepts/import_preview.html", plan=plan, upload=upload, entry=entry)
+
+        def page_url(job):
+            return reverse("concepts:import_job", kwargs={"concept_id": concept.pk, "job_id": job.pk})
+
+        started = _start(
+            request,
+            form,
+            kind=importing.JOB_SECTIONS,
+            target=concept,
+            page_url=page_url,
+            options={"parent": entry.section.pk if entry else None},
+        )
+        if started is not None:
+            return started
     return _sections_page(request, concept, "concepts/import.html", form=form)
 
 
-def _confirm_sections(request, concept, outline):
-    upload = pending_upload(request, kind=UPLOAD_KIND, token=request.POST.get("upload"))
-    entry = _outline_entry(outline, request.POST.get("parent"))
-    plan = _stored_plan(upload)
+@login_required
+def concept_import_job(request, concept_id, job_id):
+    """The import's progress, then its preview, placed in the outline as it is now; POST confirms it."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.DRAFT)
+    job = import_job_get(
+        job_id=job_id,
+        kinds=(importing.JOB_SECTIONS,),
+        user=request.user,
+        target=concept,
+        managed=Capability.EDIT in capabilities(request.user, concept.project),
+    )
+
+    def render_page(request, template, **context):
+        return _sections_page(request, concept, template, **context)
+
+    if (page := _job_page(request, job, render_page)) is not None:
+        return page
+    outline = selectors.outline_for_concept(concept=concept)
+    plan = importing.plan_from_json(job.result)
+    try:
+        entry = _outline_entry(outline, job.options.get("parent"))
+    except Http404:  # the section it was to go under has gone, or is now too deep
+        plan.errors.append(
+            _("The section the file was to be placed under has moved or been removed. Upload the file again.")
+        )
+        entry = None
     _place(plan, outline, entry)
-    if plan.can_import:
+    if request.method == "POST" and plan.can_import:
         try:
             created = importing.concept_import(
                 concept=concept, plan=plan, user=request.user, parent=entry.section if entry else None
@@ -224,7 +291,7 @@ def _confirm_sections(request, concept, outline):
         except ValidationError as error:
             plan.errors.extend(error.messages)
         else:
-            discard_upload(request, upload)
+            import_job_close(job=job)
             messages.success(
                 request,
                 ngettext(
@@ -235,5 +302,4 @@ def _confirm_sections(request, concept, outline):
                 % {"count": len(created)},
             )
             return redirect(f"{concept.get_absolute_url()}#section-{created[0].pk}")
-    discard_upload(request, upload)
-    return _sections_page(request, concept, "concepts/import_preview.html", plan=plan, upload=None, entry=entry)
+    return render_page(request, "concepts/import_preview.html", plan=plan, job=job, entry=entry)

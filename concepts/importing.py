@@ -19,11 +19,14 @@ Decisions, said to the user in the preview as well:
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 
 import mammoth
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,11 +34,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
+from common.imports import ZipLimits, check_zip
+
 from . import services
 from .models import MAX_BODY_LENGTH, MAX_DEPTH, Concept, Section
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx that inflates past this is refused (zip bomb)
 MAX_SECTIONS = 500
 MAX_TITLE_LENGTH = 300
 EXTENSIONS = ("docx", "md", "markdown")
@@ -118,6 +122,16 @@ class ImportPlan:
         return False
 
 
+def plan_to_json(plan: ImportPlan) -> dict:
+    """The plan as stored on its import job (common.models.ImportJob.result)."""
+    return asdict(plan)
+
+
+def plan_from_json(stored: dict) -> ImportPlan:
+    sections = [PlannedSection(**section) for section in stored.get("sections", [])]
+    return ImportPlan(**{**stored, "sections": sections})
+
+
 # Reading an upload -----------------------------------------------------------------------------
 
 
@@ -155,7 +169,29 @@ def parse_upload(upload) -> ImportPlan:
     return parse_file(upload.read(MAX_FILE_BYTES + 1), filename=name)
 
 
-def parse_file(data: bytes, *, filename: str) -> ImportPlan:
+def check_upload(upload) -> None:
+    """What can be refused cheaply, in the web request, before anything is parsed (ValidationError):
+    the extension, the size, and for a .docx the sizes its parts would unpack to (read from the zip's
+    central directory only: see common.imports.check_zip)."""
+    extension = file_extension(getattr(upload, "name", "") or "")
+    if error := _extension_error(extension):
+        raise ValidationError(error, code="extension")
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise ValidationError(too_big_message(), code="size")
+    if extension == "docx":
+        check_zip(upload, limits=ZipLimits.for_documents())
+        try:
+            names = zipfile.ZipFile(upload).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            names = []
+        finally:
+            upload.seek(0)
+        if "word/document.xml" not in names:
+            raise ValidationError(_broken_docx().errors[0], code="broken")
+
+
+def parse_file(data: bytes, *, filename: str, progress: Callable[[float], None] | None = None) -> ImportPlan:
     """A file's bytes → the plan, read as .docx or Markdown by the extension of `filename`."""
     extension = file_extension(filename)
     if error := _extension_error(extension):
@@ -164,7 +200,7 @@ def parse_file(data: bytes, *, filename: str) -> ImportPlan:
         return _refused(too_big_message())
     stem = PurePath(filename).stem
     if extension == "docx":
-        return parse_docx(data, fallback_title=stem)
+        return parse_docx(data, fallback_title=stem, progress=progress)
     if b"\x00" in data[:8192]:
         return _refused(_("The file is not a text file. A Markdown file is plain text (UTF-8)."), "markdown")
     try:
@@ -179,10 +215,12 @@ def parse_file(data: bytes, *, filename: str) -> ImportPlan:
 
 def _broken_docx() -> ImportPlan:
     return _refused(
-        _("The file could not be read as a Word document. It may be damaged, password-protected or not really "
-          "a .docx file: open it in Word, save it again as .docx and upload it again."),
+        _(
+            "The file could not be read as a Word document. It may be damaged, password-protected or not really "
+            "a .docx file: open it in Word, save it again as .docx and upload it again."
+        ),
         "docx",
-    )  # fmt: skip
+    )
 
 
 def _xml(data: bytes):
@@ -234,15 +272,108 @@ def scan_docx(archive: zipfile.ZipFile) -> DocxFindings:
     return found
 
 
-def parse_docx(data: bytes, *, fallback_title: str = "") -> ImportPlan:
-    """A .docx file's bytes → the plan. Damaged or unreadable files give a plan with one error."""
+class _CountingReader:
+    """A file-like object that counts the bytes read through it (for progress)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+
+def _heading_style_ids(archive: zipfile.ZipFile) -> set[str]:
+    """The ids of the paragraph styles called "heading 1" … "heading 9" (Word's built-in headings)."""
+    ids = {f"Heading{level}" for level in range(1, 10)}
+    if "word/styles.xml" in archive.namelist():
+        styles = _xml(archive.read("word/styles.xml"))
+        for style in styles.iterfind(f"{{{W}}}style"):
+            name = style.find(f"{{{W}}}name")
+            if name is not None and re.fullmatch(r"heading [1-9]", name.get(f"{{{W}}}val", "").strip().lower()):
+                ids.add(style.get(f"{{{W}}}styleId", ""))
+    return ids
+
+
+def prescan_docx(archive: zipfile.ZipFile, *, progress: Callable[[float], None]) -> str | None:
+    """Counts headings, paragraphs and characters of word/document.xml as it unpacks, stopping at the first
+    limit: the reason it cannot be imported, or None. Memory stays flat (each paragraph is dropped once
+    counted); entities are never resolved, nothing is fetched."""
+    heading_styles = _heading_style_ids(archive)
+    size = archive.getinfo("word/document.xml").file_size or 1
+    max_paragraphs, max_characters = settings.IMPORT_DOCX_MAX_PARAGRAPHS, settings.IMPORT_DOCX_MAX_CHARACTERS
+    paragraphs = headings = characters = 0
+    style_tag, value_tag = f"{{{W}}}pStyle", f"{{{W}}}val"
+    with archive.open("word/document.xml") as stream:
+        reader = _CountingReader(stream)
+        elements = etree.iterparse(
+            reader, events=("end",), tag=(f"{{{W}}}p", f"{{{W}}}t"), resolve_entities=False, no_network=True,
+            huge_tree=False, load_dtd=False,
+        )  # fmt: skip
+        for _event, element in elements:
+            if element.tag == f"{{{W}}}t":
+                characters += len(element.text or "")
+                if characters > max_characters:
+                    return _too_much_text_message(max_characters)
+                continue
+            paragraphs += 1
+            style = next(element.iter(style_tag), None)
+            if style is not None and style.get(value_tag) in heading_styles:
+                headings += 1
+                if headings > MAX_SECTIONS:
+                    return _too_many_headings_message()
+            if paragraphs > max_paragraphs:
+                return _too_many_paragraphs_message(max_paragraphs)
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            if paragraphs % 500 == 0:
+                progress(reader.read_bytes / size)
+    return None
+
+
+def _too_many_headings_message() -> str:
+    return _(
+        "The file has more than %(limit)s headings, and at most %(limit)s sections can be imported from one "
+        "file. Split it into several files."
+    ) % {"limit": MAX_SECTIONS}
+
+
+def _too_many_paragraphs_message(limit: int) -> str:
+    return _(
+        "The file has more than %(limit)s paragraphs, and at most %(limit)s can be imported from one file. "
+        "Split it into several files."
+    ) % {"limit": f"{limit:,}"}
+
+
+def _too_much_text_message(limit: int) -> str:
+    return _(
+        "The file has more than %(limit)s characters of text, and at most %(limit)s can be imported from one "
+        "file. Split it into several files."
+    ) % {"limit": f"{limit:,}"}
+
+
+def parse_docx(data: bytes, *, fallback_title: str = "", progress: Callable[[float], None] | None = None) -> ImportPlan:
+    """A .docx file's bytes → the plan. Damaged, unreadable or too large files give a plan with one error.
+
+    Sizes are checked first (the zip's directory), then word/document.xml is counted as it streams
+    (`prescan_docx`), stopping at the first limit, before mammoth reads the whole of it.
+    """
+    progress = progress or (lambda fraction: None)
+    try:
+        check_zip(io.BytesIO(data), limits=ZipLimits.for_documents())
+    except ValidationError as error:
+        return _refused(error.messages[0], "docx")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         if "word/document.xml" not in archive.namelist():
             return _broken_docx()
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            return _refused(too_big_message(), "docx")
+        if refusal := prescan_docx(archive, progress=lambda fraction: progress(fraction * 0.3)):
+            return _refused(refusal, "docx")
         found = scan_docx(archive)
+        progress(0.35)
         result = mammoth.convert_to_html(
             io.BytesIO(data),
             style_map=STYLE_MAP,
@@ -252,11 +383,13 @@ def parse_docx(data: bytes, *, fallback_title: str = "") -> ImportPlan:
         )
     except Exception:  # noqa: BLE001 - zipfile, lxml and mammoth raise many kinds on a damaged file
         return _broken_docx()
+    progress(0.8)
     converter = HtmlToMarkdown()
     try:
         headings = converter.convert(result.value)
     except (etree.ParserError, ValueError):
         return _broken_docx()
+    progress(0.95)
     plan = _plan_from_headings(headings, kind="docx", folded_note=_folded_word_note)
     plan.title = _shorten(converter.document_title or found.core_title or _first_level_one(plan) or fallback_title)
     plan.notes.extend(_docx_notes(found, converter, plan))
@@ -853,3 +986,16 @@ def concept_create_from_plan(
     )
     concept_import(concept=concept, plan=plan, user=user)
     return concept
+
+
+# As a background job (common.imports) ------------------------------------------------------------
+
+JOB_NEW_CONCEPT = "concept"
+JOB_SECTIONS = "sections"
+
+
+def import_job_read(job, progress) -> dict:
+    """The work of a concept import job: the stored upload → the plan, as JSON for the job's result."""
+    with default_storage.open(job.upload, "rb") as stored:
+        data = stored.read(MAX_FILE_BYTES + 1)
+    return plan_to_json(parse_file(data, filename=job.filename, progress=progress))

@@ -25,8 +25,10 @@ from dataclasses import asdict
 from celery import bootsteps, current_app, shared_task
 from django.conf import settings
 
+from common.imports import import_job_run
 from common.mail import email_requeue_unsent
 
+from . import importing
 from .rendering.services import BROKER_ERRORS, TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
 
 logger = logging.getLogger("mpf.rendering")
@@ -57,6 +59,19 @@ def render_job_task(self, job_id: int) -> str | None:
 def render_jobs_requeue_task() -> dict:
     """Sends again the render jobs and e-mails the broker lost, and puts back the jobs of dead workers."""
     return {**asdict(render_jobs_requeue_stale()), "emails": email_requeue_unsent()}
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=settings.IMPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT,
+)
+def concept_import_read_task(self, job_id: int) -> str | None:
+    """Reads the Word or Markdown file of a concept import job into its plan (the preview)."""
+    job = import_job_run(job_id=job_id, work=importing.import_job_read, limit_memory=not self.request.is_eager)
+    return job.status if job is not None else None
 
 
 def send_render_task(job_id: int) -> None:

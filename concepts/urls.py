@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:concept_id>/translations/", views.concept_translations, name="translations"),
     path("<int:concept_id>/sections/new/", views.section_add, name="section_add"),
     path("<int:concept_id>/import/", import_views.concept_import, name="import"),
+    path("<int:concept_id>/import/<int:job_id>/", import_views.concept_import_job, name="import_job"),
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
     path(f"{S}/translate/<str:language>/", views.section_translate, name="section_translate"),

@@ -167,6 +167,19 @@ RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", 240)  # seconds: the worker pro
 RENDER_QUEUE = env.str("RENDER_QUEUE", default="celery")
 RENDER_REQUEUE_INTERVAL = env_int("RENDER_REQUEUE_INTERVAL", 300)  # seconds between recoveries in each worker
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
+# Imports from files (common/imports.py): checked in the request before any parsing, then read
+# or written by a Celery task with these limits; abandoned uploads are deleted after a day.
+IMPORT_DOCX_MAX_PART_MB = env_int("IMPORT_DOCX_MAX_PART_MB", 20)  # any part unpacked, word/document.xml too
+IMPORT_DOCX_MAX_UNZIPPED_MB = env_int("IMPORT_DOCX_MAX_UNZIPPED_MB", 100)  # all parts together
+IMPORT_DOCX_MAX_RATIO = env_int("IMPORT_DOCX_MAX_RATIO", 100)  # unpacked size / packed size of one part
+IMPORT_DOCX_MAX_PARTS = env_int("IMPORT_DOCX_MAX_PARTS", 1000)
+IMPORT_DOCX_MAX_PARAGRAPHS = env_int("IMPORT_DOCX_MAX_PARAGRAPHS", 30_000)
+IMPORT_DOCX_MAX_CHARACTERS = env_int("IMPORT_DOCX_MAX_CHARACTERS", 5_000_000)
+IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_SOFT_TIME_LIMIT", 120)  # seconds: the import fails with a message
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 150)  # seconds: the worker process is killed
+IMPORT_MEMORY_LIMIT_MB = env_int("IMPORT_MEMORY_LIMIT_MB", 1024)  # address space an import may add in a worker
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)  # unconfirmed uploads are deleted after
+IMPORT_CLEANUP_INTERVAL = env_int("IMPORT_CLEANUP_INTERVAL", 3600)  # seconds between cleanups in each worker
 
 # The cache keeps only content keyed by what it shows (common/cache.py, common/generations.py), under a
 # prefix naming the release: a deploy that changes the code never serves what older code rendered.

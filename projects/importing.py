@@ -9,6 +9,7 @@ everything in one transaction, or nothing at all if a single row is refused.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
 
+from common.imports import import_job_close
 from common.tabular import (
     Action,
     ImportPreview,
@@ -28,6 +30,8 @@ from common.tabular import (
     parse_amount,
     parse_date,
     parse_yes_no,
+    preview_to_json,
+    read_stored,
     split_list,
 )
 
@@ -149,16 +153,22 @@ def portfolio_preview(*, rows: list[dict]) -> ImportPreview:
     return preview
 
 
-def portfolio_import(*, rows: list[dict], user) -> ImportPreview:
-    """Validates `rows` again and imports them in one transaction: all of them, or none if one is refused."""
+def portfolio_import(*, rows: list[dict], user, progress: Callable[[float], None] | None = None) -> ImportPreview:
+    """Validates `rows` again and imports them in one transaction: all of them, or none if one is refused.
+
+    `progress` is told the fraction done as rows are written (the first fifth: validating them)."""
+    progress = progress or (lambda fraction: None)
     preview = ImportPreview()
     try:
         with transaction.atomic():
             preview, plans = _plan(rows)
+            progress(0.2)
             if not preview.can_import:
                 return preview
-            for plan in plans:
+            for done, plan in enumerate(plans, start=1):
                 _write(plan, user)
+                if done % 50 == 0:
+                    progress(0.2 + 0.8 * done / len(plans))
             preview.imported = True
     except _Stop:
         preview.imported = False
@@ -375,3 +385,16 @@ def _refuse_for(row: ImportRow, error: ValidationError) -> None:
         column = None if name == NON_FIELD_ERRORS else COLUMN_OF_FIELD.get(name, name)
         for message in messages:
             row.refuse(message, column)
+
+
+# As a background job (common.imports) ------------------------------------------------------------
+
+JOB_KIND = "portfolio"
+
+
+def import_job_write(job, progress) -> dict:
+    """The work of a portfolio import job: the stored file, validated again and written (all or nothing)."""
+    preview = portfolio_import(rows=read_stored(job.upload).rows, user=job.user, progress=progress)
+    if preview.imported:
+        import_job_close(job=job)
+    return {"preview": preview_to_json(preview)}

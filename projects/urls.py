@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.project_create, name="create"),
     path("import/", views.portfolio_import, name="import"),
     path("import/confirm/", views.portfolio_import_confirm, name="import_confirm"),
+    path("import/<int:job_id>/", views.portfolio_import_job, name="import_job"),
     path("import/template.csv", views.portfolio_import_template, name="import_template"),
     path("<slug:slug>/", views.project_detail, name="detail"),
     path("<slug:slug>/edit/", views.project_edit, name="edit"),

@@ -9,13 +9,16 @@ from django.views.decorators.http import require_POST
 
 from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.history import project_history
+from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.spreadsheets import csv_response
-from common.tabular import discard_upload, keep_upload, pending_upload, read_pending
+from common.tabular import keep_upload, pending_upload, preview_from_json, release_upload
+from common.views import import_job_poll
 
 from . import importing, selectors, services
 from .access import Capability
 from .forms import MemberForm, MembershipRoleForm, PartnerForm, ProjectFilterForm, ProjectForm
 from .models import Role, partner_statement
+from .tasks import portfolio_import_task
 
 
 def project_list(request):
@@ -185,20 +188,39 @@ def portfolio_import(request):
 @login_required
 @require_POST
 def portfolio_import_confirm(request):
+    """Hands the waiting file to an import job: the rows are written by a Celery task, not in this request."""
     _require_staff(request)
     upload = pending_upload(request, kind=PORTFOLIO, token=request.POST.get("upload"))
     try:
-        rows = read_pending(upload).rows
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        job = import_job_start(
+            user=request.user,
+            kind=importing.JOB_KIND,
+            task=portfolio_import_task,
+            stored_name=upload.name,
+            filename=upload.filename,
+            page_url=lambda job: reverse("projects:import_job", kwargs={"job_id": job.pk}),
+        )
+    except ImportBusy as busy:
+        messages.error(request, busy_message(busy.job))
         return redirect("projects:import")
-    finally:
-        discard_upload(request, upload)
-    preview = importing.portfolio_import(rows=rows, user=request.user)
+    release_upload(request, upload)
+    return redirect(job.page_url)
+
+
+@login_required
+def portfolio_import_job(request, job_id):
+    """The import's progress, then what it did (or the rows that stopped it)."""
+    _require_staff(request)
+    job = import_job_get(job_id=job_id, kinds=(importing.JOB_KIND,), user=request.user, managed=True)
+    if (polled := import_job_poll(request, job)) is not None:
+        return polled
+    if job.status != job.Status.DONE:
+        return _portfolio_import_page(request, "projects/import_job.html", job=job, progress=import_job_progress(job))
+    preview = preview_from_json(job.result["preview"])
     if not preview.imported:
         return _portfolio_import_page(request, "projects/import_preview.html", preview=preview, upload=None)
-    messages.success(request, _("The projects were imported: %(summary)s") % {"summary": preview.summary()})
-    return redirect("projects:list")
+    summary = _("The projects were imported: %(summary)s") % {"summary": preview.summary()}
+    return _portfolio_import_page(request, "projects/import_job.html", job=job, summary=summary)
 
 
 @login_required

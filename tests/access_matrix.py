@@ -130,6 +130,51 @@ def public_edition_kwargs(objects):
     return {"concept_id": objects["public_concept"].pk, "edition_id": objects["final_edition"].pk}
 
 
+def import_job(owner: str, kind: str, target_key: str | None = None, **fields):
+    """A finished import job started by the user `owner`, waiting for its confirmation."""
+    from django.contrib.auth import get_user_model
+
+    from common.models import ImportJob
+    from concepts.importing import parse_markdown, plan_to_json
+
+    def make(objects):
+        job = ImportJob(
+            kind=kind,
+            user=get_user_model().objects.get(username=owner),
+            filename="file.md",
+            status="done",
+            result=fields.get("result") or plan_to_json(parse_markdown("# One\n\nText.")),
+        )
+        if target_key:
+            job.target = objects[target_key]
+        job.save()
+        return job
+
+    return make
+
+
+def spreadsheet_import_job_kwargs(kind: str):
+    def kwargs(objects):
+        preview = {"rows": [], "missing_columns": [], "unknown_columns": [], "imported": True}
+        return {"job_id": import_job("staff", kind, result={"preview": preview, "projects": []})(objects).pk}
+
+    return kwargs
+
+
+def concept_import_job_kwargs(owner: str):
+    def kwargs(objects):
+        return {"slug": objects["project"].slug, "job_id": import_job(owner, "concept", "project")(objects).pk}
+
+    return kwargs
+
+
+def sections_import_job_kwargs(owner: str):
+    def kwargs(objects):
+        return {"concept_id": objects["concept"].pk, "job_id": import_job(owner, "sections", "concept")(objects).pk}
+
+    return kwargs
+
+
 # Concept drafts (on the unpublished project) are read by its managers, drafters and reviewers only.
 DRAFTS = outcomes(404, manager=200, drafter=200, reviewer=200, staff=200)
 
@@ -233,6 +278,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
     "projects:import_template": [Case(STAFF_ONLY)],
+    "projects:import_job": [Case(STAFF_ONLY, kwargs=spreadsheet_import_job_kwargs("portfolio"))],
     # Budgets
     "budgets:overview": [
         Case(FINANCE_PRIVATE, kwargs=project_slug),
@@ -309,6 +355,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
     "budget_imports:ledger_template": [Case(STAFF_ONLY)],
+    "budget_imports:job": [Case(STAFF_ONLY, kwargs=spreadsheet_import_job_kwargs("ledger"))],
     # Concepts
     "project_concepts:list": [
         Case(VIEW_PRIVATE, kwargs=project_slug),
@@ -329,19 +376,37 @@ MATRIX: dict[str, list[Case]] = {
             kwargs=project_slug,
             label="no file",
         ),
-        Case(
-            private_project(404, anonymous=LOGIN, donor=403, reviewer=403),
-            method="post",
-            kwargs=project_slug,
-            data={"upload": UNKNOWN_UPLOAD},
-            label="unknown upload",
-        ),
         Case(outcomes(403, anonymous=LOGIN, manager=200, drafter=200, staff=200), kwargs=public_slug, label="pub"),
+    ],
+    # An import's progress and preview (POST confirms): its starter and the project's managers (and staff)
+    "project_concepts:import_job": [
+        Case(
+            private_project(200, anonymous=LOGIN, donor=403, reviewer=403), kwargs=concept_import_job_kwargs("drafter")
+        ),
+        Case(
+            private_project(200, anonymous=LOGIN, donor=403, reviewer=403, drafter=404),
+            kwargs=concept_import_job_kwargs("manager"),
+            label="manager's job",
+        ),
+        Case(
+            private_project(200, anonymous=LOGIN, donor=403, reviewer=403),
+            method="post",
+            kwargs=concept_import_job_kwargs("drafter"),
+            label="no title",
+        ),
     ],
     "concepts:import": [
         Case(drafting(200), kwargs=concept_kwargs),
         Case(drafting(200), method="post", kwargs=concept_kwargs, label="no file"),
-        Case(drafting(404), method="post", kwargs=concept_kwargs, data={"upload": UNKNOWN_UPLOAD}, label="unknown"),
+    ],
+    "concepts:import_job": [
+        Case(drafting(200), kwargs=sections_import_job_kwargs("drafter")),
+        Case(
+            outcomes(404, anonymous=LOGIN, manager=200, staff=200, reviewer=403),
+            kwargs=sections_import_job_kwargs("manager"),
+            label="manager's job",
+        ),
+        Case(drafting(REDIRECT), method="post", kwargs=sections_import_job_kwargs("drafter"), label="confirm"),
     ],
     "concepts:detail": [
         Case(DRAFTS, kwargs=concept_kwargs),

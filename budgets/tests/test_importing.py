@@ -13,7 +13,9 @@ from django.urls import reverse
 from activities.tests.factories import ActivityFactory
 from budgets.importing import COLUMNS, ledger_import, ledger_preview
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
+from budgets.tasks import ledger_import_task
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
+from common.models import ImportJob
 from common.tabular import SESSION_KEY, read_table
 from projects.tests.factories import ProjectFactory
 
@@ -50,6 +52,11 @@ def xlsx_upload(*rows, header=HEADER, name="ledger.xlsx") -> SimpleUploadedFile:
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
 
 
 @pytest.fixture
@@ -230,7 +237,9 @@ def stored_files(media_root) -> list:
     return list(folder.iterdir()) if folder.exists() else []
 
 
-def test_upload_preview_confirm_end_to_end(client, staff_user, ledger_project, team_line, media_root):
+def test_upload_preview_confirm_end_to_end(
+    client, staff_user, ledger_project, team_line, media_root, django_capture_on_commit_callbacks
+):
     client.force_login(staff_user)
     assert client.get(reverse("budget_imports:ledger")).status_code == 200
     response = client.post(reverse("budget_imports:ledger"), {"file": csv_upload(*GOOD, delimiter=";")})
@@ -243,12 +252,42 @@ def test_upload_preview_confirm_end_to_end(client, staff_user, ledger_project, t
     token = next(iter(client.session[SESSION_KEY]))
     assert stored.name == f"{token}.csv"
 
-    response = client.post(reverse("budget_imports:ledger_confirm"), {"upload": token})
-    assert response.status_code == 302
-    assert response.url == reverse("budgets:overview", kwargs={"slug": ledger_project.slug})
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs in-process (eager) after the commit
+        response = client.post(reverse("budget_imports:ledger_confirm"), {"upload": token})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("budget_imports:job", kwargs={"job_id": job.pk})
     assert counts() == (3, 3, 0)
     assert stored_files(media_root) == []
-    assert "5 created, 0 updated" in client.get(response.url).content.decode()
+    assert job.confirmed_at is not None
+    assert token not in client.session[SESSION_KEY]
+    html = client.get(response.url).content.decode()
+    assert "The ledger was imported: 5 created, 0 updated" in html
+    assert reverse("budgets:overview", kwargs={"slug": ledger_project.slug}) in html
+    assert client.post(reverse("budget_imports:ledger_confirm"), {"upload": token}).status_code == 404
+
+
+def test_the_confirmation_runs_in_a_task_and_the_page_shows_its_progress(
+    client, staff_user, ledger_project, team_line, media_root, settings, django_capture_on_commit_callbacks
+):
+    """With a broker, the request only queues the job: nothing is written until the worker runs it."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the in-memory broker takes the message; no worker runs it
+    client.force_login(staff_user)
+    client.post(reverse("budget_imports:ledger"), {"file": csv_upload(*GOOD)})
+    token = next(iter(client.session[SESSION_KEY]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("budget_imports:ledger_confirm"), {"upload": token})
+    job = ImportJob.objects.get()
+    assert (job.status, counts()) == ("queued", (1, 0, 0))
+    page = client.get(response.url).content.decode()
+    assert "Waiting for its turn" in page and f'hx-get="{response.url}"' in page and "<progress" in page
+    polled = client.get(response.url, headers={"HX-Request": "true"})
+    assert (
+        polled.status_code == 200 and "<progress" in polled.content.decode() and "<html" not in polled.content.decode()
+    )
+    ledger_import_task.apply(args=[job.pk])  # what the worker does
+    assert counts() == (3, 3, 0)
+    assert client.get(response.url, headers={"HX-Request": "true"}).headers["HX-Refresh"] == "true"
+    assert "The ledger was imported" in client.get(response.url).content.decode()
 
 
 def test_a_refused_file_shows_the_reasons_and_writes_nothing(client, staff_user, team_line, media_root):

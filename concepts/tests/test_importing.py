@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from common.tabular import SESSION_KEY
+from common.models import ImportJob
 from concepts import importing
 from concepts.importing import HtmlToMarkdown, concept_create_from_plan, concept_import, parse_docx, parse_markdown
 from concepts.models import MAX_BODY_LENGTH, Concept, Section, SectionVersion
@@ -300,15 +300,40 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
+
+
 @pytest.fixture
 def import_url(project):
     return reverse("project_concepts:import", kwargs={"slug": project.slug})
 
 
-def test_the_preview_lists_the_sections_and_what_is_left_out_and_saves_nothing(client_for, import_url, tmp_path):
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Posts as the browser does and runs what the request left for after its commit (the import task,
+    in-process: Celery is eager in tests)."""
+
+    def post(client, url, data, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **extra)
+
+    return post
+
+
+def preview(send, client, url, data):
+    """Uploads the file and follows to the job's page: the preview once the task has read it."""
+    response = send(client, url, data)
+    if response.status_code != 302:
+        return response, None
+    return client.get(response.url), response.url
+
+
+def test_the_preview_lists_the_sections_and_what_is_left_out_and_saves_nothing(client_for, import_url, send, tmp_path):
     client = client_for("drafter")
     before = rows()
-    response = client.post(import_url, {"file": upload(concept_docx())})
+    response, job_url = preview(send, client, import_url, {"file": upload(concept_docx())})
     assert response.status_code == 200
     page = response.content.decode()
     assert rows() == before
@@ -320,14 +345,14 @@ def test_the_preview_lists_the_sections_and_what_is_left_out_and_saves_nothing(c
     assert "1 comment in the margin is left out" in page
     assert f'value="{TITLE}"' in page  # the title field, editable
     assert "Create the concept with 6 sections" in page
-    assert len(list((tmp_path / "imports").iterdir())) == 1  # the file waits for the confirmation
+    assert f'action="{job_url}"' in page  # confirmed on the job's page, from the plan the job stored
+    assert not list((tmp_path / "imports").iterdir())  # the upload is gone once read
 
 
-def test_confirming_creates_the_concept_with_every_section_in_its_place(client_for, import_url, project, users):
+def test_confirming_creates_the_concept_with_every_section_in_its_place(client_for, import_url, project, users, send):
     client = client_for("drafter")
-    client.post(import_url, {"file": upload(concept_docx())})
-    token = next(iter(client.session[SESSION_KEY]))
-    response = client.post(import_url, {"upload": token, "title": "Migration policy concept", "language": "ru"})
+    _preview, job_url = preview(send, client, import_url, {"file": upload(concept_docx())})
+    response = send(client, job_url, {"title": "Migration policy concept", "language": "ru"})
     concept = Concept.objects.get()
     assert response.status_code == 302 and response.url == concept.get_absolute_url()
     assert (concept.project, concept.title, concept.language) == (project, "Migration policy concept", "ru")
@@ -345,39 +370,40 @@ def test_confirming_creates_the_concept_with_every_section_in_its_place(client_f
         assert [version.number for version in versions] == [1]
         assert versions[0].author == users["drafter"]
     assert outline[3].section.head.body == "The ministry reports every year to the parliament."
-    assert SESSION_KEY in client.session and not client.session[SESSION_KEY]  # the waiting file is gone
+    assert ImportJob.objects.get().confirmed_at is not None
     page = client.get(concept.get_absolute_url()).content.decode()
     assert "2.1.2 Sources of data" in page
     assert "6 sections from the file" in page
 
 
-def test_the_title_is_required_on_confirmation(client_for, import_url):
+def test_the_title_is_required_on_confirmation(client_for, import_url, send):
     client = client_for("manager")
-    client.post(import_url, {"file": upload(concept_docx())})
-    token = next(iter(client.session[SESSION_KEY]))
-    response = client.post(import_url, {"upload": token, "title": "", "language": "en"})
+    _preview, job_url = preview(send, client, import_url, {"file": upload(concept_docx())})
+    response = send(client, job_url, {"title": "", "language": "en"})
     assert response.status_code == 200
     assert Concept.objects.count() == 0
     assert "This field is required." in response.content.decode()
-    response = client.post(import_url, {"upload": token, "title": "Now with a title", "language": "en"})
+    response = send(client, job_url, {"title": "Now with a title", "language": "en"})
     assert response.status_code == 302
     assert Concept.objects.get().title == "Now with a title"
 
 
-def test_an_unknown_or_used_upload_is_not_found(client_for, import_url):
+def test_a_confirmed_import_is_not_found_again(client_for, import_url, send):
     client = client_for("manager")
-    client.post(import_url, {"file": upload(b"# One\n\nText.", "one.md")})
-    token = next(iter(client.session[SESSION_KEY]))
-    assert client.post(import_url, {"upload": token, "title": "One", "language": "en"}).status_code == 302
-    assert client.post(import_url, {"upload": token, "title": "Again", "language": "en"}).status_code == 404
+    _preview, job_url = preview(send, client, import_url, {"file": upload(b"# One\n\nText.", "one.md")})
+    assert send(client, job_url, {"title": "One", "language": "en"}).status_code == 302
+    assert send(client, job_url, {"title": "Again", "language": "en"}).status_code == 404
+    assert client.get(job_url).status_code == 404
     assert Concept.objects.count() == 1
 
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES)
-def test_bad_files_are_refused_on_the_page_and_nothing_is_saved(client_for, import_url, name, data, message, tmp_path):
+def test_bad_files_are_refused_on_the_page_and_nothing_is_saved(
+    client_for, import_url, name, data, message, tmp_path, send
+):
     client = client_for("drafter")
     before = rows()
-    response = client.post(import_url, {"file": upload(data, name)})
+    response, _job_url = preview(send, client, import_url, {"file": upload(data, name)})
     assert response.status_code == 200
     assert message in response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
     assert "Create the concept" not in response.content.decode()
@@ -385,13 +411,12 @@ def test_bad_files_are_refused_on_the_page_and_nothing_is_saved(client_for, impo
     assert not (tmp_path / "imports").exists() or not list((tmp_path / "imports").iterdir())
 
 
-def test_a_markdown_file_starts_a_concept(client_for, import_url):
+def test_a_markdown_file_starts_a_concept(client_for, import_url, send):
     client = client_for("manager")
     text = "# Aims\n\nThe **aims**.\n\n## Scope\n\n- one\n- two\n"
-    response = client.post(import_url, {"file": upload(text.encode(), "aims.md")})
+    response, job_url = preview(send, client, import_url, {"file": upload(text.encode(), "aims.md")})
     assert "Create the concept with 2 sections" in response.content.decode()
-    token = next(iter(client.session[SESSION_KEY]))
-    client.post(import_url, {"upload": token, "title": "Aims", "language": "en"})
+    send(client, job_url, {"title": "Aims", "language": "en"})
     scope = Section.objects.get(parent__isnull=False)
     assert (scope.parent.head.title, scope.head.title, scope.head.body) == ("Aims", "Scope", "- one\n- two")
 
@@ -408,11 +433,10 @@ def concept(project, users):
     return concept
 
 
-def confirm_sections(client, concept, data, name="more.md", **fields):
+def confirm_sections(send, client, concept, data, name="more.md", **fields):
     url = reverse("concepts:import", kwargs={"concept_id": concept.pk})
-    preview = client.post(url, {"file": upload(data, name), **fields})
-    token = next(iter(client.session.get(SESSION_KEY, {})), None)
-    return preview, (client.post(url, {"upload": token, **fields}) if token else None)
+    page, job_url = preview(send, client, url, {"file": upload(data, name), **fields})
+    return page, (send(client, job_url, {}) if job_url else None)
 
 
 def numbered(concept):
@@ -420,10 +444,10 @@ def numbered(concept):
     return [(entry.number, entry.section.head.title) for entry in outline]
 
 
-def test_sections_from_a_file_go_at_the_end_of_the_concept(client_for, concept):
+def test_sections_from_a_file_go_at_the_end_of_the_concept(client_for, concept, send):
     client = client_for("drafter")
-    preview, done = confirm_sections(client, concept, b"# Measures\n\nText.\n\n## Funding\n\nMore.")
-    page = preview.content.decode()
+    page, done = confirm_sections(send, client, concept, b"# Measures\n\nText.\n\n## Funding\n\nMore.")
+    page = page.content.decode()
     assert "<td>3</td>" in page and "<td>3.1</td>" in page and "Add 2 sections" in page
     assert done.status_code == 302
     assert numbered(concept) == [
@@ -435,22 +459,23 @@ def test_sections_from_a_file_go_at_the_end_of_the_concept(client_for, concept):
     ]
 
 
-def test_sections_from_a_file_go_under_a_chosen_section(client_for, concept):
+def test_sections_from_a_file_go_under_a_chosen_section(client_for, concept, send):
     client = client_for("manager")
     parent = concept.sections.get(versions__title="Background")
-    preview, done = confirm_sections(client, concept, b"# Risks\n\nText.", parent=parent.pk)
-    assert "<td>1.2</td>" in preview.content.decode()
+    page, done = confirm_sections(send, client, concept, b"# Risks\n\nText.", parent=parent.pk)
+    assert "<td>1.2</td>" in page.content.decode()
     assert done.status_code == 302
     assert numbered(concept) == [("1", "Background"), ("1.1", "Context"), ("1.2", "Risks"), ("2", "Objectives")]
 
 
-def test_sections_that_would_nest_too_deep_are_refused(client_for, concept):
+def test_sections_that_would_nest_too_deep_are_refused(client_for, concept, send):
     client = client_for("manager")
     context = concept.sections.get(versions__title="Context")
     before = rows()
-    preview, done = confirm_sections(client, concept, b"# A\n\n## B\n\nText.", parent=context.pk)
-    assert "go 2 levels deep, but under 1.1 Context only 1 more level(s) fit" in preview.content.decode()
-    assert done is None
+    page, done = confirm_sections(send, client, concept, b"# A\n\n## B\n\nText.", parent=context.pk)
+    assert "go 2 levels deep, but under 1.1 Context only 1 more level(s) fit" in page.content.decode()
+    assert "Add 2 sections" not in page.content.decode()
+    assert done.status_code == 200  # a confirmation posted anyway is refused again
     assert rows() == before
 
 
@@ -499,7 +524,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_who_may_import(client_for, role, concept, import_url):
+def test_who_may_import(client_for, role, concept, import_url, send):
     client = client_for(role)
     concept_url = reverse("concepts:import", kwargs={"concept_id": concept.pk})
     for url, donor in ((import_url, 403), (concept_url, 404)):
@@ -510,10 +535,9 @@ def test_who_may_import(client_for, role, concept, import_url):
         else:
             assert response.status_code == expected
     before = rows()
-    response = client.post(import_url, {"file": upload(b"# Title\n\nText.", "t.md")})
+    response = send(client, import_url, {"file": upload(b"# Title\n\nText.", "t.md")})
     if EXPECTED[role] == 200:
-        token = next(iter(client.session[SESSION_KEY]))
-        assert client.post(import_url, {"upload": token, "title": "T", "language": "en"}).status_code == 302
+        assert send(client, response.url, {"title": "T", "language": "en"}).status_code == 302
         assert rows()[0] == before[0] + 1
     else:
         assert response.status_code in (302, 403, 404)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.models import ImportJob
 from common.tabular import SESSION_KEY, read_table
 from projects.importing import COLUMNS, portfolio_import, portfolio_preview
 from projects.models import Project, ProjectPartner
@@ -69,6 +70,11 @@ def xlsx_upload(*rows, header=HEADER, name="portfolio.xlsx") -> SimpleUploadedFi
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _eager(eager_celery):
+    """Import tasks run in-process, even with REDIS_URL set (no worker in unit tests)."""
 
 
 @pytest.fixture
@@ -341,7 +347,9 @@ def stored_files(media_root) -> list:
     return list(folder.iterdir()) if folder.exists() else []
 
 
-def test_upload_preview_confirm_end_to_end(client, staff_user, portfolio_references, media_root):
+def test_upload_preview_confirm_end_to_end(
+    client, staff_user, portfolio_references, media_root, django_capture_on_commit_callbacks
+):
     client.force_login(staff_user)
     page = client.get(reverse("projects:import"))
     assert page.status_code == 200
@@ -356,13 +364,14 @@ def test_upload_preview_confirm_end_to_end(client, staff_user, portfolio_referen
     token = next(iter(client.session[SESSION_KEY]))
     assert stored.name == f"{token}.csv"
 
-    response = client.post(reverse("projects:import_confirm"), {"upload": token})
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs in-process (eager) after the commit
+        response = client.post(reverse("projects:import_confirm"), {"upload": token})
     assert response.status_code == 302
-    assert response.url == reverse("projects:list")
+    assert response.url == reverse("projects:import_job", kwargs={"job_id": ImportJob.objects.get().pk})
     assert Project.objects.filter(code__in=["MPF-2019-001", "MPF-2021-007"]).count() == 2
     assert stored_files(media_root) == []
     assert token not in client.session[SESSION_KEY]
-    assert "2 created, 0 updated" in client.get(response.url).content.decode()
+    assert "The projects were imported: 2 created, 0 updated" in client.get(response.url).content.decode()
     # The same upload cannot be confirmed twice.
     assert client.post(reverse("projects:import_confirm"), {"upload": token}).status_code == 404
 

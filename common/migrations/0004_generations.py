@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('common', '0002_userpreferences_language'),
+        ('common', '0003_import_job'),
     ]
 
     operations = [
