@@ -159,3 +159,12 @@ def test_last_seen_moves_on_at_most_every_few_minutes(alena):
 def test_the_preferences_page_links_to_the_sessions(client_for):
     page = client_for("drafter").get(reverse("preferences")).content.decode()
     assert f'href="{reverse("sessions")}"' in page
+
+
+def test_the_sessions_page_speaks_russian(alena):
+    here = browser("alena")
+    browser("alena")
+    page = here.get(reverse("sessions"), headers={"accept-language": "ru"}).content.decode()
+    assert "Ваши сеансы" in page and "Этот браузер" in page and "Выйти во всех остальных браузерах" in page
+    response = here.post(reverse("sessions_end_others"), headers={"accept-language": "ru"}, follow=True)
+    assert "Завершён 1 другой сеанс." in response.content.decode()
