@@ -55,3 +55,12 @@ def test_a_view_that_sets_its_own_cache_control_keeps_it(users):
     assert {"private", "no-store"} <= directives(PrivateCacheMiddleware(plain_view)(request))
     request.user = AnonymousUser()
     assert "Cache-Control" not in PrivateCacheMiddleware(plain_view)(request)
+
+
+def test_an_api_answer_to_a_token_is_private_and_not_stored(client, users):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=users["manager"])
+    response = client.get("/api/projects/", headers={"Authorization": f"Token {token.key}"})
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= directives(response)
