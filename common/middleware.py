@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from .languages import PENDING_COOKIE, set_language_cookie
 
@@ -33,3 +34,26 @@ class UserLanguageMiddleware:
         if language:
             set_language_cookie(response, language)
         return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user, unless the view set its own.
+
+    What a signed-in user sees depends on who they are: no shared cache (a proxy) may keep it, and
+    the browser should not keep it on disk after logout. Pages for anonymous visitors are left as
+    they are, so public pages stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

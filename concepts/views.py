@@ -323,8 +323,11 @@ def _conflict_page(request, concept, section, data, result, suggestion=None):
 
 
 @login_required
+@require_POST
 def section_presence(request, concept_id, section_id):
-    """Polled by the edit page (htmx): records this editor and lists the others."""
+    """Polled by the edit page (htmx): records this editor and lists the others.
+
+    POST with the CSRF token: another site cannot make a visitor's browser show them as editing."""
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
     )

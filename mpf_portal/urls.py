@@ -9,7 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/preferences/", preferences, name="preferences"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("projects/", include("projects.urls")),
     path("", include("dashboards.urls")),  # /dashboard/… and /projects/<slug>/dashboard/

@@ -15,7 +15,8 @@ from .models import DONORS_GROUP, FundingInstrument, Membership, Organisation, P
 SEED_SLUG = "concept-national-migration-policy-belarus"
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts, created only by seed_demo
 STAFF_GROUP = "Programme staff"
-STAFF_APPS = ["projects", "activities", "budgets", "concepts", "dashboards", "auth"]
+# No "auth": only superusers grant rights (accounts/admin.py).
+STAFF_APPS = ["projects", "activities", "budgets", "concepts", "dashboards"]
 
 SEED_SUMMARY = """\
 The project helped the Government of the Republic of Belarus draw up a concept for the

@@ -94,6 +94,13 @@ def public_concept_kwargs(objects):
     return {"concept_id": objects["public_concept"].pk}
 
 
+def reviewer_session(objects):
+    """A session of the reviewer, in another browser: only the reviewer may end it."""
+    from accounts.tests.factories import signed_in_session
+
+    return {"session_id": signed_in_session(objects["membership"].user).pk}
+
+
 def done_render(objects, concept_key: str, edition_key: str, kind: str = "pdf"):
     """A finished render of that edition, with a small file (under MEDIA_ROOT/renders/access-matrix/)."""
     from django.core.files.base import ContentFile
@@ -231,6 +238,15 @@ MATRIX: dict[str, list[Case]] = {
     "password_reset_done": [Case(outcomes(200))],
     "password_reset_confirm": [Case(outcomes(200), kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"})],
     "password_reset_complete": [Case(outcomes(200))],
+    "sessions": [Case(outcomes(200, anonymous=LOGIN))],
+    "session_end": [
+        Case(outcomes(404, anonymous=LOGIN, reviewer=REDIRECT), method="post", kwargs=reviewer_session),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=reviewer_session, label="get is refused"),
+    ],
+    "sessions_end_others": [
+        Case(outcomes(REDIRECT, anonymous=LOGIN), method="post"),
+        Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
+    ],
     # Projects
     "projects:list": [Case(outcomes(200))],
     "projects:detail": [
@@ -446,7 +462,10 @@ MATRIX: dict[str, list[Case]] = {
         Case(drafting(200), kwargs=section_kwargs),
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
     ],
-    "concepts:section_presence": [Case(drafting(200), kwargs=section_kwargs)],
+    "concepts:section_presence": [
+        Case(drafting(200), method="post", kwargs=section_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
     "concepts:section_move": [
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),

@@ -73,7 +73,7 @@ def test_post_without_csrf_token_gets_our_page_and_changes_nothing(users):
     assert "The form could not be sent" in response.content.decode()
 
 
-def test_password_reset_sends_a_link_by_email(client, mailoutbox):
+def test_password_reset_sends_a_link_by_email(client, mailoutbox, eager_celery):
     UserFactory(username="alena", email="alena@example.org")
     response = client.post(reverse("password_reset"), {"email": "alena@example.org"})
     assert response.status_code == 302

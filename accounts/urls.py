@@ -1,0 +1,23 @@
+"""Accounts: Django's auth views (some of them ours) under their usual names, and the session list.
+
+No `app_name`: `login`, `logout`, `password_reset` … are the names Django and the settings use.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),
+    path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+]

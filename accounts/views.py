@@ -1,0 +1,93 @@
+import logging
+
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
+
+from . import selectors, services
+from .tasks import send_password_reset
+from .throttle import password_reset_allowed
+
+logger = logging.getLogger("mpf.security")
+
+# Publishing the e-mail must not hold the page for long when the broker is down.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled, with the lookup and the e-mail left to the worker.
+
+    Every valid request gets the same "if an account has that address" page, at the same speed:
+    whether the address has an account, and whether the request was over the limit, shows nowhere.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if password_reset_allowed(email=email, address=get_client_ip_address(self.request)):
+            arguments = (email, self.request.get_host(), self.request.is_secure(), get_language())
+            try:
+                send_password_reset.apply_async(arguments, retry_policy=PUBLISH_RETRY_POLICY)
+            except OperationalError:
+                logger.warning("Broker unavailable: the password-reset e-mail is sent from the web process")
+                send_password_reset(*arguments)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's; the user's other browsers are logged out, this one stays (with a new session key)."""
+
+    def form_valid(self, form):
+        previous_key = self.request.session.session_key
+        response = super().form_valid(form)
+        current_key = self.request.session.session_key
+        services.user_session_renew(user=form.user, old_key=previous_key, new_key=current_key)
+        services.user_sessions_end_others(user=form.user, keep_key=current_key)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; with the new password, every browser signed in with the old one is logged out."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_sessions_end_all(user=form.user)
+        return response
+
+
+@login_required
+def session_list(request):
+    sessions = selectors.user_sessions_active(user=request.user)
+    context = {"sessions": sessions, "current_key": request.session.session_key}
+    return render(request, "accounts/sessions.html", context)
+
+
+@login_required
+@require_POST
+def session_end(request, session_id):
+    session = selectors.user_session_get_for_user(user=request.user, session_id=session_id)
+    if session.session_key == request.session.session_key:
+        logout(request)
+        return redirect("login")
+    services.user_session_end(session=session)
+    messages.success(request, _("That browser is logged out."))
+    return redirect("sessions")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request):
+    ended = services.user_sessions_end_others(user=request.user, keep_key=request.session.session_key)
+    messages.success(
+        request,
+        ngettext("%(count)d other session was logged out.", "%(count)d other sessions were logged out.", ended)
+        % {"count": ended},
+    )
+    return redirect("sessions")
