@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 
 from .imports import BROKER_ERRORS, import_uploads_clean
 
-logger = logging.getLogger("mpf.imports")
+logger = logging.getLogger("mpf.tasks")
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=30,
@@ -32,12 +32,27 @@ def import_uploads_clean_task() -> dict:
     return asdict(import_uploads_clean())
 
 
-class ImportCleanupStep(bootsteps.StartStopStep):
-    """Beat-less schedule, as for the render recovery (concepts/tasks.py): each worker asks for
-    `import_uploads_clean_task` when it connects to the broker and every IMPORT_CLEANUP_INTERVAL
-    seconds. The cleanup is idempotent, so several workers asking is harmless."""
+class PeriodicAskStep(bootsteps.StartStopStep):
+    """Beat-less schedule: each worker asks for `task` whenever it connects to the broker (at start
+    and after an outage) and every `interval()` seconds (0: only at start). The work is idempotent,
+    so several workers asking is harmless.
+
+    Only a message is sent from the worker's main process; the work itself runs in a pool process
+    like any task, so the main process never opens a database connection that its forked children
+    would share. Subclasses name the task, the interval and the queue.
+    """
 
     requires = {"celery.worker.consumer.tasks:Tasks"}
+    what = "Periodic work"
+
+    def task(self):
+        raise NotImplementedError
+
+    def interval(self) -> int:
+        raise NotImplementedError
+
+    def queue(self) -> str | None:
+        return None
 
     def __init__(self, parent, **kwargs):
         super().__init__(parent, **kwargs)
@@ -45,8 +60,8 @@ class ImportCleanupStep(bootsteps.StartStopStep):
 
     def start(self, consumer):
         self.ask()
-        if settings.IMPORT_CLEANUP_INTERVAL > 0:
-            self.entry = consumer.timer.call_repeatedly(settings.IMPORT_CLEANUP_INTERVAL, self.ask)
+        if self.interval() > 0:
+            self.entry = consumer.timer.call_repeatedly(self.interval(), self.ask)
 
     def stop(self, consumer):
         if self.entry is not None:
@@ -55,12 +70,23 @@ class ImportCleanupStep(bootsteps.StartStopStep):
 
     shutdown = stop
 
-    @staticmethod
-    def ask():
+    def ask(self):
         try:
-            import_uploads_clean_task.apply_async(retry=False)
+            self.task().apply_async(queue=self.queue(), retry=False)
         except BROKER_ERRORS as error:
-            logger.warning("Import cleanup could not be queued: %s", error)
+            logger.warning("%s could not be queued: %s", self.what, error)
+
+
+class ImportCleanupStep(PeriodicAskStep):
+    """`import_uploads_clean_task` every IMPORT_CLEANUP_INTERVAL seconds."""
+
+    what = "Import cleanup"
+
+    def task(self):
+        return import_uploads_clean_task
+
+    def interval(self) -> int:
+        return settings.IMPORT_CLEANUP_INTERVAL
 
 
 current_app.steps["consumer"].add(ImportCleanupStep)

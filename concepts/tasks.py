@@ -22,14 +22,15 @@ table of thousands of rows) ends at the soft limit as a failed job with a messag
 import logging
 from dataclasses import asdict
 
-from celery import bootsteps, current_app, shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 
 from common.imports import import_job_run
 from common.mail import email_requeue_unsent
+from common.tasks import PeriodicAskStep
 
 from . import importing
-from .rendering.services import BROKER_ERRORS, TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
+from .rendering.services import TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
 
 logger = logging.getLogger("mpf.rendering")
 
@@ -97,39 +98,19 @@ def send_render_task(job_id: int) -> None:
         )
 
 
-class RenderRecoveryStep(bootsteps.StartStopStep):
-    """Beat-less recovery: each worker asks for `render_jobs_requeue_task` whenever it connects to the
-    broker (at start and after an outage) and every RENDER_REQUEUE_INTERVAL seconds.
+class RenderRecoveryStep(PeriodicAskStep):
+    """`render_jobs_requeue_task` (render jobs and e-mails the broker lost) every RENDER_REQUEUE_INTERVAL seconds."""
 
-    Only a message is sent from the worker's main process; the recovery itself runs in a pool
-    process like any task, so the main process never opens a database connection that its
-    forked children would share.
-    """
+    what = "Render recovery"
 
-    requires = {"celery.worker.consumer.tasks:Tasks"}
+    def task(self):
+        return render_jobs_requeue_task
 
-    def __init__(self, parent, **kwargs):
-        super().__init__(parent, **kwargs)
-        self.entry = None
+    def interval(self) -> int:
+        return settings.RENDER_REQUEUE_INTERVAL
 
-    def start(self, consumer):
-        self.ask()
-        if settings.RENDER_REQUEUE_INTERVAL > 0:
-            self.entry = consumer.timer.call_repeatedly(settings.RENDER_REQUEUE_INTERVAL, self.ask)
-
-    def stop(self, consumer):
-        if self.entry is not None:
-            self.entry.cancel()
-            self.entry = None
-
-    shutdown = stop
-
-    @staticmethod
-    def ask():
-        try:
-            render_jobs_requeue_task.apply_async(queue=settings.RENDER_QUEUE, retry=False)
-        except BROKER_ERRORS as error:
-            logger.warning("Render recovery could not be queued: %s", error)
+    def queue(self) -> str | None:
+        return settings.RENDER_QUEUE
 
 
 current_app.steps["consumer"].add(RenderRecoveryStep)

@@ -59,8 +59,10 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_told():
     assert "--not-production" in result.stderr
 
 
-@pytest.mark.parametrize(("variables", "engine"), [({}, "django.contrib.sessions.backends.db"),
-                                                   (PRODUCTION, "django.contrib.sessions.backends.db")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("variables", "engine"),
+    [({}, "django.contrib.sessions.backends.db"), (PRODUCTION, "django.contrib.sessions.backends.db")],
+)
 def test_sessions_live_in_the_database_whether_or_not_there_is_redis(variables, engine):
     """A copy of a session kept in Redis whose deletion failed (Redis unreachable at log-out) could sign
     the user in again once Redis is back: sessions are never kept in the cache."""
