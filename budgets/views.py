@@ -88,7 +88,7 @@ def line_edit(request, slug, line_id):
 def line_revise(request, slug, line_id):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     line = _line(project, line_id)
-    form = BudgetRevisionForm(request.POST or None)
+    form = BudgetRevisionForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_revision_record(line=line, user=request.user, **form.cleaned_data)
