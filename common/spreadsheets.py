@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -78,7 +79,8 @@ def xlsx_cell(sheet, value) -> WriteOnlyCell:
         cell.value = value.quantize(CENT)
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime.datetime):
-        cell.value = value.replace(tzinfo=None) if value.tzinfo else value
+        # Excel has no time zones: an aware time is written as the portal's local time.
+        cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
         cell.number_format = f"{DATE_FORMAT} hh:mm"
     elif isinstance(value, datetime.date):
         cell.value = value

@@ -97,3 +97,24 @@ def test_an_ambiguous_amount_is_confirmed_in_the_browser_before_it_is_saved(page
     form.get_by_role("button", name="Record expenditure").click()
     expect(page).to_have_url(re.compile(rf"/projects/{SLUG}/budget/$"))
     assert Expenditure.objects.get().amount == Decimal("1234.00")
+
+
+def test_an_expenditure_dated_after_the_project_is_saved_once_the_warning_is_confirmed(page, log_in, budget):
+    log_in("maria", PASSWORD)
+    page.goto(f"/projects/{SLUG}/budget/expenditures/new/")
+    form = page.locator("main form").first
+    form.get_by_label("Budget line").select_option(value=str(budget.pk))
+    form.get_by_label("Date").fill("2030-01-15")
+    form.get_by_label("Amount").fill("500")
+    form.get_by_label("Description").fill("Expert fees")
+    form.get_by_role("button", name="Record expenditure").click()
+    warnings = page.get_by_role("group", name="Check before saving")
+    expect(warnings).to_contain_text("is after the project ends")
+    assert_accessible(page)
+    assert not Expenditure.objects.exists()
+    for checkbox in warnings.get_by_role("checkbox").all():
+        checkbox.check()
+    form.get_by_role("button", name="Record expenditure").click()
+    expect(page).to_have_url(re.compile(rf"/projects/{SLUG}/budget/$"))
+    page.goto(f"/projects/{SLUG}/history/")
+    expect(page.locator("main")).to_contain_text("Confirmed despite warnings:")
