@@ -13,6 +13,15 @@ from common.models import TimeStampedModel
 from projects.models import Project
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def _history() -> HistoricalRecords:
+    # The change reason holds the plausibility warnings a person confirmed: longer than 100 characters.
+    return HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], history_change_reason_field=models.TextField(null=True)
+    )
+
+
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 
 
@@ -64,7 +73,7 @@ class BudgetLine(TimeStampedModel):
         validators=[MinValueValidator(0)],
         help_text=_("The amount in the original budget."),
     )
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
     objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
@@ -88,6 +97,7 @@ class BudgetRevision(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = _history()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -107,7 +117,7 @@ class Expenditure(TimeStampedModel):
     amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.CharField(_("description"), max_length=300)
     reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("Invoice or voucher number."))
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = _history()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -122,14 +122,15 @@ def expenditures_for_project(*, project: Project) -> QuerySet[Expenditure]:
 
 
 def budget_export_rows(*, project: Project):
-    """One row per budget line, then one per expenditure, read in chunks."""
+    """One row per budget line, then one per expenditure, read in chunks; amounts are Decimals
+    with two decimals and dates are dates, written by each format its own way."""
     lines = budget_lines_for_project(project=project).values_list(
         "pk", "category", "description", "amount", "revised", "spent"
     )
     labels = dict(BudgetLine.Category.choices)
     for pk, category, description, amount, revised, spent in lines.iterator(chunk_size=2000):
-        yield ["budget_line", project.code, pk, labels[category], description, "", "", "", amount, revised, spent,
-               project.currency]  # fmt: skip
+        yield ["budget_line", project.code, pk, labels[category], description, None, "", "", _money(amount),
+               _money(revised), _money(spent), project.currency]  # fmt: skip
     expenditures = (
         Expenditure.objects.filter(line__project=project)
         .order_by("date", "pk")
@@ -138,8 +139,8 @@ def budget_export_rows(*, project: Project):
     for line_id, category, line_description, date, description, reference, amount in expenditures.iterator(
         chunk_size=2000
     ):
-        yield ["expenditure", project.code, line_id, labels[category], line_description, date.isoformat(),
-               description, reference, "", "", amount, project.currency]  # fmt: skip
+        yield ["expenditure", project.code, line_id, labels[category], line_description, date,
+               description, reference, None, None, _money(amount), project.currency]  # fmt: skip
 
 
 EXPORT_HEADER = [

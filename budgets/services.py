@@ -1,16 +1,25 @@
-"""Writes on budget lines, revisions and expenditures: one transaction each, validated first."""
+"""Writes on budget lines, revisions and expenditures: one transaction each, validated first.
+
+Expenditures and revisions entered in a form are checked for plausibility (budgets.plausibility):
+given `confirmed` (the keys of the warnings the person has confirmed), a service raises
+ConfirmationNeeded while any warning is unconfirmed, and records the confirmed ones in the
+history. Without `confirmed` (imports with their own preview, the demo data) nothing is asked.
+"""
 
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from common.generations import data_changed
 from projects.models import Project
 
+from . import plausibility
 from .models import BudgetLine, BudgetRevision, Expenditure
 
 
@@ -53,22 +62,53 @@ def budget_line_update(
 
 @transaction.atomic
 def budget_revision_record(
-    *, line: BudgetLine, amount: Decimal, date: datetime.date, reason: str, user
+    *,
+    line: BudgetLine,
+    amount: Decimal,
+    date: datetime.date,
+    reason: str,
+    user,
+    confirmed: Collection[str] | None = None,
 ) -> BudgetRevision:
     revision = BudgetRevision(line=line, amount=amount, date=date, reason=reason.strip(), recorded_by=user)
     revision.full_clean()
+    if confirmed is not None:
+        warnings = plausibility.revision_warnings(line=line, amount=amount)
+        revision._change_reason = plausibility.check_confirmed(warnings, confirmed) or None
     revision.save()
     data_changed()
     return revision
 
 
+def _check_expenditure(expenditure: Expenditure, project: Project, confirmed: Collection[str] | None) -> None:
+    if confirmed is None:
+        return
+    warnings = plausibility.expenditure_warnings(
+        project=project,
+        line=expenditure.line,
+        date=expenditure.date,
+        amount=expenditure.amount,
+        today=timezone.localdate(),
+        expenditure=expenditure,
+    )
+    expenditure._change_reason = plausibility.check_confirmed(warnings, confirmed) or None
+
+
 @transaction.atomic
 def expenditure_create(
-    *, project: Project, line: BudgetLine, date: datetime.date, amount: Decimal, description: str, reference: str = ""
+    *,
+    project: Project,
+    line: BudgetLine,
+    date: datetime.date,
+    amount: Decimal,
+    description: str,
+    reference: str = "",
+    confirmed: Collection[str] | None = None,
 ) -> Expenditure:
     _check_line_belongs(line, project)
     expenditure = Expenditure(line=line, date=date, amount=amount, description=description, reference=reference)
     expenditure.full_clean()
+    _check_expenditure(expenditure, project, confirmed)
     expenditure.save()
     data_changed()
     return expenditure
@@ -84,6 +124,7 @@ def expenditure_update(
     amount: Decimal,
     description: str,
     reference: str = "",
+    confirmed: Collection[str] | None = None,
 ) -> Expenditure:
     _check_line_belongs(line, project)
     expenditure.line = line
@@ -92,6 +133,7 @@ def expenditure_update(
     expenditure.description = description
     expenditure.reference = reference
     expenditure.full_clean()
+    _check_expenditure(expenditure, project, confirmed)
     expenditure.save()
     data_changed()
     return expenditure

@@ -18,7 +18,10 @@ from projects.selectors import project_get_for_user
 from . import importing, selectors, services
 from .forms import BudgetLineEditForm, BudgetLineForm, BudgetRevisionForm, ExpenditureForm
 from .models import BudgetLine, Expenditure
+from .plausibility import ConfirmationNeeded
 from .tasks import ledger_import_task
+
+CONFIRM = "confirm_warning"  # one checkbox per plausibility warning, its value the warning's key
 
 
 def _line(project, line_id) -> BudgetLine:
@@ -53,6 +56,14 @@ def export_csv(request, slug):
 def _form_page(request, project, form, heading, *, submit, extra=None):
     context = {"project": project, "form": form, "heading": heading, "submit": submit, **(extra or {})}
     return render(request, "budgets/form.html", context)
+
+
+def _confirmed(request) -> list[str]:
+    return request.POST.getlist(CONFIRM)
+
+
+def _warnings_context(request, needed: ConfirmationNeeded) -> dict:
+    return {"warnings": needed.warnings, "confirmed": _confirmed(request), "confirm_name": CONFIRM}
 
 
 @login_required
@@ -91,16 +102,20 @@ def line_edit(request, slug, line_id):
 def line_revise(request, slug, line_id):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     line = _line(project, line_id)
-    form = BudgetRevisionForm(request.POST or None)
+    form = BudgetRevisionForm(request.POST or None, project=project)
+    extra = {"line": line, "revisions": line.revisions.select_related("recorded_by")}
     if request.method == "POST" and form.is_valid():
         try:
-            services.budget_revision_record(line=line, user=request.user, **form.cleaned_data)
+            services.budget_revision_record(
+                line=line, user=request.user, confirmed=_confirmed(request), **form.cleaned_data
+            )
+        except ConfirmationNeeded as needed:
+            extra.update(_warnings_context(request, needed))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The revision was recorded. The original amount is kept."))
             return redirect("budgets:overview", slug=project.slug)
-    extra = {"line": line, "revisions": line.revisions.select_related("recorded_by")}
     return _form_page(request, project, form, _("Revise budget line"), submit=_("Record revision"), extra=extra)
 
 
@@ -108,15 +123,18 @@ def line_revise(request, slug, line_id):
 def expenditure_create(request, slug):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     form = ExpenditureForm(request.POST or None, project=project)
+    extra = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.expenditure_create(project=project, **form.cleaned_data)
+            services.expenditure_create(project=project, confirmed=_confirmed(request), **form.cleaned_data)
+        except ConfirmationNeeded as needed:
+            extra = _warnings_context(request, needed)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The expenditure was recorded."))
             return redirect("budgets:overview", slug=project.slug)
-    return _form_page(request, project, form, _("New expenditure"), submit=_("Record expenditure"))
+    return _form_page(request, project, form, _("New expenditure"), submit=_("Record expenditure"), extra=extra)
 
 
 @login_required
@@ -124,17 +142,20 @@ def expenditure_edit(request, slug, expenditure_id):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     expenditure = _expenditure(project, expenditure_id)
     form = ExpenditureForm(request.POST or None, instance=expenditure, project=project)
+    extra = {"expenditure": expenditure}
     if request.method == "POST" and form.is_valid():
         try:
-            services.expenditure_update(project=project, expenditure=expenditure, **form.cleaned_data)
+            services.expenditure_update(
+                project=project, expenditure=expenditure, confirmed=_confirmed(request), **form.cleaned_data
+            )
+        except ConfirmationNeeded as needed:
+            extra.update(_warnings_context(request, needed))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The expenditure was saved."))
             return redirect("budgets:overview", slug=project.slug)
-    return _form_page(
-        request, project, form, _("Edit expenditure"), submit=_("Save"), extra={"expenditure": expenditure}
-    )
+    return _form_page(request, project, form, _("Edit expenditure"), submit=_("Save"), extra=extra)
 
 
 @login_required

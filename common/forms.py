@@ -1,10 +1,14 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.money import CENT, UnreadableAmount, decimal_mark, format_amount, format_money, read_amount
 from common.tabular import ACCEPT, MAX_BYTES, read_table
 
 
@@ -74,3 +78,145 @@ class SpreadsheetUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.table = read_table(upload)
         return upload
+
+
+# Money typed by a person -----------------------------------------------------------------------
+
+
+class TypedAmount(str):
+    """What was typed into a money field, with the amount the person confirmed alongside it.
+
+    A money field's widget hands its field this instead of a plain string, so that the field can
+    tell a confirmed ambiguous entry from an unconfirmed one; it is shown back as typed."""
+
+    confirmed: str = ""
+
+    def __new__(cls, text: str, confirmed: str = ""):
+        typed = super().__new__(cls, text)
+        typed.confirmed = confirmed
+        return typed
+
+
+def _confirmation_value(amount: Decimal) -> str:
+    return str(amount.quantize(CENT))
+
+
+def _ambiguous_reading(text) -> Decimal | None:
+    """The amount `text` was read as, if it could be read two ways in the active language."""
+    try:
+        reading = read_amount(str(text), mark=decimal_mark())
+    except UnreadableAmount:
+        return None
+    return reading.amount if reading.ambiguous else None
+
+
+class MoneyInput(forms.TextInput):
+    """A text input for money, never `type="number"`: a browser's number input drops a decimal
+    comma it does not expect ("1234,56" arrives as 123456) or the whole value, without a word.
+
+    `inputmode="decimal"` still brings up the number keyboard on phones. When what was typed could
+    be read two ways, a checkbox under the input shows the amount it was read as, to confirm it.
+    """
+
+    input_type = "text"
+    currency: str | None = None
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        text = data.get(name)
+        if text is None:
+            return None
+        return TypedAmount(text, data.get(f"{name}_confirm", ""))
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return format_amount(value)
+        return super().format_value(value)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        amount = _ambiguous_reading(value) if isinstance(value, str) and value.strip() else None
+        if amount is None:
+            return html
+        shown = format_money(amount, self.currency) if self.currency else format_amount(amount)
+        confirm_id = f"{(attrs or {}).get('id') or 'id_' + name}_confirm"
+        checked = getattr(value, "confirmed", "") == _confirmation_value(amount)
+        return format_html(
+            '{}<div class="form-check mt-2 money-confirm"><input class="form-check-input" type="checkbox" '
+            'name="{}_confirm" id="{}" value="{}"{}><label class="form-check-label" for="{}">{}</label></div>',
+            html,
+            name,
+            confirm_id,
+            _confirmation_value(amount),
+            " checked" if checked else "",
+            confirm_id,
+            gettext("We read this as %(amount)s — confirm") % {"amount": shown},
+        )
+
+
+class MoneyField(forms.DecimalField):
+    """An amount of money as a person types it in their language, or refused with a reason.
+
+    English: `1,234.56` or `1234.56`; Russian: `1 234,56` or `1234,56` (any kind of space groups
+    thousands). An entry that could be read two ways (`1,234` in English, `1.234` in Russian)
+    is not accepted until the person ticks the box that shows the amount it was read as. Text that
+    is not an amount, more than two decimals, too many digits and, unless `allow_negative`, a
+    negative amount are refused with a message; a typed amount never silently changes magnitude.
+    Set `currency` to show the confirmation with the currency.
+    """
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not an amount. Write it like %(example)s."),
+        "ambiguous": _(
+            "“%(value)s” can be read in two ways. Check the amount we read and tick the box to confirm it, "
+            "or correct the amount."
+        ),
+        "negative": _("An amount cannot be negative."),
+        "decimals": _("An amount has at most two decimals (cents)."),
+        "too_large": _("This amount is too large: at most %(digits)s digits before the decimal mark."),
+    }
+
+    def __init__(self, *, currency: str | None = None, allow_negative: bool = False, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.allow_negative = allow_negative
+        self.currency = currency
+
+    @property
+    def currency(self) -> str | None:
+        return self.widget.currency
+
+    @currency.setter
+    def currency(self, code: str | None) -> None:
+        self.widget.currency = code
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = str(value).strip()
+        try:
+            reading = read_amount(text, mark=decimal_mark())
+        except UnreadableAmount:
+            example = format_amount(Decimal("1234.56"))
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": text, "example": example}
+            ) from None
+        if reading.ambiguous and getattr(value, "confirmed", "") != _confirmation_value(reading.amount):
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        return reading.amount
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < 0 and not self.allow_negative:
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if -value.as_tuple().exponent > self.decimal_places:
+            raise ValidationError(self.error_messages["decimals"], code="decimals")
+        whole_digits = self.max_digits - self.decimal_places
+        if abs(value) >= 10**whole_digits:
+            raise ValidationError(self.error_messages["too_large"], code="too_large", params={"digits": whole_digits})

@@ -17,7 +17,7 @@ import io
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -27,6 +27,8 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from common.money import UnreadableAmount, read_amount
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -244,23 +246,17 @@ def parse_date(text: str) -> datetime.date:
 
 
 def parse_amount(text: str) -> Decimal:
-    """1234.56, 1 234,56, 1,234.56 or 1.234,56; ValueError for anything else (or an ambiguous 1,234)."""
-    cleaned = re.sub(r"[\s\u00a0\u202f']", "", text.strip())
-    if "," in cleaned and "." in cleaned:
-        if cleaned.rfind(",") > cleaned.rfind("."):  # 1.234,56
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        else:  # 1,234.56
-            cleaned = cleaned.replace(",", "")
-    elif "," in cleaned:
-        if not re.fullmatch(r"[-+]?\d+,\d{1,2}", cleaned):  # 1,5 and 12,50 are decimals; 1,234 is unclear
-            raise ValueError(text)
-        cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
-        raise ValueError(text)
+    """1234.56, 1 234,56, 1,234.56 or 1.234,56; ValueError for anything else (or an ambiguous 1,234).
+
+    A file has no language to settle "1,234" (1234 or 1.234?), so it is refused, never guessed.
+    """
     try:
-        return Decimal(cleaned)
-    except InvalidOperation:
+        reading = read_amount(text, mark=None)
+    except UnreadableAmount:
         raise ValueError(text) from None
+    if reading.ambiguous:
+        raise ValueError(text)
+    return reading.amount
 
 
 _YES = {"yes", "y", "true", "1", "x"}

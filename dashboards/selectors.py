@@ -510,14 +510,10 @@ PORTFOLIO_HEADER = [
     "actual_start", "actual_end", "currency", "budget_original", "budget_revised", "spent",
 ]  # fmt: skip
 TRANSACTIONS_HEADER = [
-    "record", "project_code", "countries", "instrument", "thematic_area", "category", "activity", "date", "amount",
-    "currency", "budget_line_id", "description",
+    "record", "project_code", "countries", "instrument", "thematic_area", "category", "activity", "date",
+    "original_amount", "revised_amount", "revision_date", "amount_spent", "currency", "budget_line_id", "description",
 ]  # fmt: skip
 CHUNK = 2000
-
-
-def _iso(day):
-    return day.isoformat() if day else ""
 
 
 def _countries(value: str) -> str:
@@ -554,28 +550,33 @@ def portfolio_export_rows(*, projects: QuerySet[Project]):
          currency, original_total, revised_total, spent_total) = row  # fmt: skip
         yield [
             code, title, str(labels.get(status, status)), _countries(countries), instrument or "", theme,
-            _iso(planned_start), _iso(planned_end), _iso(actual_start), _iso(actual_end), currency,
+            planned_start, planned_end, actual_start, actual_end, currency,
             _money(original_total), _money(revised_total), _money(spent_total),
         ]  # fmt: skip
 
 
 def transaction_export_rows(*, projects: QuerySet[Project]):
-    """Pivot-ready: one row per budget line (its revised amount, no date), then one per
-    expenditure (its date and amount), each with its project's country, instrument and theme."""
+    """Pivot-ready: one row per budget line (its original and revised amount, and the date of the
+    revision that set the revised one), then one per expenditure (its date and the amount spent),
+    each with its project's country, instrument and theme. Dates are dates, amounts Decimals."""
     labels = dict(BudgetLine.Category.choices)
+    newest_date = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("date")[:1]
     lines = (
         _lines(projects)
+        .annotate(revision_date=Subquery(newest_date))
         .order_by("project__code", "pk")
         .values_list(
             "project__code", "project__countries", "project__instrument__code", "project__thematic_area",
-            "category", "activity__title", "revised", "project__currency", "pk", "description",
+            "category", "activity__title", "amount", "revised", "revision_date", "project__currency", "pk",
+            "description",
         )
     )  # fmt: skip
-    for code, countries, instrument, theme, category, activity, amount, currency, pk, description in lines.iterator(
-        chunk_size=CHUNK
-    ):
+    for row in lines.iterator(chunk_size=CHUNK):
+        (code, countries, instrument, theme, category, activity, original, revised, revised_on, currency, pk,
+         description) = row  # fmt: skip
         yield ["budget_line", code, _countries(countries), instrument or "", theme, str(labels.get(category, category)),
-               activity or "", "", _money(amount), currency, pk, description]  # fmt: skip
+               activity or "", None, _money(original), _money(revised), revised_on, None, currency, pk,
+               description]  # fmt: skip
     expenditures = (
         _expenditures(projects)
         .order_by("line__project__code", "date", "pk")
@@ -585,19 +586,8 @@ def transaction_export_rows(*, projects: QuerySet[Project]):
             "line__project__currency", "line_id", "description",
         )
     )  # fmt: skip
-    for (
-        code,
-        countries,
-        instrument,
-        theme,
-        category,
-        activity,
-        date,
-        amount,
-        currency,
-        line_id,
-        description,
-    ) in expenditures.iterator(chunk_size=CHUNK):
+    for row in expenditures.iterator(chunk_size=CHUNK):
+        code, countries, instrument, theme, category, activity, date, amount, currency, line_id, description = row
         yield ["expenditure", code, _countries(countries), instrument or "", theme,
-               str(labels.get(category, category)), activity or "", date.isoformat(), _money(amount), currency,
+               str(labels.get(category, category)), activity or "", date, None, None, None, _money(amount), currency,
                line_id, description]  # fmt: skip

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from common.currencies import CURRENCY_CHOICES
-from common.forms import RussianVersionFormMixin
+from common.currencies import CURRENCY_CHOICES, ISO_4217_CODES
+from common.forms import MoneyField, RussianVersionFormMixin
 
 from .models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 
@@ -21,6 +21,7 @@ class ProjectForm(RussianVersionFormMixin, forms.ModelForm):
             "status", "planned_start", "planned_end", "actual_start", "actual_end", "countries", "instrument",
             "total_budget", "currency", "is_published", "contact_email",
         ]  # fmt: skip
+        field_classes = {"total_budget": MoneyField}
         widgets = {
             "planned_start": DATE,
             "planned_end": DATE,
@@ -34,6 +35,11 @@ class ProjectForm(RussianVersionFormMixin, forms.ModelForm):
             "slug": _("The project's address: lower-case letters, digits and hyphens."),
             "countries": _("Hold Ctrl (or Cmd) to choose several."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = self.data.get("currency") if self.is_bound else self.instance.currency
+        self.fields["total_budget"].currency = currency if currency in ISO_4217_CODES else None
 
 
 class PartnerForm(forms.Form):
