@@ -22,7 +22,7 @@ def _belongs_to(data: dict, user) -> bool:
 def user_sessions_active(*, user) -> list[UserSession]:
     """The user's sessions that still let a browser in: not logged out, not expired, not ended by a new password.
 
-    The database holds every session (the cached_db engine writes through to it), so two queries
+    The database holds every session (settings.SESSION_ENGINE keeps them there), so two queries
     answer for any number of sessions.
     """
     rows = list(UserSession.objects.filter(user=user))

@@ -18,7 +18,7 @@ SEEN_INTERVAL = datetime.timedelta(minutes=5)  # "last seen" is at most this far
 
 
 def _end_sessions(keys: list[str]) -> None:
-    """Deletes the sessions through the engine, so that the cached_db engine forgets them in the cache too."""
+    """Deletes the sessions through the engine (so that a caching engine, if one is configured, forgets them too)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     for key in keys:
         store.delete(key)
