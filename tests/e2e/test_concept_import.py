@@ -24,6 +24,11 @@ SLUG = "migration-policy"
 TITLE = "Concept of the National Migration Policy"
 
 
+@pytest.fixture(autouse=True)
+def _imports_in_process(eager_celery):
+    """The import's parse runs in the request's process (no worker in these tests), also with REDIS_URL."""
+
+
 @pytest.fixture
 def project(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
