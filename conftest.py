@@ -30,6 +30,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, _media_root):
+    """Stored files (renders, uploads, the public IATI file) go to a folder of the test run, never var/media."""
+    settings.MEDIA_ROOT = _media_root
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,13 +7,12 @@ import logging
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
+from .imports import BROKER_ERRORS
 from .models import OutgoingEmail
 
 logger = logging.getLogger("mpf.mail")
 
-BROKER_ERRORS = (KombuError, OSError, ConnectionError)
 QUEUED_STALE_AFTER = datetime.timedelta(minutes=10)  # a message the broker lost is sent again after this
 
 

@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,14 +11,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
 from budgets.selectors import budget_by_activity, budget_summary
+from common.files import stored_file_response
 from common.spreadsheets import csv_response, xlsx_response
 from projects.access import is_portfolio_donor
 from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 
-from . import iati, selectors
+from . import iati, publication, selectors
 from .cache import cached
 from .charts import bar_chart, line_chart, portfolio_timeline
 from .forms import FILTER_NAMES, SORT_CHOICES, SORTS, DashboardFilterForm, sort_key
@@ -217,7 +220,27 @@ def project_iati(request, slug):
     return HttpResponse(body, content_type=iati.CONTENT_TYPE)
 
 
+@require_safe
 def iati_activities(request):
-    """Every published project's IATI activity, for everyone: streamed, a batch of projects at a time."""
-    chunks = iati.activities_xml_chunks(iati.published_projects(), base_url=request.build_absolute_uri("/"))
-    return StreamingHttpResponse(chunks, content_type=iati.CONTENT_TYPE)
+    """Every published project's IATI activity, for everyone: the file the workers keep written
+    (dashboards/publication.py), served with its ETag and byte ranges. Without workers (tasks in
+    process, as with no REDIS_URL) it is written here when the data has changed."""
+    public = publication.iati_public_file()
+    if public is None or (settings.CELERY_TASK_ALWAYS_EAGER and not publication.iati_public_file_is_current(public)):
+        publication.iati_public_file_refresh()
+        public = publication.iati_public_file()
+    if public is None:  # the first request ever, before any worker has written it: streamed this once
+        chunks = iati.activities_xml_chunks(iati.published_projects(), base_url=request.build_absolute_uri("/"))
+        return StreamingHttpResponse(chunks, content_type=iati.CONTENT_TYPE)
+    try:
+        return stored_file_response(
+            request,
+            public.file,
+            etag=public.etag,
+            modified=public.built_at,
+            size=public.size,
+            content_type=iati.CONTENT_TYPE,
+        )
+    except FileNotFoundError:  # deleted under the row (another storage, a restore): written again
+        publication.iati_public_file_refresh()
+        raise Http404("The IATI file is being written; try again in a minute.") from None

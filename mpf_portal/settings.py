@@ -317,6 +317,10 @@ IATI_REPORTING_ORG_TYPE = env_choice(
 )
 IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Migration Partnership Facility")
 IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-digit purpose code
+# The public file /iati/activities.xml is written by the workers (dashboards/publication.py): each checks
+# every IATI_REFRESH_INTERVAL seconds, and writes it again after a data change or once IATI_MAX_AGE_SECONDS old.
+IATI_REFRESH_INTERVAL = env_int("IATI_REFRESH_INTERVAL", 60)
+IATI_MAX_AGE_SECONDS = env_int("IATI_MAX_AGE_SECONDS", 3600)
 
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
