@@ -94,8 +94,32 @@ def xlsx_cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
-def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iterable[Iterable]) -> FileResponse:
-    """An Excel workbook written row by row (openpyxl's write-only mode) to a temporary file."""
+def _counted(rows: Iterable[Iterable], progress) -> Iterable[Iterable]:
+    """`rows`, calling `progress(count)` every PROGRESS_EVERY rows and at the end."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
+
+
+PROGRESS_EVERY = 1000
+
+
+def write_csv(handle, header: list[str], rows: Iterable[Iterable], progress=None) -> None:
+    """The same file as csv_response, written to a text `handle` (an export prepared by a task)."""
+    writer = csv.writer(handle)
+    handle.write("\ufeff")
+    writer.writerow(header)
+    for row in _counted(rows, progress):
+        writer.writerow([csv_value(value) for value in row])
+
+
+def write_xlsx(handle, sheet_title: str, header: list[str], rows: Iterable[Iterable], progress=None) -> None:
+    """An Excel workbook written row by row (openpyxl's write-only mode) to a binary `handle`."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(sheet_title)[:31])
     bold = Font(bold=True)
@@ -105,9 +129,14 @@ def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iter
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
-    for row in rows:
+    for row in _counted(rows, progress):
         sheet.append([xlsx_cell(sheet, value) for value in row])
+    workbook.save(handle)
+
+
+def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iterable[Iterable]) -> FileResponse:
+    """An Excel workbook written row by row to a temporary file."""
     buffer = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    workbook.save(buffer)
+    write_xlsx(buffer, sheet_title, header, rows)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -555,6 +555,12 @@ def portfolio_export_rows(*, projects: QuerySet[Project]):
         ]  # fmt: skip
 
 
+def transaction_export_count(*, projects: QuerySet[Project]) -> int:
+    """The rows transaction_export_rows gives: one per budget line and one per expenditure (two counts)."""
+    ids = projects.order_by().values("pk")
+    return BudgetLine.objects.filter(project__in=ids).count() + _expenditures(projects).count()
+
+
 def transaction_export_rows(*, projects: QuerySet[Project]):
     """Pivot-ready: one row per budget line (its original and revised amount, and the date of the
     revision that set the revised one), then one per expenditure (its date and the amount spent),

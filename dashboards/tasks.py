@@ -25,3 +25,33 @@ class IatiPublicationStep(PeriodicAskStep):
 
 
 current_app.steps["consumer"].add(IatiPublicationStep)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def export_job_task(job_id: int) -> None:
+    """Writes a dashboard export too large for one request (dashboards/exporting.py)."""
+    from .exporting import export_job_run
+
+    export_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
+def export_jobs_clean_task() -> int:
+    from .exporting import export_jobs_clean
+
+    return export_jobs_clean()
+
+
+class ExportCleanupStep(PeriodicAskStep):
+    """`export_jobs_clean_task` every hour: exports are kept for a day."""
+
+    what = "Export cleanup"
+
+    def task(self):
+        return export_jobs_clean_task
+
+    def interval(self) -> int:
+        return 3600
+
+
+current_app.steps["consumer"].add(ExportCleanupStep)

@@ -7,5 +7,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("dashboard/", views.portfolio, name="portfolio"),
     path("dashboard/export/<slug:kind>.<slug:fmt>", views.export, name="export"),
+    path("dashboard/exports/<int:job_id>/", views.export_job, name="export_job"),
+    path("dashboard/exports/<int:job_id>/download/", views.export_download, name="export_download"),
     path("projects/<slug:slug>/dashboard/", views.project_dashboard, name="project"),
 ]

@@ -5,25 +5,26 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from budgets.selectors import budget_by_activity, budget_summary
 from common.files import stored_file_response
-from common.spreadsheets import csv_response, xlsx_response
+from common.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
 from projects.access import is_portfolio_donor
 from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 
-from . import iati, publication, selectors
+from . import exporting, iati, publication, selectors
 from .cache import cached
 from .charts import bar_chart, line_chart, portfolio_timeline
 from .forms import FILTER_NAMES, SORT_CHOICES, SORTS, DashboardFilterForm, sort_key
+from .models import ExportJob
 
 
 def home(request):
@@ -46,10 +47,6 @@ def home(request):
 
 
 PAGE_SIZE = 50  # projects per page of the portfolio timeline and its table
-EXPORTS = {
-    "portfolio": ("portfolio", selectors.PORTFOLIO_HEADER, selectors.portfolio_export_rows),
-    "transactions": ("transactions", selectors.TRANSACTIONS_HEADER, selectors.transaction_export_rows),
-}
 
 
 def _charts(breakdowns):
@@ -155,19 +152,72 @@ def portfolio(request):
 @login_required
 def export(request, kind, fmt):
     """The dashboard's projects (kind "portfolio") or their budget lines and expenditures
-    ("transactions") as CSV (streamed) or XLSX, with the dashboard's filters."""
-    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+    ("transactions") as CSV (streamed) or XLSX, with the dashboard's filters. A selection larger
+    than EXPORT_INLINE_ROWS is written by a task instead (dashboards/exporting.py): the page offers
+    to prepare it, and a POST starts the job."""
+    if kind not in exporting.EXPORTS or fmt not in ("csv", "xlsx"):
         raise Http404("No such export.")
-    scope = selectors.dashboard_scope_for_user(user=request.user)
-    if scope is None:
+    query = request.POST if request.method == "POST" else request.GET
+    projects = exporting.export_projects(user=request.user, query=_dashboard_query_of(query))
+    if projects is None:
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None)
-    projects = selectors.filter_projects(scope.projects, form.valid_filters() if request.GET else {})
-    name, header, rows = EXPORTS[kind]
+    name, header, rows = exporting.EXPORTS[kind]
     filename = f"mpf-{name}-{timezone.localdate().isoformat()}.{fmt}"
+    size = exporting.export_size(kind=kind, projects=projects)
+    if request.method == "POST":
+        job = exporting.export_job_start(
+            user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
+        )
+        return redirect("dashboards:export_job", job_id=job.pk)
+    if size > settings.EXPORT_INLINE_ROWS:
+        context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}
+        return render(request, "dashboards/export_prepare.html", context)
     if fmt == "csv":
         return csv_response(filename, header, rows(projects=projects))
     return xlsx_response(filename, name, header, rows(projects=projects))
+
+
+def _dashboard_query_of(data) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name in FILTER_NAMES:
+        if value := data.get(name):
+            query[name] = value
+    return query
+
+
+def _export_job(request, job_id) -> ExportJob:
+    """The user's own export job, while they still have a dashboard; 404 otherwise."""
+    job = ExportJob.objects.filter(pk=job_id, user=request.user).first()
+    if job is None or selectors.dashboard_scope_for_user(user=request.user) is None:
+        raise Http404("No such export.")
+    return job
+
+
+@login_required
+@require_safe
+def export_job(request, job_id):
+    """The progress of an export being written (the status part polled with htmx), then its download."""
+    job = _export_job(request, job_id)
+    template = "dashboards/_export_job_status.html" if request.htmx else "dashboards/export_job.html"
+    response = render(request, template, {"job": job})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_safe
+def export_download(request, job_id):
+    job = _export_job(request, job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("The file is not ready.")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    content_type = "text/csv; charset=utf-8" if job.fmt == "csv" else XLSX_TYPE
+    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _project_body(project, today) -> str:

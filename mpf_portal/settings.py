@@ -320,6 +320,8 @@ IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-d
 # The public file /iati/activities.xml is written by the workers (dashboards/publication.py): each checks
 # every IATI_REFRESH_INTERVAL seconds, and writes it again after a data change or once IATI_MAX_AGE_SECONDS old.
 IATI_REFRESH_INTERVAL = env_int("IATI_REFRESH_INTERVAL", 60)
+# Dashboard exports of more rows than this are written by a task and downloaded when ready (dashboards/exporting.py).
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20000)
 IATI_MAX_AGE_SECONDS = env_int("IATI_MAX_AGE_SECONDS", 3600)
 
 # The portal's own address, for links in e-mails and exported files.

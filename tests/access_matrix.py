@@ -137,6 +137,28 @@ def public_edition_kwargs(objects):
     return {"concept_id": objects["public_concept"].pk, "edition_id": objects["final_edition"].pk}
 
 
+def export_job(owner: str, *, done: bool):
+    """An export job of the user `owner`: still waiting, or written with its file."""
+
+    def kwargs(objects):
+        from django.contrib.auth import get_user_model
+        from django.core.files.base import ContentFile
+
+        from dashboards.models import ExportJob
+
+        user = get_user_model().objects.get(username=owner)
+        job = ExportJob.objects.create(user=user, kind="transactions", fmt="csv", filename="mpf-transactions.csv")
+        if done:
+            job.status = ExportJob.Status.DONE
+            job.file.save("mpf-transactions.csv", ContentFile(b"record\n"), save=True)
+        return {"job_id": job.pk}
+
+    return kwargs
+
+
+EXPORT_OWNER = outcomes(404, anonymous=LOGIN, donor=200)  # the donor's own job; anyone else's is not found
+
+
 def import_job(owner: str, kind: str, target_key: str | None = None, **fields):
     """A finished import job started by the user `owner`, waiting for its confirmation."""
     from django.contrib.auth import get_user_model
@@ -560,6 +582,20 @@ MATRIX: dict[str, list[Case]] = {
         Case(DASHBOARD, kwargs=lambda o: {"kind": "portfolio", "fmt": "csv"}, label="portfolio csv"),
         Case(DASHBOARD, kwargs=lambda o: {"kind": "transactions", "fmt": "xlsx"}, label="transactions xlsx"),
         Case(outcomes(404, anonymous=LOGIN), kwargs=lambda o: {"kind": "nothing", "fmt": "csv"}, label="unknown"),
+        Case(
+            outcomes(403, anonymous=LOGIN, portfolio_donor=REDIRECT, donor=REDIRECT, manager=REDIRECT, staff=REDIRECT),
+            method="post",
+            kwargs=lambda o: {"kind": "transactions", "fmt": "csv"},
+            label="prepare as a job",
+        ),
+    ],
+    "dashboards:export_job": [
+        Case(EXPORT_OWNER, kwargs=export_job("donor", done=False)),
+        Case(outcomes(405, anonymous=LOGIN), method="post", kwargs=export_job("donor", done=False)),
+    ],
+    "dashboards:export_download": [
+        Case(EXPORT_OWNER, kwargs=export_job("donor", done=True)),
+        Case(outcomes(404, anonymous=LOGIN), kwargs=export_job("donor", done=False), label="not ready"),
     ],
     # Read API (dashboards/api.py): what the pages show; an object the user may not see is 404
     "api:api-root": [Case(outcomes(200))],

@@ -1,0 +1,93 @@
+"""Exports too large for one request are written by a task and downloaded whole when ready."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from dashboards.exporting import export_job_run
+from dashboards.models import ExportJob
+from dashboards.tests.conftest import donors_group_member
+
+pytestmark = pytest.mark.django_db
+
+
+def export_url(fmt="csv"):
+    return reverse("dashboards:export", kwargs={"kind": "transactions", "fmt": fmt})
+
+
+def streamed_rows(client) -> list[list[str]]:
+    response = client.get(export_url())
+    assert response.status_code == 200 and response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_a_large_export_is_prepared_as_a_job_and_downloads_whole(client, portfolio, staff_user, settings, eager_celery):
+    client.force_login(staff_user)
+    expected = streamed_rows(client)  # under the limit: streamed in the request, as before
+    settings.EXPORT_INLINE_ROWS = 3
+    page = client.get(export_url(), {"country": ""})
+    assert page.status_code == 200 and not page.streaming
+    assert f"This export has {len(expected) - 1} rows." in page.content.decode()
+    response = client.post(export_url())
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("dashboards:export_job", args=[job.pk])
+    status = client.get(response["Location"]).content.decode()
+    assert "The file is ready." in status and reverse("dashboards:export_download", args=[job.pk]) in status
+    download = client.get(reverse("dashboards:export_download", args=[job.pk]))
+    assert download["Content-Disposition"].startswith("attachment") and "no-store" in download["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows == expected
+    job.refresh_from_db()
+    assert job.rows == job.total == len(expected) - 1
+
+
+def test_the_filters_go_with_the_job(client, portfolio, staff_user, settings, eager_celery):
+    client.force_login(staff_user)
+    settings.EXPORT_INLINE_ROWS = 0
+    client.post(export_url("xlsx"), {"country": "GE"})
+    job = ExportJob.objects.get()
+    sheet = openpyxl.load_workbook(job.file.open("rb")).active
+    codes = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert codes == {"P-USD"}
+
+
+def test_nobody_else_sees_the_job_or_its_file(client, portfolio, staff_user, settings, eager_celery):
+    client.force_login(staff_user)
+    settings.EXPORT_INLINE_ROWS = 0
+    client.post(export_url())
+    job = ExportJob.objects.get()
+    client.force_login(donors_group_member())
+    assert client.get(reverse("dashboards:export_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("dashboards:export_download", args=[job.pk])).status_code == 404
+
+
+def test_a_user_who_lost_the_dashboard_before_the_job_ran_gets_no_file(client, portfolio, users, settings):
+    donor = donors_group_member()
+    client.force_login(donor)
+    settings.EXPORT_INLINE_ROWS = 0
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    job = ExportJob.objects.create(user=donor, kind="transactions", fmt="csv", filename="mpf-transactions.csv")
+    donor.groups.clear()
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and not job.file
+    assert "no longer follow the dashboard" in job.error
+
+
+def test_exports_are_deleted_with_their_files_after_a_day(portfolio, staff_user):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from dashboards.exporting import export_jobs_clean
+
+    job = ExportJob.objects.create(user=staff_user, kind="transactions", fmt="csv", filename="old.csv")
+    job.file.save("old.csv", ContentFile(b"record\n"), save=True)
+    storage, name = job.file.storage, job.file.name
+    assert export_jobs_clean() == 0
+    assert export_jobs_clean(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 1
+    assert not ExportJob.objects.exists() and not storage.exists(name)
