@@ -2,7 +2,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import services
-from .two_factor import CODE_OWED, ENROLMENT_OWED, always_open, with_next
+from .two_factor import CODE_OWED, ENROLMENT_OWED, always_open, forget_owed, with_next
 
 
 class SessionActivityMiddleware:
@@ -32,6 +32,9 @@ class SecondFactorMiddleware:
             owed = "two_factor_verify"
         elif session is not None and session.get(ENROLMENT_OWED):
             owed = "two_factor_enrol"
+        if owed is not None and request.user.is_verified():  # verified meanwhile (by an enrolment, say)
+            forget_owed(request)
+            owed = None
         if owed is None or request.path == reverse(owed) or always_open(request.path):
             return self.get_response(request)
         target = request.get_full_path() if request.method == "GET" else None

@@ -41,11 +41,15 @@ def login_started(request, user) -> None:
         session[ENROLMENT_OWED] = True
 
 
+def forget_owed(request) -> None:
+    for key in (CODE_OWED, ENROLMENT_OWED, FAILURES):
+        request.session.pop(key, None)
+
+
 def mark_verified(request, device) -> None:
     """The session is verified by `device`; it gets a new key, as at any change of privilege."""
     otp_login(request, device)
-    for key in (CODE_OWED, ENROLMENT_OWED, FAILURES):
-        request.session.pop(key, None)
+    forget_owed(request)
     previous_key = request.session.session_key
     request.session.cycle_key()
     services.user_session_renew(user=request.user, old_key=previous_key, new_key=request.session.session_key)
