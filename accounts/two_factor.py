@@ -84,7 +84,7 @@ def always_open(path: str) -> bool:
 
 def provisioning_svg(device) -> str:
     """The otpauth:// address of the device as an inline SVG QR code (no image service involved)."""
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
     return image.to_string(encoding="unicode")
 
 
