@@ -88,6 +88,16 @@ def client_for(client, users):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's, with the second factor that the admin requires of everybody (accounts/admin_site.py)."""
+    from accounts.tests.factories import verify_session
+
+    client.force_login(admin_user)
+    verify_session(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def staff_user(users):
     return users["staff"]
 

@@ -1,4 +1,4 @@
-"""Reads of accounts: a user's signed-in sessions."""
+"""Reads of accounts: a user's signed-in sessions and second factors."""
 
 from importlib import import_module
 
@@ -8,6 +8,8 @@ from django.contrib.sessions.models import Session
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import UserSession
 
@@ -35,3 +37,34 @@ def user_sessions_active(*, user) -> list[UserSession]:
 def user_session_get_for_user(*, user, session_id: int) -> UserSession:
     """One of the user's own sessions; another user's answers 404, as one that does not exist."""
     return get_object_or_404(UserSession, pk=session_id, user=user)
+
+
+# Two-factor login (accounts/two_factor.py has the session's side of it).
+
+
+def second_factor_required(*, user) -> bool:
+    """Whether the user's role obliges them to log in with a second factor (settings.MFA_REQUIRED_ROLES).
+
+    The roles: `superuser`, `staff` (programme staff) and `manager` (manager of any project).
+    """
+    from projects.models import Membership, Role
+
+    roles = set(settings.MFA_REQUIRED_ROLES)
+    if not roles or not user.is_authenticated:
+        return False
+    if ("superuser" in roles and user.is_superuser) or ("staff" in roles and user.is_staff):
+        return True
+    return "manager" in roles and Membership.objects.filter(user=user, role=Role.MANAGER).exists()
+
+
+def user_has_second_factor(*, user) -> bool:
+    """A confirmed authenticator app: recovery codes alone are no factor to enrol with."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def user_totp_device(*, user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def recovery_codes_left(*, user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

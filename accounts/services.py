@@ -1,4 +1,4 @@
-"""Writes of accounts: the record of signed-in sessions, and ending them."""
+"""Writes of accounts: the record of signed-in sessions, and ending them; second factors."""
 
 import datetime
 import logging
@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import UserSession
 from .selectors import user_sessions_active
@@ -81,3 +84,80 @@ def user_sessions_end_others(*, user, keep_key: str | None) -> int:
 def user_sessions_end_all(*, user) -> int:
     """After a password reset: no browser stays signed in with the old password."""
     return user_sessions_end_others(user=user, keep_key=None)
+
+
+# Two-factor login: an authenticator app (TOTP) and ten one-time recovery codes (django_otp's static device).
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def totp_device_pending(*, user) -> TOTPDevice:
+    """The authenticator of the enrolment under way: its key stays the same until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+def _recovery_codes_replace(*, user) -> list[str]:
+    """New codes on the user's one static device; the old ones stop working. Shown once, never again."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": RECOVERY_DEVICE_NAME})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirms the enrolment with a code from the app; gives the new recovery codes, or None for a wrong code."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if device.confirmed or not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    codes = _recovery_codes_replace(user=device.user)
+    # audit: second factor enrolled
+    logger.info("User %s enrolled an authenticator app as second factor", device.user_id)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user) -> list[str]:
+    codes = _recovery_codes_replace(user=user)
+    # audit: recovery codes regenerated
+    logger.info("User %s regenerated their recovery codes", user.pk)
+    return codes
+
+
+def second_factor_verify(*, user, code: str):
+    """The device that accepts the code (six digits: the app; else a recovery code, used up), or None.
+
+    Only the device the code is meant for is asked, so that a recovery code does not count as a
+    wrong app code in django_otp's throttling of that device.
+    """
+    code = "".join(code.split()).lower()
+    model = TOTPDevice if code.isdigit() else StaticDevice
+    for device in model.objects.devices_for_user(user, confirmed=True):
+        verified = verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return verified
+    return None
+
+
+@transaction.atomic
+def second_factors_remove(*, user, removed_by) -> None:
+    """Removes the user's authenticator and recovery codes: by the user, or by a superuser for one who lost them.
+
+    When another user removes them, every session of the user ends too: whoever holds one must log in again.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if removed_by.pk == user.pk:
+        # audit: second factor disabled by its owner
+        logger.info("User %s removed their second factor", user.pk)
+        return
+    ended = user_sessions_end_all(user=user)
+    # audit: second factor reset by a superuser
+    logger.warning("Superuser %s reset the second factor of user %s (%s sessions ended)", removed_by.pk, user.pk, ended)

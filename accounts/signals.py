@@ -2,7 +2,7 @@ from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from . import services
+from . import services, two_factor
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.record_session")
@@ -24,3 +24,10 @@ def forget_session(sender, request, user, **kwargs):
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if session_key:
         services.user_session_forget(session_key=session_key)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.second_factor_owed")
+def second_factor_owed(sender, request, user, **kwargs):
+    """After the password: a code or an enrolment may still be owed (two_factor.py)."""
+    if getattr(request, "session", None) is not None:
+        two_factor.login_started(request, user)

@@ -1,4 +1,4 @@
-"""Accounts: Django's auth views (some of them ours) under their usual names, and the session list.
+"""Accounts: Django's auth views (some of them ours) under their usual names, the session list, two-factor login.
 
 No `app_name`: `login`, `logout`, `password_reset` … are the names Django and the settings use.
 """
@@ -20,4 +20,9 @@ urlpatterns = [
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+    path("two-factor/", views.two_factor_settings, name="two_factor"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/recovery-codes/", views.recovery_codes_regenerate, name="two_factor_recovery_codes"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
 ]

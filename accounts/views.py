@@ -5,14 +5,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
-from . import selectors, services
+from . import selectors, services, two_factor
+from .forms import EnrolmentCodeForm, SecondFactorCodeForm
 from .tasks import send_password_reset
 from .throttle import password_reset_allowed
 
@@ -91,3 +94,90 @@ def sessions_end_others(request):
         % {"count": ended},
     )
     return redirect("sessions")
+
+
+# Two-factor login (two_factor.py explains the flow).
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of the log-in: a code from the app, or a recovery code."""
+    if request.user.is_verified():
+        return redirect(two_factor.safe_next(request))
+    if not selectors.user_has_second_factor(user=request.user):
+        two_factor.login_started(request, request.user)  # removed meanwhile: owes nothing, or an enrolment
+        return redirect("two_factor")
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.second_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            two_factor.mark_verified(request, device)
+            return redirect(two_factor.safe_next(request))
+        if two_factor.failure_counted(request):
+            logout(request)
+            messages.error(request, _("Too many wrong codes. Log in again."))
+            return redirect("login")
+        form.add_error("code", _("That code is not right, or it has been used already. Try again."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def two_factor_enrol(request):
+    """Setting up an authenticator app: scan, type one code, receive the recovery codes."""
+    if selectors.user_has_second_factor(user=request.user):
+        if not request.user.is_verified():
+            two_factor.login_started(request, request.user)  # enrolled in another browser: a code is owed
+        return redirect("two_factor")
+    device = services.totp_device_pending(user=request.user)
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_device_confirm(device=device, token=form.cleaned_data["code"].replace(" ", ""))
+        if codes is not None:
+            two_factor.mark_verified(request, device)
+            context = {"codes": codes, "continue_to": two_factor.safe_next(request, default="two_factor")}
+            return render(request, "accounts/recovery_codes.html", context)
+        form.add_error("code", _("That code is not right. Check the app's clock and try the newest code."))
+    context = {
+        "form": form,
+        "qr_svg": two_factor.provisioning_svg(device),
+        "secret": two_factor.secret_for_typing(device),
+        "required": selectors.second_factor_required(user=request.user),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/two_factor_enrol.html", context)
+
+
+@login_required
+def two_factor_settings(request):
+    context = {
+        "device": selectors.user_totp_device(user=request.user),
+        "codes_left": selectors.recovery_codes_left(user=request.user),
+        "required": selectors.second_factor_required(user=request.user),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _verified_or_403(request) -> None:
+    """Changing one's factors takes a session verified with one of them."""
+    if not request.user.is_verified():
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def recovery_codes_regenerate(request):
+    _verified_or_403(request)
+    codes = services.recovery_codes_regenerate(user=request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "continue_to": reverse("two_factor")})
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    _verified_or_403(request)
+    if selectors.second_factor_required(user=request.user):
+        messages.error(request, _("Your role requires a second factor: it cannot be turned off."))
+        return redirect("two_factor")
+    services.second_factors_remove(user=request.user, removed_by=request.user)
+    messages.success(request, _("Two-factor login is turned off."))
+    return redirect("two_factor")

@@ -63,7 +63,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.PortalAdminConfig",  # django.contrib.admin with a site that requires a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -99,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "common.middleware.PrivateCacheMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,6 +231,20 @@ AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 # (accounts/throttle.py). Over the limit the page answers as usual and nothing is sent.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+# Two-factor login (accounts/two_factor.py): who must enrol a second factor before anything else.
+# The admin requires one from everybody whatever this says. `make run`'s demo users log in with
+# their password alone while DEBUG is on.
+MFA_ROLES = ("superuser", "staff", "manager")
+MFA_REQUIRED_ROLES = [
+    role.strip().lower()
+    for role in env.str("MFA_REQUIRED_ROLES", default="" if DEBUG else ",".join(MFA_ROLES)).split(",")
+    if role.strip()
+]
+if set(MFA_REQUIRED_ROLES) - set(MFA_ROLES):
+    raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES={MFA_REQUIRED_ROLES!r} may name only: {', '.join(MFA_ROLES)}.")
+MFA_CODE_FAILURE_LIMIT = 5  # wrong codes in a row before the half-done login is dropped
+OTP_TOTP_ISSUER = "MPF Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -48,7 +48,10 @@ def staff_with_auth_permissions(rights_group):
 
 @pytest.fixture
 def staff_admin(client, staff_with_auth_permissions):
+    from accounts.tests.factories import verify_session
+
     client.force_login(staff_with_auth_permissions)
+    verify_session(client, staff_with_auth_permissions)  # the admin requires a second factor
     return client
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from accounts.tests.factories import verify_session
 from concepts.tests.factories import ConceptFactory, section_with_version
 from projects.models import DONORS_GROUP, Membership
 
@@ -32,8 +33,9 @@ def test_a_user_deactivated_by_a_queryset_update_is_signed_out_at_once(client_fo
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_staff_rights_removed_by_a_queryset_update_count_at_once(client_for, project):
+def test_staff_rights_removed_by_a_queryset_update_count_at_once(client_for, project, users):
     client = client_for("staff")
+    verify_session(client, users["staff"])  # the admin requires a second factor
     assert client.get(f"/projects/{project.slug}/").status_code == 200
     assert client.get("/admin/").status_code == 200
     get_user_model().objects.filter(username="staff").update(is_staff=False)
