@@ -318,6 +318,10 @@ IATI_REPORTING_ORG_TYPE = env_choice(
 IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="Migration Partnership Facility")
 IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-digit purpose code
 
+# Kosovo has no ISO 3166-1 code of its own; XK is the user-assigned code that the EU, the World
+# Bank and IATI's Country code list use for it, so projects may name it as a beneficiary country.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
+
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

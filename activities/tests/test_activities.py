@@ -266,9 +266,14 @@ def test_calendar_uids_are_the_same_through_any_host_name(client, published_proj
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [("planned", "TENTATIVE"), ("postponed", "TENTATIVE"), ("ongoing", "CONFIRMED"), ("completed", "CONFIRMED"),
-     ("cancelled", "CANCELLED")],
-)  # fmt: skip
+    [
+        ("planned", "TENTATIVE"),
+        ("postponed", "TENTATIVE"),
+        ("ongoing", "CONFIRMED"),
+        ("completed", "CONFIRMED"),
+        ("cancelled", "CANCELLED"),
+    ],
+)
 def test_calendar_event_status_follows_the_activity(client, published_project, status, expected):
     ActivityFactory(project=published_project, title="The event", status=status)
     assert str(_feed_events(client, published_project)["The event"]["STATUS"]) == expected
