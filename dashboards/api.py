@@ -71,7 +71,9 @@ def _parameters(*, child: bool) -> list[OpenApiParameter]:
             description=f"{prefix}planned to run in this year (1990-2100).",
         ),
         OpenApiParameter(
-            "thematic_area", {"type": "string", "maxLength": 200}, description=f"{prefix}thematic area, exactly."
+            "thematic_area",
+            {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"},
+            description=f"{prefix}thematic area, exactly.",
         ),
     ]
     if child:
