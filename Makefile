@@ -31,9 +31,12 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo
 
+# In development, links in e-mails and exported files point at the address `make run` serves,
+# unless PORTAL_BASE_URL is set (in the environment or on the command line).
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: seed
 	@echo ""
-	@echo "MPF Portal: http://$(HOST):$(PORT)/"
+	@echo "MPF Portal: http://$(HOST):$(PORT)/ (links in e-mails: $(PORTAL_BASE_URL))"
 	@echo "Demo logins (password 'demo'): staff, manager, counterpart, reviewer, donor, outsider"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)

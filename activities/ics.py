@@ -2,10 +2,18 @@
 
 Written in the request's language: titles and descriptions in their Russian version where
 Russian is active and one is given (else in English), like the pages.
+
+Each event's UID is the activity's id at the portal's own host name (PORTAL_BASE_URL), never
+the host a request came through: a calendar subscribed through two addresses of the portal
+(or in two languages) sees the same events once. The status follows the activity's: planned
+and postponed ones are TENTATIVE, cancelled ones CANCELLED (so calendars strike them out
+instead of dropping them unannounced), ongoing and completed ones CONFIRMED.
 """
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 
 from common.markdown import render_markdown_text
@@ -37,7 +45,20 @@ def _date(day: datetime.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def activities_calendar(project, activities, *, host: str, url_for) -> str:
+EVENT_STATUS = {"planned": "TENTATIVE", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+def event_status(activity) -> str:
+    return EVENT_STATUS.get(activity.status, "CONFIRMED")
+
+
+def uid_host() -> str:
+    """The portal's host name, from PORTAL_BASE_URL (without port: a development server's port may change)."""
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "mpf-portal"
+
+
+def activities_calendar(project, activities, *, url_for) -> str:
+    host = uid_host()
     stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -61,7 +82,7 @@ def activities_calendar(project, activities, *, host: str, url_for) -> str:
             f"LOCATION:{_escape(activity.location)}",
             f"DESCRIPTION:{_escape(description)}",
             f"CATEGORIES:{_escape(activity.get_kind_display())}",
-            f"STATUS:{'CANCELLED' if activity.status == 'cancelled' else 'CONFIRMED'}",
+            f"STATUS:{event_status(activity)}",
             f"URL:{url_for(activity)}",
             "END:VEVENT",
         ]

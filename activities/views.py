@@ -32,9 +32,7 @@ def timeline(request, slug):
 def calendar_feed(request, slug):
     project = project_get_for_user(user=request.user, slug=slug)
     activities = selectors.activities_for_project(project=project)
-    body = activities_calendar(
-        project, activities, host=request.get_host(), url_for=lambda a: request.build_absolute_uri(a.get_absolute_url())
-    )
+    body = activities_calendar(project, activities, url_for=lambda a: request.build_absolute_uri(a.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{project.slug}-activities.ics"'
     return response

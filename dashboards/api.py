@@ -11,15 +11,18 @@ Visibility is the pages' (the selectors are shared):
 
 An object outside these is answered 404, as the pages do. Lists take the dashboard's filters
 (status, country, instrument, year, thematic_area; `project` for the child resources, all of
-them applied to the project); a malformed one is answered 400 with a JSON body naming it.
+them applied to the project); a malformed one is answered 400 with a JSON body naming it, and so
+is an empty or out-of-range `page` or `page_size` (`page=` is refused, not read as absent; see
+pagination.py). The schema says so: limits on every parameter, nullable fields, and the 400, 401
+(a bad token) and 404 answers; a schemathesis run with every check keeps it honest (test_api.py).
 """
 
 from django import forms
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -40,26 +43,77 @@ class ApiFilterForm(DashboardFilterForm):
     project = forms.SlugField(label=_("Project"), required=False, max_length=120)
 
 
+COUNTRY_CODES = sorted(str(code) for code, _name in countries)  # ISO 3166-1 alpha-2, and XK (Kosovo)
+
+
 def _parameters(*, child: bool) -> list[OpenApiParameter]:
+    """The filters, with the limits the form checks (anything outside them is answered 400)."""
     prefix = "Of the project: " if child else ""
     parameters = [
-        OpenApiParameter("status", OpenApiTypes.INT, description=f"{prefix}IATI activity status code.",
-                         enum=[value for value, _label in Project.Status.choices]),
-        OpenApiParameter("country", OpenApiTypes.STR, description=f"{prefix}beneficiary country, ISO 3166-1 alpha-2."),
-        OpenApiParameter("instrument", OpenApiTypes.STR, description=f"{prefix}funding instrument code, e.g. AMIF."),
-        OpenApiParameter("year", OpenApiTypes.INT, description=f"{prefix}planned to run in this year (1990-2100)."),
-        OpenApiParameter("thematic_area", OpenApiTypes.STR, description=f"{prefix}thematic area, exactly."),
-    ]  # fmt: skip
+        OpenApiParameter(
+            "status",
+            {"type": "integer", "enum": [value for value, _label in Project.Status.choices]},
+            description=f"{prefix}IATI activity status code.",
+        ),
+        OpenApiParameter(
+            "country",
+            {"type": "string", "enum": COUNTRY_CODES},
+            description=f"{prefix}beneficiary country, ISO 3166-1 alpha-2 (XK: Kosovo).",
+        ),
+        OpenApiParameter(
+            "instrument",
+            {"type": "string", "minLength": 1, "maxLength": 32},
+            description=f"{prefix}funding instrument code, e.g. AMIF; unknown: 400.",
+        ),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": 1990, "maximum": 2100},
+            description=f"{prefix}planned to run in this year (1990-2100).",
+        ),
+        OpenApiParameter(
+            "thematic_area",
+            {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"},
+            description=f"{prefix}thematic area, exactly.",
+        ),
+    ]
     if child:
-        parameters.append(OpenApiParameter("project", OpenApiTypes.STR, description="The project's slug."))
+        parameters.append(
+            OpenApiParameter(
+                "project",
+                {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 120},
+                description="The project's slug.",
+            )
+        )
     return parameters
 
 
-BAD_FILTER = OpenApiResponse(description='A filter is malformed: the body names it, e.g. {"year": ["…"]}.')
+PROBLEMS = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": "Each malformed parameter, with what is wrong with it.",
+}
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+BAD_REQUEST = OpenApiResponse(
+    PROBLEMS,
+    description='A filter, `page` or `page_size` is malformed or empty: the body names it, e.g. {"year": ["…"]}.',
+)
+UNAUTHORIZED = OpenApiResponse(
+    DETAIL, description="The Authorization header's token is unknown or malformed (WWW-Authenticate: Token)."
+)
+LIST_NOT_FOUND = OpenApiResponse(DETAIL, description="`page` is past the last page.")
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such object, or not one the user may see.")
 
 
 def _list_schema(serializer, *, child: bool):
-    return extend_schema(parameters=_parameters(child=child), responses={200: serializer(many=True), 400: BAD_FILTER})
+    return extend_schema(
+        parameters=_parameters(child=child),
+        responses={200: serializer(many=True), 400: BAD_REQUEST, 401: UNAUTHORIZED, 404: LIST_NOT_FOUND},
+    )
+
+
+def _schemas(serializer, *, child: bool) -> dict:
+    detail = extend_schema(responses={200: serializer, 401: UNAUTHORIZED, 404: NOT_FOUND})
+    return {"list": _list_schema(serializer, child=child), "retrieve": detail}
 
 
 class FilteredViewSet(viewsets.ReadOnlyModelViewSet):
@@ -84,7 +138,7 @@ class FilteredViewSet(viewsets.ReadOnlyModelViewSet):
         return projects.order_by().values("pk")
 
 
-@extend_schema_view(list=_list_schema(serializers.ProjectSerializer, child=False))
+@extend_schema_view(**_schemas(serializers.ProjectSerializer, child=False))
 class ProjectViewSet(FilteredViewSet):
     """Projects the user may see: published ones, their own, or all for staff."""
 
@@ -97,7 +151,7 @@ class ProjectViewSet(FilteredViewSet):
         return Project.objects.filter(pk__in=self.projects(scope)).select_related("instrument").order_by("code")
 
 
-@extend_schema_view(list=_list_schema(serializers.ActivitySerializer, child=True))
+@extend_schema_view(**_schemas(serializers.ActivitySerializer, child=True))
 class ActivityViewSet(FilteredViewSet):
     """Activities of the projects the user may see."""
 
@@ -113,7 +167,7 @@ class ActivityViewSet(FilteredViewSet):
         )
 
 
-@extend_schema_view(list=_list_schema(serializers.BudgetLineSerializer, child=True))
+@extend_schema_view(**_schemas(serializers.BudgetLineSerializer, child=True))
 class BudgetLineViewSet(FilteredViewSet):
     """Budget lines, with revised and spent amounts, of projects where the user has finance rights."""
 
@@ -130,7 +184,7 @@ class BudgetLineViewSet(FilteredViewSet):
         )
 
 
-@extend_schema_view(list=_list_schema(serializers.ExpenditureSerializer, child=True))
+@extend_schema_view(**_schemas(serializers.ExpenditureSerializer, child=True))
 class ExpenditureViewSet(FilteredViewSet):
     """Expenditures of projects where the user has finance rights."""
 
@@ -146,7 +200,7 @@ class ExpenditureViewSet(FilteredViewSet):
         )
 
 
-@extend_schema_view(list=_list_schema(serializers.EditionSerializer, child=True))
+@extend_schema_view(**_schemas(serializers.EditionSerializer, child=True))
 class EditionViewSet(FilteredViewSet):
     """Concept editions: final editions of published concepts, and all editions of drafts the user may read."""
 
@@ -194,3 +248,19 @@ def api_docs(request):
             )
     context = {"info": schema.get("info", {}), "operations": operations}
     return render(request, "dashboards/api_docs.html", context)
+
+
+def instrument_codes_hook(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the `instrument` filter takes the codes the portal has now
+    (read at each schema request), so that the schema names the values the API accepts."""
+    from projects.models import FundingInstrument
+
+    codes = list(FundingInstrument.objects.order_by("code").values_list("code", flat=True))
+    if not codes:
+        return result
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "instrument" and parameter["in"] == "query":
+                    parameter["schema"] = {"type": "string", "enum": codes}
+    return result

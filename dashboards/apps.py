@@ -5,13 +5,14 @@ class DashboardsConfig(AppConfig):
     name = "dashboards"
 
     def ready(self):
-        # The published final editions' PDFs go into the IATI file as document links.
-        from concepts.rendering.links import published_final_pdf_links
+        # The published final editions, in each of their languages, go into the IATI file as document links.
+        from concepts.rendering.links import published_final_edition_links
 
+        from . import checks  # noqa: F401  (registers the IATI settings' system checks)
         from .iati import DocumentLink, register_document_link_provider
 
-        def concept_pdfs(projects):
-            found = published_final_pdf_links(projects)
+        def concept_editions(projects):
+            found = published_final_edition_links(projects)
             return {pk: [DocumentLink(**link) for link in links] for pk, links in found.items()}
 
-        register_document_link_provider(concept_pdfs)
+        register_document_link_provider(concept_editions)

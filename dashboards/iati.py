@@ -4,7 +4,10 @@
 number of queries (projects, partners, budget totals, monthly spending), whatever their
 number. Mapping decisions, so that a reader of the file knows what each element means:
 
-- iati-identifier: the reporting organisation's ref, "-", the project code.
+- iati-identifier: the reporting organisation's ref, "-", the project code. Codes are checked
+  at the field for the characters an identifier may hold (projects.models.validate_project_code);
+  a code saved before that check has each run of other characters written as "-" (rule 1.3.13:
+  no spaces, nor / & | ?), so the file stays valid.
 - participating-org: partners with an IATI role (funding 1, accountable 2, extending 3,
   implementing 4). Beneficiary partners have no IATI organisation role: their country is
   reported as a recipient-country instead. A project with no such partner names the
@@ -26,6 +29,7 @@ number. Mapping decisions, so that a reader of the file knows what each element 
 import calendar
 import datetime
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -250,8 +254,11 @@ def reporting_org_ref() -> str:
     return settings.IATI_REPORTING_ORG_REF
 
 
+IDENTIFIER_FORBIDDEN = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def iati_identifier(project: Project) -> str:
-    return f"{reporting_org_ref()}-{project.code}"
+    return f"{reporting_org_ref()}-{IDENTIFIER_FORBIDDEN.sub('-', project.code)}"
 
 
 def organisation_type(organisation: Organisation, project: Project) -> str:

@@ -21,7 +21,9 @@ class CountriesField(serializers.Field):
 class ProjectSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     countries = CountriesField(read_only=True)
-    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    instrument = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Funding instrument code; null when none is set."
+    )
     page = serializers.SerializerMethodField(help_text="The project's page in the portal.")
 
     class Meta:

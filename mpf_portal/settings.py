@@ -343,6 +343,10 @@ IATI_REFRESH_INTERVAL = env_int("IATI_REFRESH_INTERVAL", 60)
 EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20000)
 IATI_MAX_AGE_SECONDS = env_int("IATI_MAX_AGE_SECONDS", 3600)
 
+# Kosovo has no ISO 3166-1 code of its own; XK is the user-assigned code that the EU, the World
+# Bank and IATI's Country code list use for it, so projects may name it as a beneficiary country.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
+
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -369,4 +373,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The instrument filter's values are the funding instruments in the database at each request.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "dashboards.api.instrument_codes_hook"],
 }

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -27,6 +27,19 @@ RESERVED_SLUGS = {"new", "import", "export"}
 def validate_not_reserved(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise ValidationError(_("“%(slug)s” is reserved for the portal's own pages."), params={"slug": slug})
+
+
+# A project's code ends its IATI identifier (`<reporting org ref>-<code>`), so it keeps to the
+# characters IATI identifiers may hold: no spaces, and none of / & | ? (IATI rule 1.3.13).
+PROJECT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
+validate_project_code = RegexValidator(
+    PROJECT_CODE_PATTERN,
+    message=_(
+        "A project code may hold only Latin letters, digits, hyphens (-), dots (.) and underscores (_), "
+        "and must begin with a letter or a digit: it becomes part of the project's IATI identifier."
+    ),
+    code="invalid_project_code",
+)
 
 
 class Organisation(TimeStampedModel):
@@ -139,7 +152,13 @@ class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
         Status.SUSPENDED: _("Project suspended"),
     }
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[validate_project_code],
+        help_text=_("For example MPF-BY-2019-01: Latin letters, digits, hyphens, dots and underscores."),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_not_reserved])
     title = models.CharField(_("title"), max_length=300)
     thematic_area = models.CharField(_("thematic area"), max_length=200, blank=True)

@@ -14,6 +14,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "postgres://mpf:secret@db.example.org:5432/mpf",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "IATI_REPORTING_ORG_REF": "XI-IATI-EXAMPLE",
 }
 
 
@@ -51,6 +52,15 @@ def test_bad_production_setting_stops_start_up_naming_the_variable(variables, na
 def test_production_settings_pass_the_deployment_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_placeholder_iati_publisher_is_a_start_up_warning():
+    default = manage("check")
+    assert default.returncode == 0 and "dashboards.W001" in default.stderr and "XX-MPF-PORTAL" in default.stderr
+    unregistered = manage("check", IATI_REPORTING_ORG_REF="ZZ-MPF-1")
+    assert "dashboards.W002" in unregistered.stderr and "ZZ-" in unregistered.stderr
+    registered = manage("check", "--fail-level", "WARNING", IATI_REPORTING_ORG_REF="XM-DAC-47143")
+    assert registered.returncode == 0 and "dashboards.W00" not in registered.stderr
 
 
 def test_seed_demo_refuses_to_run_with_debug_off_unless_told():

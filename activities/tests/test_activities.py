@@ -243,3 +243,47 @@ def test_participation_service_refuses_the_same_organisation_twice_in_a_role(pro
 
     with pytest.raises(ValidationError):
         services.participation_add(activity=activity, organisation=organisation, role="host", participants=3)
+
+
+def _feed_events(client, project, **extra) -> dict[str, icalendar.Event]:
+    response = client.get(f"/projects/{project.slug}/activities.ics", **extra)
+    assert response.status_code == 200
+    return {str(event["SUMMARY"]): event for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def test_calendar_uids_are_the_same_through_any_host_name(client, published_project, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "mpf.example.net"]
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    ActivityFactory(project=published_project, title="Study visit")
+    ActivityFactory(project=published_project, title="Closing event")
+    first = _feed_events(client, published_project, HTTP_HOST="portal.example.org")
+    second = _feed_events(client, published_project, HTTP_HOST="mpf.example.net")
+    uids = {title: str(event["UID"]) for title, event in first.items()}
+    assert uids == {title: str(event["UID"]) for title, event in second.items()}
+    assert len(set(uids.values())) == 2
+    assert all(uid.endswith("@portal.example.org") for uid in uids.values())
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("planned", "TENTATIVE"),
+        ("postponed", "TENTATIVE"),
+        ("ongoing", "CONFIRMED"),
+        ("completed", "CONFIRMED"),
+        ("cancelled", "CANCELLED"),
+    ],
+)
+def test_calendar_event_status_follows_the_activity(client, published_project, status, expected):
+    ActivityFactory(project=published_project, title="The event", status=status)
+    assert str(_feed_events(client, published_project)["The event"]["STATUS"]) == expected
+
+
+def test_an_activity_cancelled_with_the_form_is_cancelled_in_the_feed(client_for, published_project):
+    activity = ActivityFactory(project=published_project, title="Workshop", status="planned")
+    manager = client_for("manager")
+    assert str(_feed_events(manager, published_project)["Workshop"]["STATUS"]) == "TENTATIVE"
+    response = manager.post(f"/projects/{published_project.slug}/activities/{activity.pk}/cancel/")
+    assert response.status_code == 302
+    anonymous = client_for("anonymous")
+    assert str(_feed_events(anonymous, published_project)["Workshop"]["STATUS"]) == "CANCELLED"

