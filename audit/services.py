@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,6 +54,12 @@ def clean_details(details) -> dict:
     return cleaned
 
 
+def current_user():
+    """The signed-in user of the request being answered, if any (None in a task or a command)."""
+    user = getattr(current_request.get(), "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def _person(user) -> tuple[object | None, str]:
     if user is None or not getattr(user, "is_authenticated", False):
         return None, ""
@@ -69,14 +75,27 @@ def _project_of(target, project) -> tuple[int | None, str]:
     return project_id, ""
 
 
+def client_address(request) -> str | None:
+    """The client's address: behind PROXY_COUNT proxies (AXES_IPWARE_PROXY_COUNT), the one the outermost
+    of ours saw, which is that many entries from the end of X-Forwarded-For (entries further left are
+    whatever the client claimed); otherwise the connection's own. None when it is not an IP address."""
+    address = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            address = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
 def _where(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    try:
-        address = get_client_ip_address(request)
-    except Exception:  # noqa: BLE001 - an unreadable address is left empty, the action still recorded
-        address = None
-    return address or None, request.headers.get("User-Agent", "")[:300]
+    return client_address(request), request.headers.get("User-Agent", "")[:300]
 
 
 def record(

@@ -8,6 +8,7 @@ import json
 from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -51,15 +52,17 @@ def admin_action(sender, instance: LogEntry, created, **kwargs):
     """Every addition, change and deletion made in the Django admin (it writes a LogEntry for each)."""
     if not created:
         return
+    content_type = ContentType.objects.get_for_id(instance.content_type_id) if instance.content_type_id else None
     record(
         kind=Kind.OBJECT_DELETED if instance.action_flag == DELETION else Kind.ADMIN_ACTION,
         actor=instance.user,
         details={
             "via": "admin",
             "action": ADMIN_ACTIONS.get(instance.action_flag, str(instance.action_flag)),
-            "model": instance.content_type.model if instance.content_type_id else "",
-            "object_id": instance.object_id,
-            "object": instance.object_repr,
+            "model": f"{content_type.app_label}.{content_type.model}" if content_type else "",
+            "object_id": str(instance.object_id),
+            # A comment's name is the start of its text: concepts' objects are named by id only.
+            "object": "" if content_type and content_type.app_label == "concepts" else instance.object_repr,
             "fields": _changed_fields(instance.change_message),
         },
     )

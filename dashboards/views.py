@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from budgets.selectors import budget_by_activity, budget_summary
 from common.spreadsheets import csv_response, xlsx_response
 from projects.access import is_portfolio_donor
@@ -161,6 +163,8 @@ def export(request, kind, fmt):
     form = DashboardFilterForm(request.GET or None)
     projects = selectors.filter_projects(scope.projects, form.valid_filters() if request.GET else {})
     name, header, rows = EXPORTS[kind]
+    filters = {key: str(value) for key, value in form.valid_filters().items()} if request.GET else {}
+    record(kind=AuditKind.EXPORT_DOWNLOADED, details={"export": name, "format": fmt, **filters})
     filename = f"mpf-{name}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, header, rows(projects=projects))
@@ -213,6 +217,8 @@ def project_dashboard(request, slug):
 def project_iati(request, slug):
     """One project's IATI activity file; 404 for a project the user may not see."""
     project = project_get_for_user(user=request.user, slug=slug)
+    if not project.is_published:  # what is public needs no record
+        record(kind=AuditKind.EXPORT_DOWNLOADED, project=project, details={"export": "iati", "format": "xml"})
     body = iati.activities_xml(Project.objects.filter(pk=project.pk), base_url=request.build_absolute_uri("/"))
     return HttpResponse(body, content_type=iati.CONTENT_TYPE)
 
