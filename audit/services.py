@@ -153,11 +153,16 @@ def audit_purge(*, days: int | None = None) -> int:
         return 0
     cutoff = timezone.now() - datetime.timedelta(days=days)
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             cursor.execute("SET LOCAL mpf.audit_purge = 'on'")
         cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - a quoted table name
         deleted = cursor.rowcount
+        if postgresql:
+            # Inside an outer transaction SET LOCAL would last until that one ends: undone here. (A failed
+            # DELETE rolls this block's savepoint back, and the setting with it.)
+            cursor.execute("SET LOCAL mpf.audit_purge = 'off'")
     if deleted:
         logger.info("Audit purge: %s entries older than %s days deleted", deleted, days)
     return deleted
