@@ -170,3 +170,10 @@ def test_staff_export_the_trail_as_excel(client_for, trail):
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[2] for row in rows[1:]] == ["membership_added"]
     assert rows[1][4] == "the-project"
+
+
+def test_the_page_in_russian(client_for, trail):
+    client = client_for("staff")
+    response = client.get(reverse("audit:log"), HTTP_ACCEPT_LANGUAGE="ru")
+    content = response.content.decode()
+    assert "Журнал аудита" in content and "Участник добавлен" in content
