@@ -43,8 +43,12 @@ def _changed_fields(change_message: str) -> list[str]:
         return []
     if not isinstance(changes, list):
         return []
-    return [str(name) for change in changes if isinstance(change, dict)
-            for name in change.get("changed", {}).get("fields", [])]  # fmt: skip
+    return [
+        str(name)
+        for change in changes
+        if isinstance(change, dict)
+        for name in change.get("changed", {}).get("fields", [])
+    ]
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="audit.admin_action")

@@ -279,8 +279,10 @@ def import_job_start(
             job.save()
             job.page_url = page_url(job)
             job.save(update_fields=["page_url"])
-            record(kind=AuditKind.IMPORT_STARTED, actor=user, target=job, project_id=_project_id(target),
-                   details={"import": kind, "filename": job.filename})  # fmt: skip
+            details = {"import": kind, "filename": job.filename}
+            record(
+                kind=AuditKind.IMPORT_STARTED, actor=user, target=job, project_id=_project_id(target), details=details
+            )
             transaction.on_commit(lambda: _send(task, job))
     except IntegrityError:  # another request of the same user won the race
         active = import_job_active_for(user=user)
@@ -423,8 +425,11 @@ def import_job_close(*, job: ImportJob) -> None:
 
     Recorded as confirmed by the user of the request being answered, or else (in a task) by the job's starter."""
     ImportJob.objects.filter(pk=job.pk).update(confirmed_at=timezone.now(), upload="")
-    record(kind=AuditKind.IMPORT_CONFIRMED, actor=current_user() or job.user, target=job,
-           project_id=_project_id(job.target), details={"import": job.kind, "filename": job.filename})  # fmt: skip
+    details = {"import": job.kind, "filename": job.filename}
+    actor = current_user() or job.user
+    record(
+        kind=AuditKind.IMPORT_CONFIRMED, actor=actor, target=job, project_id=_project_id(job.target), details=details
+    )
     if job.upload:
         transaction.on_commit(lambda name=job.upload: default_storage.delete(name))
     job.upload = ""

@@ -25,9 +25,11 @@ def only(kind) -> AuditEntry:
 
 def login(client, username, password, address="10.0.0.7"):
     return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address,
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
         HTTP_USER_AGENT="TestBrowser/1.0",
-    )  # fmt: skip
+    )
 
 
 def test_a_login_is_recorded_with_address_and_browser(client):
@@ -57,9 +59,11 @@ def test_the_address_behind_a_proxy_follows_the_proxy_count(client, settings):
     settings.AXES_IPWARE_PROXY_COUNT = 1
     UserFactory(username="alena", password="right-password")
     client.post(
-        reverse("login"), {"username": "alena", "password": "right-password"}, REMOTE_ADDR="10.9.9.9",
+        reverse("login"),
+        {"username": "alena", "password": "right-password"},
+        REMOTE_ADDR="10.9.9.9",
         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5",
-    )  # fmt: skip
+    )
     assert only(Kind.LOGIN_SUCCEEDED).ip_address == "203.0.113.5"
 
 
@@ -102,8 +106,14 @@ def test_freezing_an_edition_and_publishing_the_concept(client_for, users, proje
 def _done_job(concept, edition, kind="pdf"):
     from django.core.files.base import ContentFile
 
-    job = RenderJob(concept=concept, edition=edition, kind=kind, status="done", filename=f"c.{kind}",
-                    content_hash=f"{concept.pk}-{kind}".ljust(64, "0"))  # fmt: skip
+    job = RenderJob(
+        concept=concept,
+        edition=edition,
+        kind=kind,
+        status="done",
+        filename=f"c.{kind}",
+        content_hash=f"{concept.pk}-{kind}".ljust(64, "0"),
+    )
     job.file.save(f"audit-test-{concept.pk}-{kind}.bin", ContentFile(b"%PDF"), save=False)
     job.save()
     return job
@@ -223,11 +233,17 @@ def superuser_client(client):
 
 def _change_user(client, account, **changes):
     data = {
-        "username": account.username, "email": account.email, "is_active": "on" if account.is_active else "",
-        "is_staff": "on" if account.is_staff else "", "is_superuser": "on" if account.is_superuser else "",
-        "groups": [group.pk for group in account.groups.all()], "date_joined_0": "2025-01-01",
-        "date_joined_1": "10:00:00", "first_name": "", "last_name": "",
-    }  # fmt: skip
+        "username": account.username,
+        "email": account.email,
+        "is_active": "on" if account.is_active else "",
+        "is_staff": "on" if account.is_staff else "",
+        "is_superuser": "on" if account.is_superuser else "",
+        "groups": [group.pk for group in account.groups.all()],
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "10:00:00",
+        "first_name": "",
+        "last_name": "",
+    }
     data.update(changes)
     data = {key: value for key, value in data.items() if value != ""}
     response = client.post(reverse("admin:auth_user_change", args=[account.pk]), data)
@@ -252,9 +268,13 @@ def test_user_admin_records_rights_groups_and_deactivation(superuser_client):
 def test_user_admin_records_a_new_account_without_its_password(superuser_client):
     response = superuser_client.post(
         reverse("admin:auth_user_add"),
-        {"username": "newbie", "password1": "Very-secret-pass-42", "password2": "Very-secret-pass-42",
-         "usable_password": "true"},
-    )  # fmt: skip
+        {
+            "username": "newbie",
+            "password1": "Very-secret-pass-42",
+            "password2": "Very-secret-pass-42",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     created = only(Kind.USER_CREATED)
     assert created.object_label == "newbie"

@@ -55,9 +55,12 @@ def test_deleting_a_user_keeps_their_entries_under_their_name():
 @on_postgresql
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_auditentry SET kind = 'login_failed'", "UPDATE audit_auditentry SET actor_id = NULL, "
-     "actor_name = 'someone else'", "DELETE FROM audit_auditentry"],
-)  # fmt: skip
+    [
+        "UPDATE audit_auditentry SET kind = 'login_failed'",
+        "UPDATE audit_auditentry SET actor_id = NULL, actor_name = 'someone else'",
+        "DELETE FROM audit_auditentry",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_an_entry(users, statement):
     entry = record(kind=Kind.LOGIN_SUCCEEDED, actor=users["staff"])
     refused = pytest.raises(DatabaseError, match="audit entries cannot be changed or deleted")
@@ -131,11 +134,13 @@ def test_only_staff_may_read_the_trail(client_for, trail, role):
         ({"person": "MANAG"}, {"login_succeeded", "membership_added"}),
         ({"project": "the-project"}, {"membership_added"}),
         ({"kind": "export_downloaded"}, {"export_downloaded"}),
-        ({"since": "2000-01-01", "until": (timezone.localdate() - datetime.timedelta(days=5)).isoformat()},
-         {"export_downloaded"}),
+        (
+            {"since": "2000-01-01", "until": (timezone.localdate() - datetime.timedelta(days=5)).isoformat()},
+            {"export_downloaded"},
+        ),
         ({"kind": "no_such_kind"}, set()),
     ],
-)  # fmt: skip
+)
 def test_staff_filter_the_trail(client_for, trail, query, expected):
     response = client_for("staff").get(reverse("audit:log"), query)
     assert response.status_code == 200
