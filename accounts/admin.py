@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.users import UserChangesAuditMixin
+
 from . import services
 
 RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -33,7 +35,7 @@ def _may_manage(request, account) -> bool:
 
 
 @admin.register(get_user_model())
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(UserChangesAuditMixin, auth_admin.UserAdmin):
     actions = ["reset_second_factor"]
 
     @admin.action(description=_("Reset two-factor login (for users who lost every factor)"), permissions=["reset"])

@@ -12,6 +12,9 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import Kind as AuditKind
+from audit.services import record
+
 from .models import UserSession
 from .selectors import user_sessions_active
 
@@ -118,7 +121,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     codes = _recovery_codes_replace(user=device.user)
-    # audit: second factor enrolled
+    record(kind=AuditKind.MFA_ENROLLED, actor=device.user, target=device.user)
     logger.info("User %s enrolled an authenticator app as second factor", device.user_id)
     return codes
 
@@ -126,7 +129,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
 @transaction.atomic
 def recovery_codes_regenerate(*, user) -> list[str]:
     codes = _recovery_codes_replace(user=user)
-    # audit: recovery codes regenerated
+    record(kind=AuditKind.MFA_ENROLLED, actor=user, target=user, details={"recovery_codes": "regenerated"})
     logger.info("User %s regenerated their recovery codes", user.pk)
     return codes
 
@@ -155,9 +158,9 @@ def second_factors_remove(*, user, removed_by) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if removed_by.pk == user.pk:
-        # audit: second factor disabled by its owner
+        record(kind=AuditKind.MFA_RESET, actor=user, target=user, details={"by": "owner"})
         logger.info("User %s removed their second factor", user.pk)
         return
     ended = user_sessions_end_all(user=user)
-    # audit: second factor reset by a superuser
+    record(kind=AuditKind.MFA_RESET, actor=removed_by, target=user, details={"sessions_ended": ended})
     logger.warning("Superuser %s reset the second factor of user %s (%s sessions ended)", removed_by.pk, user.pk, ended)

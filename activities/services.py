@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.generations import data_changed
 from projects.models import Organisation, Project
 
@@ -92,4 +94,5 @@ def participation_add(
 
 @transaction.atomic
 def participation_remove(*, participation: Participation) -> None:
+    record(kind=AuditKind.OBJECT_DELETED, target=participation, project_id=participation.activity.project_id)
     participation.delete()

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.generations import data_changed
 from projects.models import Project
 
@@ -141,5 +143,7 @@ def expenditure_update(
 
 @transaction.atomic
 def expenditure_delete(*, expenditure: Expenditure) -> None:
+    details = {"amount": str(expenditure.amount), "date": expenditure.date}
+    record(kind=AuditKind.OBJECT_DELETED, target=expenditure, project_id=expenditure.line.project_id, details=details)
     expenditure.delete()
     data_changed()

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.spreadsheets import csv_response
@@ -50,6 +52,7 @@ def overview(request, slug):
 def export_csv(request, slug):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.FINANCE)
     rows = selectors.budget_export_rows(project=project)
+    record(kind=AuditKind.EXPORT_DOWNLOADED, project=project, details={"export": "budget", "format": "csv"})
     return csv_response(f"{project.slug}-budget.csv", selectors.EXPORT_HEADER, rows)
 
 

@@ -48,6 +48,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
+from audit.models import Kind as AuditKind
+from audit.services import current_user, record
+
 from .models import ImportJob
 from .tabular import IMPORTS_DIR
 
@@ -276,6 +279,10 @@ def import_job_start(
             job.save()
             job.page_url = page_url(job)
             job.save(update_fields=["page_url"])
+            details = {"import": kind, "filename": job.filename}
+            record(
+                kind=AuditKind.IMPORT_STARTED, actor=user, target=job, project_id=_project_id(target), details=details
+            )
             transaction.on_commit(lambda: _send(task, job))
     except IntegrityError:  # another request of the same user won the race
         active = import_job_active_for(user=user)
@@ -406,9 +413,23 @@ def import_job_run(
     return _finish(job, Status.DONE, result=result, progress=100)
 
 
+def _project_id(target) -> int | None:
+    """The project an import is about: the target itself, or the target's project."""
+    if target is None:
+        return None
+    return target.pk if target._meta.label_lower == "projects.project" else getattr(target, "project_id", None)
+
+
 def import_job_close(*, job: ImportJob) -> None:
-    """The import is confirmed (or written): the job is kept as its record, its upload deleted if still there."""
+    """The import is confirmed (or written): the job is kept as its record, its upload deleted if still there.
+
+    Recorded as confirmed by the user of the request being answered, or else (in a task) by the job's starter."""
     ImportJob.objects.filter(pk=job.pk).update(confirmed_at=timezone.now(), upload="")
+    details = {"import": job.kind, "filename": job.filename}
+    actor = current_user() or job.user
+    record(
+        kind=AuditKind.IMPORT_CONFIRMED, actor=actor, target=job, project_id=_project_id(job.target), details=details
+    )
     if job.upload:
         transaction.on_commit(lambda name=job.upload: default_storage.delete(name))
     job.upload = ""

@@ -17,6 +17,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
+from audit.models import Kind as AuditKind
+from audit.services import record
 from projects.models import Organisation, Project
 
 from .merging import has_conflict_markers, merge3
@@ -129,6 +131,8 @@ def concept_advance_status(*, concept: Concept) -> Concept:
         raise ValidationError(_("Freeze a final edition before publishing the concept."))
     concept.status = following
     concept.save(update_fields=["status", "updated_at"])
+    if following == Concept.Status.PUBLISHED:
+        record(kind=AuditKind.CONCEPT_PUBLISHED, target=concept, project_id=concept.project_id)
     return concept
 
 
@@ -210,6 +214,8 @@ def section_place(*, section: Section, parent: Section | None, after: Section | 
 def section_remove(*, section: Section) -> None:
     """Takes the section and its subsections out of the outline. Their versions and comments stay,
     and editions already frozen keep them; only new editions leave them out."""
+    details = {"concept": section.concept_id, "removed_from_outline": True}
+    record(kind=AuditKind.OBJECT_DELETED, target=section, project_id=section.concept.project_id, details=details)
     pending = [section]
     while pending:
         current = pending.pop()
@@ -556,4 +562,6 @@ def edition_create(
         if (version_id := entry.section.head_id if language == concept.language
             else heads.get((entry.section.pk, language)))
     )  # fmt: skip
+    details = {"concept": concept.pk, "name": edition.name, "is_final": is_final}
+    record(kind=AuditKind.EDITION_FROZEN, actor=user, target=edition, project_id=concept.project_id, details=details)
     return edition

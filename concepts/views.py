@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.forms import apply_validation_error
 from common.fragments import cached_html
 from common.spreadsheets import csv_response, xlsx_response
@@ -681,6 +683,9 @@ def dispositions(request, concept_id, export=None):
     reading = {entry.section.pk: index for index, entry in enumerate(outline)}
     comments = sorted(selectors.recommendations_for_concept(concept=concept, filters=filters),
                       key=lambda comment: reading.get(comment.section_id, len(reading)))  # fmt: skip
+    if export:
+        details = {"export": "dispositions", "format": export, "concept": concept.pk}
+        record(kind=AuditKind.EXPORT_DOWNLOADED, project_id=concept.project_id, details=details)
     if export == "csv":
         return csv_response(
             f"concept-{concept.pk}-dispositions.csv", DISPOSITION_HEADER, _matrix_rows(comments, numbers)

@@ -13,6 +13,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from budgets.selectors import budget_by_activity, budget_summary
 from common.files import stored_file_response
 from common.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
@@ -172,6 +174,9 @@ def export(request, kind, fmt):
     if size > settings.EXPORT_INLINE_ROWS:
         context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}
         return render(request, "dashboards/export_prepare.html", context)
+    record(
+        kind=AuditKind.EXPORT_DOWNLOADED, details={"export": name, "format": fmt, **_dashboard_query_of(query).dict()}
+    )
     if fmt == "csv":
         return csv_response(filename, header, rows(projects=projects))
     return xlsx_response(filename, name, header, rows(projects=projects))
@@ -214,6 +219,7 @@ def export_download(request, job_id):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
+    record(kind=AuditKind.EXPORT_DOWNLOADED, details={"export": job.kind, "format": job.fmt, "job": job.pk})
     content_type = "text/csv; charset=utf-8" if job.fmt == "csv" else XLSX_TYPE
     response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
     patch_cache_control(response, private=True, no_store=True)
@@ -266,6 +272,8 @@ def project_dashboard(request, slug):
 def project_iati(request, slug):
     """One project's IATI activity file; 404 for a project the user may not see."""
     project = project_get_for_user(user=request.user, slug=slug)
+    if not project.is_published:  # what is public needs no record
+        record(kind=AuditKind.EXPORT_DOWNLOADED, project=project, details={"export": "iati", "format": "xml"})
     body = iati.activities_xml(Project.objects.filter(pk=project.pk), base_url=request.build_absolute_uri("/"))
     return HttpResponse(body, content_type=iati.CONTENT_TYPE)
 

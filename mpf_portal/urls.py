@@ -21,6 +21,7 @@ urlpatterns = [
     path("concepts/", include("concepts.urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),
     path("api/", include("dashboards.api_urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.generations import data_changed
 
 from .models import Membership, Organisation, Project, ProjectPartner, Role
@@ -30,15 +32,21 @@ def project_create(*, user, **fields) -> Project:
     project._change_reason = _("Created")
     project.full_clean()
     project.save()
+    if project.is_published:
+        record(kind=AuditKind.PROJECT_PUBLISHED, actor=user, target=project)
     data_changed()
     return project
 
 
 @transaction.atomic
 def project_update(*, project: Project, user, **fields) -> Project:
+    was_published = Project.objects.filter(pk=project.pk).values_list("is_published", flat=True).first()
     _apply(project, fields, PROJECT_FIELDS)
     project.full_clean()
     project.save()
+    if was_published is not None and was_published != project.is_published:
+        kind = AuditKind.PROJECT_PUBLISHED if project.is_published else AuditKind.PROJECT_UNPUBLISHED
+        record(kind=kind, actor=user, target=project)
     data_changed()
     return project
 
@@ -62,6 +70,7 @@ def partner_add(*, project: Project, organisation: Organisation, role: str) -> P
 
 @transaction.atomic
 def partner_remove(*, partner: ProjectPartner) -> None:
+    record(kind=AuditKind.OBJECT_DELETED, target=partner, project=partner.project)
     partner.delete()
 
 
@@ -70,10 +79,17 @@ def membership_set(*, project: Project, user, role: str) -> Membership:
     """Adds `user` to the project with `role`, or changes their role."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
+    before = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
     membership, _created = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    if before != role:
+        kind = AuditKind.MEMBERSHIP_ADDED if before is None else AuditKind.MEMBERSHIP_CHANGED
+        details = {"member": user.get_username(), "role": role, "previous_role": before}
+        record(kind=kind, target=membership, project=project, details=details)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
+    details = {"member": membership.user.get_username(), "role": membership.role}
+    record(kind=AuditKind.MEMBERSHIP_REMOVED, target=membership, project=membership.project, details=details)
     membership.delete()

@@ -645,6 +645,13 @@ MATRIX: dict[str, list[Case]] = {
     # IATI activity files: one project's as its page; every published project's for everyone
     "project_iati": [Case(VIEW_PRIVATE, kwargs=project_slug), Case(VIEW_PUBLIC, kwargs=public_slug, label="pub")],
     "iati_activities": [Case(outcomes(200))],
+    # The audit trail: programme staff only
+    "audit:log": [Case(STAFF_ONLY), Case(STAFF_ONLY, data={"kind": "nothing"}, label="bad filter")],
+    "audit:export": [
+        Case(STAFF_ONLY, kwargs=lambda o: {"fmt": "csv"}, label="csv"),
+        Case(STAFF_ONLY, kwargs=lambda o: {"fmt": "xlsx"}, label="xlsx"),
+        Case(outcomes(403, anonymous=LOGIN, staff=404), kwargs=lambda o: {"fmt": "pdf"}, label="unknown"),
+    ],
     # Django admin: staff with a session verified by a second factor (accounts/admin_site.py; none here has
     # one, so staff too are sent to enrol); the rest of the admin namespace is guarded by admin_view
     "admin:index": [Case(outcomes(REDIRECT))],

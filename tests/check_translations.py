@@ -40,7 +40,17 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 CATALOGUE = ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po"
-PYTHON_APPS = ("common", "accounts", "projects", "activities", "budgets", "concepts", "dashboards", "mpf_portal")
+PYTHON_APPS = (
+    "common",
+    "audit",
+    "accounts",
+    "projects",
+    "activities",
+    "budgets",
+    "concepts",
+    "dashboards",
+    "mpf_portal",
+)
 RU_PLURAL_FORMS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 )

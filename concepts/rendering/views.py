@@ -9,6 +9,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import Kind as AuditKind
+from audit.services import record
+
 from .. import selectors as concept_selectors
 from ..models import RenderJob
 from . import selectors, services
@@ -81,6 +84,8 @@ def render_request(request, concept_id, edition_id=None):
     except ValidationError as error:
         notice = " ".join(error.messages)
     else:
+        details = {"kind": kind, "edition": edition.pk if edition else None, "reused": job.reused}
+        record(kind=AuditKind.RENDER_REQUESTED, target=job, project_id=concept.project_id, details=details)
         job.refresh_from_db(fields=["status", "error", "queued_at"])  # rendered already, when Celery runs in-process
         level, notice = _notice(job)
     if request.htmx:
@@ -119,7 +124,16 @@ def render_download(request, concept_id, job_id):
         content_type=CONTENT_TYPES.get(job.kind, "application/pdf"),
     )
     patch_cache_control(response, private=True, no_cache=True)
+    if not _public_file(concept, job):
+        details = {"kind": job.kind, "edition": job.edition_id, "concept": concept.pk}
+        record(kind=AuditKind.FILE_DOWNLOADED, target=job, project_id=concept.project_id, details=details)
     return response
+
+
+def _public_file(concept, job) -> bool:
+    """The published final edition's PDF, which anyone may have: its downloads need no record."""
+    published = concept.status == concept.Status.PUBLISHED and job.edition_id is not None and job.edition.is_final
+    return published and job.kind == RenderJob.Kind.PDF
 
 
 @require_GET
