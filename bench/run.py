@@ -389,6 +389,7 @@ def bench_environment(url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(STATIC_ROOT),
         "LOG_LEVEL": "WARNING",
+        "MFA_REQUIRED_ROLES": "",  # the pages are measured, not the log-in: no user is sent to enrol first
     }
 
 
