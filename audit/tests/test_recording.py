@@ -146,6 +146,17 @@ def test_a_render_request_is_recorded(client_for, users, project, eager_celery):
     assert (entry.actor, entry.details["kind"], entry.object_type) == (users["drafter"], "draft", "concepts.renderjob")
 
 
+def test_a_visitor_handed_the_published_pdf_made_before_leaves_no_entry(client, users, published_project):
+    concept = ConceptFactory(project=published_project, status=Concept.Status.PUBLISHED)
+    edition = concept_objects(concept, author=users["drafter"])["edition"]
+    _done_job(concept, edition)
+    url = reverse("concepts:edition_render_request", args=[concept.pk, edition.pk])
+    response = client.post(url, {"kind": "pdf"})
+    assert response.status_code == 302
+    assert RenderJob.objects.count() == 1  # the PDF made before was handed over
+    assert not AuditEntry.objects.filter(kind=Kind.RENDER_REQUESTED).exists()
+
+
 @pytest.mark.parametrize(
     ("name", "kwargs", "role", "export"),
     [

@@ -84,8 +84,9 @@ def render_request(request, concept_id, edition_id=None):
     except ValidationError as error:
         notice = " ".join(error.messages)
     else:
-        details = {"kind": kind, "edition": edition.pk if edition else None, "reused": job.reused}
-        record(kind=AuditKind.RENDER_REQUESTED, target=job, project_id=concept.project_id, details=details)
+        if not job.reused:  # a visitor handed the published PDF made before asked for nothing new: not recorded
+            details = {"kind": kind, "edition": edition.pk if edition else None}
+            record(kind=AuditKind.RENDER_REQUESTED, target=job, project_id=concept.project_id, details=details)
         job.refresh_from_db(fields=["status", "error", "queued_at"])  # rendered already, when Celery runs in-process
         level, notice = _notice(job)
     if request.htmx:
