@@ -208,20 +208,33 @@ class DispositionForm(forms.Form):
     incorporated_in = forms.ModelChoiceField(
         label=_("Incorporated in version"), queryset=SectionVersion.objects.none(), required=False
     )
+    # The form offers the newest versions only; an older one is given by its number.
+    version_number = forms.IntegerField(label=_("Or version number"), required=False, min_value=1)
 
-    def __init__(self, *args, section, **kwargs):
+    def __init__(self, *args, section, language=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Versions of any section are accepted by the form so that the service can refuse them
         # with its own message; the choices shown are this section's.
         self.fields["incorporated_in"].queryset = SectionVersion.objects.filter(section__concept=section.concept_id)
         self.fields["incorporated_in"].label_from_instance = lambda v: f"v{v.number} – {v.summary or v.title}"
         self.section = section
+        self.language = language or section.concept.language
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("disposition") == Comment.Disposition.DECLINED and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for declining."))
-        if cleaned.get("disposition") == Comment.Disposition.INCORPORATED and not cleaned.get("incorporated_in"):
+        number = cleaned.pop("version_number", None)
+        if number and not cleaned.get("incorporated_in"):
+            version = SectionVersion.objects.filter(section=self.section, language=self.language, number=number).first()
+            if version is None:
+                self.add_error("version_number", _("This section has no version %(number)s.") % {"number": number})
+            cleaned["incorporated_in"] = version
+        if (
+            cleaned.get("disposition") == Comment.Disposition.INCORPORATED
+            and not cleaned.get("incorporated_in")
+            and "version_number" not in self.errors
+        ):
             self.add_error("incorporated_in", _("Choose the version that incorporates it."))
         return cleaned
 

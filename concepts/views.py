@@ -146,6 +146,9 @@ def section_add(request, concept_id):
     return render(request, "concepts/section_add.html", {"concept": concept, "project": concept.project, "form": form})
 
 
+DISPOSITION_CHOICES = 12  # versions offered by each comment's disposition form
+
+
 def _section_context(request, concept, section, language=None, **extra):
     language = language or concept.language
     version = selectors.section_head(section=section, language=language)
@@ -173,7 +176,11 @@ def _section_context(request, concept, section, language=None, **extra):
         "may_draft": may_draft,
         "may_edit": Capability.EDIT in concept.capabilities,
         "disposition_choices": Comment.Disposition.choices,
-        "versions": selectors.versions_for_section(section=section, language=language) if may_draft else [],
+        # The newest versions only: a disposition form per comment, so the page must not grow with the
+        # history; an older version is given by its number (DispositionForm.version_number).
+        "versions": list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
+        if may_draft
+        else [],
         **extra,
     }
 
@@ -563,7 +570,7 @@ def _comment_for(request, concept_id, comment_id, need):
 @require_POST
 def comment_disposition(request, concept_id, comment_id):
     concept, comment = _comment_for(request, concept_id, comment_id, Capability.DRAFT)
-    form = DispositionForm(request.POST, section=comment.section)
+    form = DispositionForm(request.POST, section=comment.section, language=comment.version.language)
     if form.is_valid():
         try:
             services.comment_set_disposition(comment=comment, user=request.user, **form.cleaned_data)
