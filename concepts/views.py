@@ -20,6 +20,7 @@ from audit.services import record
 from common.forms import apply_validation_error
 from common.fragments import cached_html
 from common.spreadsheets import csv_response, xlsx_response
+from concepts.templatetags.concept_text import prefetch_version_html
 from projects.access import Capability
 from projects.models import Organisation
 from projects.selectors import project_get_for_user
@@ -102,10 +103,12 @@ def concept_detail(request, concept_id):
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
+    outline = selectors.outline_for_concept(concept=concept)
+    prefetch_version_html(entry.section.head for entry in outline)
     context = {
         "concept": concept,
         "project": concept.project,
-        "outline": selectors.outline_for_concept(concept=concept),
+        "outline": outline,
         "editions": selectors.editions_for_concept(concept=concept),
     }
     return render(request, "concepts/concept_detail.html", context)
@@ -639,9 +642,10 @@ def edition_detail(request, concept_id, edition_id):
         "edition": edition,
         "language": language,
         "language_name": concept.language_name(language),
-        "entries": selectors.edition_entries(edition=edition, language=language),
+        "entries": (entries := selectors.edition_entries(edition=edition, language=language)),
         "editions": selectors.editions_for_concept(concept=concept),
     }
+    prefetch_version_html(entry.version for entry in entries)
     return render(request, "concepts/edition_detail.html", context)
 
 

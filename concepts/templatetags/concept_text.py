@@ -11,16 +11,34 @@ register = template.Library()
 CACHE_SECONDS = 7 * 24 * 3600
 
 
+def _key(version) -> str:
+    # The text's digest is part of the key: a database restored or recreated under a cache that
+    # outlived it can reuse ids, and must never be shown another version's text.
+    digest = hashlib.blake2b(version.body.encode(), digest_size=12).hexdigest()
+    return f"concepts:version-html:{version.pk}:{digest}"
+
+
+def prefetch_version_html(versions) -> None:
+    """Fetch the HTML of many versions in one cache round trip (a page of 50 sections makes one,
+    not 50), render the missing ones and keep them in one more; `version_html` then uses it."""
+    versions = [version for version in versions if version is not None]
+    keys = {_key(version): version for version in versions}
+    found = cache.get_many(keys)
+    missing = {key: str(render_markdown(version.body)) for key, version in keys.items() if key not in found}
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    for key, version in keys.items():
+        version.prefetched_html = found.get(key) or missing[key]
+
+
 @register.filter
 def version_html(version):
     """A version's text as sanitised HTML. Versions never change, so the HTML is cached by version."""
     if version is None:
         return ""
-    # The text's digest is part of the key: a database restored or recreated under a cache that
-    # outlived it can reuse ids, and must never be shown another version's text.
-    digest = hashlib.blake2b(version.body.encode(), digest_size=12).hexdigest()
-    key = f"concepts:version-html:{version.pk}:{digest}"
-    html = cache.get_or_set(key, lambda: str(render_markdown(version.body)), CACHE_SECONDS)
+    html = getattr(version, "prefetched_html", None)
+    if html is None:
+        html = cache.get_or_set(_key(version), lambda: str(render_markdown(version.body)), CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before caching
 
 
