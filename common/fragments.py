@@ -22,3 +22,19 @@ def cached_html(key: str, render, seconds: int = CACHE_SECONDS) -> SafeString:
         html = str(render())
         cache.set(full_key, html, seconds)
     return mark_safe(html)  # noqa: S308 - rendered by our templates from escaped or sanitised values
+
+
+def cached_html_many(renders: dict[str, object], prepare=None, seconds: int = CACHE_SECONDS) -> dict[str, SafeString]:
+    """`cached_html` for many fragments in one cache round trip: `renders` maps each key to the
+    callable that renders it; the missing ones are rendered and kept in one more round trip.
+    `prepare(keys)`, if given, is called first with the keys about to be rendered (to fetch what
+    they need in bulk)."""
+    full_keys = {f"fragment:{get_language()}:{key}": key for key in renders}
+    found = cache.get_many(full_keys)
+    if prepare is not None and len(found) < len(full_keys):
+        prepare([key for full, key in full_keys.items() if full not in found])
+    missing = {full: str(renders[key]()) for full, key in full_keys.items() if full not in found}
+    if missing:
+        cache.set_many(missing, seconds)
+    html = found | missing
+    return {key: mark_safe(html[full]) for full, key in full_keys.items()}  # noqa: S308 - our templates' output

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from projects.access import Capability
@@ -74,10 +75,19 @@ def concepts_for_project(*, user, project: Project) -> list[Concept]:
 
 
 def outline_for_concept(*, concept: Concept):
+    # A correlated count, not a join grouped by every column of the section, its head (text
+    # included) and author: the grouped join cost 17 ms for 50 sections and 500 comments.
+    open_comments = (
+        Comment.objects.filter(section=OuterRef("pk"), disposition="open", parent=None)
+        .order_by()
+        .values("section")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     sections = (
         Section.objects.filter(concept=concept, is_removed=False)
         .select_related("head", "head__author")
-        .annotate(open_comments=Count("comments", filter=Q(comments__disposition="open", comments__parent=None)))
+        .annotate(open_comments=Coalesce(Subquery(open_comments), 0))
     )
     return build_outline(sections)
 

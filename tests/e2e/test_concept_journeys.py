@@ -712,3 +712,18 @@ def test_a_manager_moves_a_section_under_another_with_the_keyboard(page, log_in,
     expect(success(page)).to_have_text(f"“{INSTITUTIONS_TITLE}” is now section 2.1.")
     expect(page.locator(f"#heading-{drafting.institutions.pk}")).to_have_text(f"2.1 {INSTITUTIONS_TITLE}")
     assert_accessible(page)
+
+
+# 9. A manager moves a section up with its arrow button: the buttons of every section share one
+#    form (and its CSRF token) of the page, so that each section's block can be kept in the cache.
+
+
+def test_a_manager_moves_a_section_up_with_its_arrow_button(page, log_in, drafting):
+    log_in("maria", PASSWORD)
+    page.goto(drafting.concept.get_absolute_url())
+    page.get_by_role("button", name=f"Move “{LEGAL_TITLE}” up").press("Enter")
+    expect(page.locator(f"#heading-{drafting.legal.pk}")).to_have_text(f"1 {LEGAL_TITLE}")
+    expect(page.locator(f"#heading-{drafting.purpose.pk}")).to_have_text(f"2 {PURPOSE_TITLE}")
+    page.get_by_role("button", name=f"Move “{LEGAL_TITLE}” down").click()
+    expect(page.locator(f"#heading-{drafting.legal.pk}")).to_have_text(f"2 {LEGAL_TITLE}")
+    assert_accessible(page)
