@@ -57,6 +57,7 @@ bench: install-dev
 	$(BIN)/python -m bench.render $(BENCH_RENDER_ARGS)
 	$(BIN)/python -m bench.text_engine
 	$(BIN)/python -m bench.exports $(BENCH_EXPORTS_ARGS)
+	$(BIN)/python -m bench.after_save $(BENCH_AFTER_SAVE_ARGS)
 
 clean:
 	rm -rf var/mpf.sqlite3 var/media var/staticfiles

@@ -33,6 +33,7 @@ class Page:
     name: str
     path: str
     user: str | None = None  # a demo user to be logged in as; None: anonymous
+    aim: bool = False  # a key page of issue #22: at least AIM_SHARE of the template floor's requests/s
 
 
 # The pages measured, in this order; add one line per page. The floor comes first: every other
@@ -43,28 +44,40 @@ PAGES = [
     # then also the site's frame (base.html) around an empty page.
     Page("floor-staff", "/bench/floor/user/", user="staff"),
     Page("frame-staff", "/bench/frame/", user="staff"),
+    # The reference of the key pages' aim: a login-required page, one query, a 30-line template.
+    Page("template-floor", "/bench/template-floor/", user="staff"),
     # The floor with a body the size of the concept page (50 sections): what sending it costs alone.
     Page("floor-480kb", "/bench/floor/480kb/"),
     Page("healthz", "/healthz"),
     Page("projects-anon", "/projects/"),
-    Page("seed-project-anon", "/projects/concept-national-migration-policy-belarus/"),
-    Page("projects-staff", "/projects/", user="staff"),
-    Page("dashboard-staff", "/dashboard/", user="staff"),
-    Page("project-dashboard-staff", "/projects/concept-national-migration-policy-belarus/dashboard/", user="staff"),
+    Page("seed-project-anon", "/projects/concept-national-migration-policy-belarus/", aim=True),
+    Page("projects-staff", "/projects/", user="staff", aim=True),
+    Page("dashboard-staff", "/dashboard/", user="staff", aim=True),
+    Page(
+        "project-dashboard-staff",
+        "/projects/concept-national-migration-policy-belarus/dashboard/",
+        user="staff",
+        aim=True,
+    ),
+    Page("api-projects-staff", "/api/projects/", user="staff", aim=True),
     Page("transactions-csv-staff", "/dashboard/export/transactions.csv", user="staff"),
     Page("iati-anon", "/iati/activities.xml"),
-    Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager"),
-    Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/"),
+    Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager", aim=True),
+    Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/", aim=True),
     # {placeholders} are filled from seed_bench_concept's output: 50 sections, 500 comments.
-    Page("concept-page-manager", "/concepts/{concept}/", user="manager"),
-    Page("history-500-versions", "/concepts/{concept}/sections/{history_section}/history/", user="manager"),
+    Page("concept-page-manager", "/concepts/{concept}/", user="manager", aim=True),
+    Page("section-page-manager", "/concepts/{concept}/sections/{history_section}/", user="manager", aim=True),
+    Page("history-500-versions", "/concepts/{concept}/sections/{history_section}/history/", user="manager", aim=True),
     Page(
         "compare-200kb",
         "/concepts/{concept}/sections/{big_section}/compare/?from={big_from}&to={big_to}",
         user="manager",
+        aim=True,
     ),
 ]
 FLOOR = "floor"
+TEMPLATE_FLOOR = "template-floor"
+AIM_SHARE = 50  # % of the template floor's requests/s that every key page should reach (issue #22)
 FLOOR_AGAIN = "floor-again"  # the floor measured once more at the end, to show drift during the run
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -565,7 +578,7 @@ def table(rows: list[dict]) -> str:
             return f"{row['queries']} ({row['queries_min']}-{row['queries_max']})"
         return str(row["queries"])
 
-    header = ["page", "path", "req/s", "p50 ms", "p95 ms", "queries", "errors", "% floor"]
+    header = ["page", "path", "req/s", "p50 ms", "p95 ms", "queries", "errors", "% floor", "% tpl", "aim"]
     lines = [
         [
             row["page"],
@@ -576,6 +589,10 @@ def table(rows: list[dict]) -> str:
             queries(row),
             str(row["errors"]),
             number(row["percent_of_floor"], 0) + "%" if row["percent_of_floor"] is not None else "-",
+            number(row.get("percent_of_template_floor"), 0) + "%"
+            if row.get("percent_of_template_floor") is not None
+            else "-",
+            {True: "met", False: "MISSED"}.get(row.get("aim_met"), ""),
         ]
         for row in rows
     ]
@@ -639,7 +656,9 @@ def parse_args(argv=None):
     unknown = wanted - set(names)
     if unknown:
         parser.error(f"unknown pages {sorted(unknown)}; known: {', '.join(names)}")
-    args.selected = [page for page in PAGES if not wanted or page.name in wanted or page.name == FLOOR]
+    args.selected = [
+        page for page in PAGES if not wanted or page.name in wanted or page.name in (FLOOR, TEMPLATE_FLOOR)
+    ]
     if args.duration <= 0 or args.duration > 3600:
         parser.error("--duration must be more than 0 and at most 3600 seconds")
     if not 1 <= args.concurrency <= 256:
@@ -674,7 +693,7 @@ def run(args) -> dict:
            "--activities-per-project", str(args.activities_per_project),
            "--expenditures-per-project", str(args.expenditures_per_project))  # fmt: skip
     bench_ids = json.loads(manage(env, "seed_bench_concept").strip().splitlines()[-1])
-    args.selected = [Page(page.name, page.path.format(**bench_ids), page.user) for page in args.selected]
+    args.selected = [Page(page.name, page.path.format(**bench_ids), page.user, page.aim) for page in args.selected]
     manage(env, "collectstatic", "--noinput", "--clear")
     cookies = session_cookies({page.user for page in args.selected if page.user})
 
@@ -702,8 +721,13 @@ def run(args) -> dict:
         stop_gunicorn(process)
 
     floor = next((row["requests_per_second"] for row in rows if row["page"] == FLOOR), None)
+    template_floor = next((row["requests_per_second"] for row in rows if row["page"] == TEMPLATE_FLOOR), None)
+    aims = {page.name for page in args.selected if page.aim}
     for row in rows:
         row["percent_of_floor"] = round(100 * row["requests_per_second"] / floor, 1) if floor else None
+        share = round(100 * row["requests_per_second"] / template_floor, 1) if template_floor else None
+        row["percent_of_template_floor"] = share
+        row["aim_met"] = None if row["page"] not in aims or share is None else share >= AIM_SHARE
     return {
         "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": redact(url),

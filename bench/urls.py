@@ -4,18 +4,56 @@
 - `bench/floor/user/`: the same for a logged-in user (the session and the user are looked up);
 - `bench/floor/<n>kb/`: the floor with a body of n kilobytes: what sending a page of that size costs;
 - `bench/frame/`: the site's frame, base.html (navigation, language switcher, CSRF token), around
-  an empty page.
+  an empty page;
+- `bench/template-floor/`: the "template floor" of issue #22, the reference for the key pages' aims:
+  a login-required view that makes one query and renders a 30-line template of its own (a table of
+  ten projects with links, translated words and a form with its CSRF token).
 
 Only the bench's settings use this module: the product's URLconf gains nothing.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
 from mpf_portal.urls import urlpatterns as portal_urlpatterns
+from projects.models import Project
 
 EMPTY_PAGE = engines["django"].from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
+
+TEMPLATE_FLOOR = engines["django"].from_string("""{% load i18n %}<!doctype html>
+<html lang="{{ LANGUAGE_CODE|default:'en' }}">
+<head>
+  <meta charset="utf-8">
+  <title>{% translate "Projects" %}</title>
+</head>
+<body>
+  <header><a href="{% url 'home' %}">{% translate "MPF Portal" %}</a> · {{ request.user.username }}</header>
+  <main>
+    <h1>{% translate "Projects" %}</h1>
+    <table>
+      <thead>
+        <tr><th>{% translate "Code" %}</th><th>{% translate "Title" %}</th><th>{% translate "Status" %}</th></tr>
+      </thead>
+      <tbody>
+        {% for project in projects %}
+        <tr>
+          <td>{{ project.code }}</td>
+          <td><a href="{% url 'projects:detail' project.slug %}">{{ project.title }}</a></td>
+          <td>{{ project.get_status_display }}</td>
+        </tr>
+        {% empty %}
+        <tr><td colspan="3">{% translate "No projects." %}</td></tr>
+        {% endfor %}
+      </tbody>
+    </table>
+    <form method="post" action="{% url 'set_language' %}">{% csrf_token %}
+      <button type="submit">{% translate "Save" %}</button>
+    </form>
+  </main>
+</body>
+</html>""")
 
 
 def floor(request):
@@ -34,10 +72,17 @@ def frame(request):
     return HttpResponse(EMPTY_PAGE.render({}, request))
 
 
+@login_required
+def template_floor(request):
+    projects = Project.objects.only("code", "slug", "title", "status").order_by("-pk")[:10]
+    return HttpResponse(TEMPLATE_FLOOR.render({"projects": projects}, request))
+
+
 urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
     path("bench/floor/user/", floor_user, name="bench_floor_user"),
     path("bench/floor/<int:kb>kb/", floor_size, name="bench_floor_size"),
     path("bench/frame/", frame, name="bench_frame"),
+    path("bench/template-floor/", template_floor, name="bench_template_floor"),
     *portal_urlpatterns,
 ]
