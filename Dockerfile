@@ -52,5 +52,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.*') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=8)"]
 
-# gunicorn reads the number of workers from WEB_CONCURRENCY (3 unless set at run time).
-CMD ["gunicorn", "mpf_portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn reads the number of workers from WEB_CONCURRENCY (3 unless set at run time). A request
+# still running after 30 s is cut off (--timeout): long work (PDFs, imports, large exports, the public
+# IATI file) runs in the Celery worker, so no page may need that long.
+CMD ["gunicorn", "mpf_portal.wsgi", "--bind", "0.0.0.0:8000", "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-"]

@@ -110,9 +110,31 @@ def test_worker_runs_celery_and_shares_the_media_volume(compose):
     assert "media:/data/media" in services["web"]["volumes"]
 
 
-def test_only_web_publishes_a_port(compose):
-    published = {name for name, service in compose["services"].items() if service.get("ports")}
-    assert published == {"web"}
+def test_only_the_proxy_publishes_a_port_so_that_web_can_be_scaled(compose):
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert "8000" in [str(port) for port in services["web"]["expose"]]
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_the_proxy_spreads_requests_over_every_web_container(compose):
+    volume = next(v for v in compose["services"]["proxy"]["volumes"] if "nginx.conf" in v)
+    config = (ROOT / volume.split(":")[0].removeprefix("./")).read_text()
+    assert "resolver 127.0.0.11 valid=" in config  # Docker's DNS, asked again: scaled containers are found
+    assert "proxy_pass $web;" in config and "set $web http://web:8000;" in config
+    assert "proxy_set_header Host $http_host;" in config
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in config
+
+
+def test_login_throttling_counts_the_compose_files_own_proxy(compose):
+    # Without it every client would share the proxy's address, and one attacker would lock everyone out.
+    assert _environment(compose["services"]["web"])["PROXY_COUNT"] == "${PROXY_COUNT:-1}"
+
+
+def test_gunicorns_timeout_is_set_in_the_image():
+    command = DOCKERFILE.read_text()
+    assert '"--timeout", "30"' in command
 
 
 def test_migrations_run_once_before_web_and_worker(compose):
