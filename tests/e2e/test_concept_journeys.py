@@ -534,6 +534,8 @@ def test_a_drafter_accepts_a_suggestion_and_declines_a_recommendation(page, log_
     card.get_by_role("button", name="Record disposition").click()
     card = comment_card(page, recommendation)
     expect(card.locator(".invalid-feedback")).to_have_text("Give the reason for declining.")
+    expect(page).to_have_url(re.compile(f"#comment-{recommendation.pk}$"))  # the page opens at the error
+    expect(card.locator(".invalid-feedback")).to_be_in_viewport()
     expect(card.get_by_role("heading")).to_contain_text("Open")
     expect(card.get_by_label("Disposition")).to_have_value("declined")  # what was chosen is kept
     assert_accessible(page)
