@@ -1,5 +1,6 @@
 """What the read API returns for each resource (dashboards/api.py)."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,17 +10,40 @@ from budgets.models import MONEY, BudgetLine, Expenditure
 from concepts.models import Edition, EditionEntry
 from projects.models import Project
 
+SLUG_PLACEHOLDER = "slug-placeholder-0"
+
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "description": "ISO 3166-1 alpha-2"}})
 class CountriesField(serializers.Field):
-    """A project's beneficiary countries as a list of ISO 3166-1 alpha-2 codes."""
+    """A project's beneficiary countries as a list of ISO 3166-1 alpha-2 codes: the stored codes,
+    without building a Country object (and its name lookups) for each."""
+
+    def get_attribute(self, instance):
+        return instance.__dict__.get(self.source) or []
 
     def to_representation(self, value):
-        return [str(country.code) for country in value]
+        return [str(code) for code in value]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """The label of a choice in the reader's language (what `get_FOO_display()` gives), looked up in
+    a table made once per request rather than through the model's method for every row."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        labels = self.context.setdefault(f"_labels:{id(self.choices)}", {})
+        if value not in labels:
+            labels[value] = str(dict(self.choices).get(value, value))
+        return labels[value]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = LabelField(Project.Status.choices, source="status")
     countries = CountriesField(read_only=True)
     instrument = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="Funding instrument code; null when none is set."
@@ -37,15 +61,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page(self, project) -> str:
-        request = self.context.get("request")
-        url = project.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        # The address of the first project's page, made once per request; the others differ by slug only.
+        if "_page_url" not in self.context:
+            request = self.context.get("request")
+            url = reverse("projects:detail", kwargs={"slug": SLUG_PLACEHOLDER})
+            self.context["_page_url"] = request.build_absolute_uri(url) if request else url
+        return self.context["_page_url"].replace(SLUG_PLACEHOLDER, project.slug)
 
 
 class ActivitySerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = LabelField(Activity.Kind.choices, source="kind")
+    status_label = LabelField(Activity.Status.choices, source="status")
     country = serializers.SerializerMethodField()
     is_milestone = serializers.BooleanField(read_only=True)
 
@@ -63,7 +90,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    category_label = LabelField(BudgetLine.Category.choices, source="category")
     original = serializers.DecimalField(source="amount", read_only=True, **MONEY)
     revised = serializers.DecimalField(read_only=True, help_text="Newest revision, else the original amount.", **MONEY)
     spent = serializers.DecimalField(read_only=True, **MONEY)
