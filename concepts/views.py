@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -66,6 +66,17 @@ def side_by_side(ops, context=40):
 def _language(request, concept) -> str:
     """The language asked for (`?language=` or a form's `language`); the source for anything else."""
     return concept.language_or_source(request.POST.get("language") or request.GET.get("language"))
+
+
+def _reading_language(request, concept, has_text) -> str:
+    """For a reader: the language asked for; else the reader's interface language when the concept
+    is kept in it and `has_text(language)` (a translation exists to read); else the source."""
+    if request.GET.get("language"):
+        return _language(request, concept)
+    reader = translation.get_language()
+    if reader != concept.language and reader in concept.languages and has_text(reader):
+        return reader
+    return concept.language
 
 
 def _language_query(concept, language) -> str:
@@ -258,7 +269,8 @@ def section_detail(request, concept_id, section_id):
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
     )
     concept = section.concept
-    context = _section_context(request, concept, section, _language(request, concept))
+    language = _reading_language(request, concept, lambda code: section.versions.filter(language=code).exists())
+    context = _section_context(request, concept, section, language)
     return render(request, "concepts/section_detail.html", context)
 
 
@@ -664,7 +676,7 @@ def edition_detail(request, concept_id, edition_id):
     edition = selectors.edition_get(concept=concept, edition_id=edition_id)
     if Capability.READ_DRAFTS not in concept.capabilities and not edition.is_final:
         raise Http404("Only the final edition of a published concept is public.")
-    language = _language(request, concept)
+    language = _reading_language(request, concept, lambda code: edition.entries.filter(language=code).exists())
     context = {
         "concept": concept,
         "project": concept.project,

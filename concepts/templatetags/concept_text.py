@@ -44,10 +44,11 @@ def version_html(version):
 
 @register.inclusion_tag("concepts/_language_tabs.html")
 def language_tabs(concept, current, url):
-    """Links to the same page in each language the concept is kept in: `url` plus `?language=`."""
+    """Links to the same page in each language the concept is kept in: `url` plus `?language=`, the
+    source's too (a reader whose interface is in a translation's language is shown that first)."""
     tabs = [
         {"code": code, "name": concept.language_name(code), "is_source": code == concept.language,
-         "url": url if code == concept.language else f"{url}?language={code}", "current": code == current}
+         "url": f"{url}?language={code}", "current": code == current}
         for code in concept.languages
     ]  # fmt: skip
     return {"tabs": tabs}
