@@ -111,6 +111,7 @@ class Document(TimeStampedModel):
         verbose_name=_("uploaded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     head = models.ForeignKey(
@@ -181,6 +182,7 @@ class DocumentVersion(models.Model):
         verbose_name=_("uploaded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
