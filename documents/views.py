@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.selectors import activity_get
 from audit.models import Kind as AuditKind
@@ -29,13 +29,13 @@ def _listing(request, project, activity=None):
     return render(request, "documents/document_list.html", context)
 
 
-@require_GET
+@require_safe
 def document_list(request, slug):
     project = project_get_for_user(user=request.user, slug=slug)
     return _listing(request, project)
 
 
-@require_GET
+@require_safe
 def activity_documents(request, slug, activity_id):
     project = project_get_for_user(user=request.user, slug=slug)
     return _listing(request, project, activity_get(project=project, activity_id=activity_id))
@@ -88,7 +88,7 @@ def document_upload(request, slug):
     return _upload(request, project, limiter)
 
 
-@require_GET
+@require_safe
 def document_detail(request, slug, document_id):
     project = project_get_for_user(user=request.user, slug=slug)
     document = selectors.document_get(project=project, document_id=document_id)
@@ -138,7 +138,7 @@ def version_upload(request, slug, document_id):
     return _new_version(request, project, document, limit_uploads(request))
 
 
-@require_GET
+@require_safe
 def document_download(request, slug, document_id, number=None):
     """The newest file of a document, or version `number`; access decided again on every request."""
     project = project_get_for_user(user=request.user, slug=slug)

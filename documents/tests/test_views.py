@@ -222,7 +222,7 @@ def test_the_document_list_has_a_fixed_number_of_queries(client_for, project, dj
         stored_document(project, visibility=Visibility.DONORS, title=f"Document {number}", activity=activity)
     client = client_for("reviewer")
     url = reverse("documents:list", args=[project.slug])
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(url, {"language": "en"})
     assert len(response.context["documents"]) == 30
 
@@ -235,3 +235,27 @@ def test_every_real_kind_round_trips_through_the_upload(client_for, project):
     for document in Document.objects.select_related("head"):
         response = client.get(reverse("documents:download", args=[project.slug, document.pk]))
         assert b"".join(response.streaming_content) == REAL[document.title]
+
+
+def test_visitors_of_a_public_document_do_not_learn_who_uploaded_it(client_for, published_project, users):
+    document = upload_document(published_project, users["manager"], visibility=Visibility.PUBLIC)
+    users["manager"].first_name, users["manager"].last_name = "Martin", "Manager"
+    users["manager"].save()
+    assert "Martin Manager" not in client_for("anonymous").get(document.get_absolute_url()).content.decode()
+    assert "Martin Manager" in client_for("reviewer").get(document.get_absolute_url()).content.decode()
+
+
+def test_a_head_request_for_a_download_is_answered_without_a_body(client, published_project):
+    public = stored_document(published_project, visibility=Visibility.PUBLIC)
+    response = client.head(reverse("documents:download", args=[published_project.slug, public.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_pages_and_refusals_are_in_russian(client_for, project):
+    client = client_for("manager")
+    page = client.get(upload_url(project), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Загрузить документ" in page and "Цели / назначение деятельности" in page
+    refused = client.post(
+        upload_url(project), form_data(SimpleUploadedFile("agenda.pdf", EXECUTABLE)), HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert "Программы и скрипты загружать нельзя." in refused.content.decode()
