@@ -139,6 +139,15 @@ STAKEHOLDERS = [
     ("International Centre for Migration Policy Development", "ICMPD", "implementing_agency", "expert", 3, 2),
 ]
 
+# Who took part in each knowledge exchange (their participant lists are among the seed's documents).
+KNOWLEDGE_EXCHANGE_PARTICIPANTS = [
+    # (participants, women) of the Republic of Belarus (host) and of ICMPD (experts), per exchange
+    ((22, 13), (3, 2)),
+    ((19, 11), (3, 1)),
+    ((24, 15), (2, 1)),
+    ((21, 12), (3, 2)),
+]
+
 
 def seed_activities(project: Project) -> None:
     for order, facts in enumerate(SEED_ACTIVITIES, start=1):
@@ -155,6 +164,7 @@ def seed_activities(project: Project) -> None:
                 "city": facts.get("city", ""), "country": facts.get("country", ""), "order": order,
             },
         )  # fmt: skip
+    _seed_knowledge_exchange_participation(project)
     mission = Activity.objects.get(project=project, kind=K.FACT_FINDING)
     for name, acronym, kind, role, participants, women in STAKEHOLDERS:
         organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"acronym": acronym, "kind": kind})
@@ -162,3 +172,19 @@ def seed_activities(project: Project) -> None:
             activity=mission, organisation=organisation, role=role,
             defaults={"participants": participants, "women": women},
         )  # fmt: skip
+
+
+def _seed_knowledge_exchange_participation(project: Project) -> None:
+    host = Organisation.objects.get_or_create(name=STAKEHOLDERS[0][0], defaults={"kind": STAKEHOLDERS[0][2]})[0]
+    experts = Organisation.objects.get_or_create(
+        name=STAKEHOLDERS[-1][0], defaults={"acronym": STAKEHOLDERS[-1][1], "kind": STAKEHOLDERS[-1][2]}
+    )[0]
+    exchanges = Activity.objects.filter(project=project, kind=K.KNOWLEDGE_EXCHANGE).order_by("order")
+    for exchange, (officials, team) in zip(exchanges, KNOWLEDGE_EXCHANGE_PARTICIPANTS, strict=False):
+        for organisation, role, (participants, women) in [(host, "host", officials), (experts, "expert", team)]:
+            Participation.objects.update_or_create(
+                activity=exchange,
+                organisation=organisation,
+                role=role,
+                defaults={"participants": participants, "women": women},
+            )

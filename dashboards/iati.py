@@ -23,7 +23,9 @@ number. Mapping decisions, so that a reader of the file knows what each element 
 - transaction: one commitment (type 2) of the total budget at the actual start, else the
   planned start; one expenditure (type 4) per calendar month of spending. Nothing dated
   after today is reported: no future commitment, no future spending, no future actual date.
-- document-link: whatever the registered `document_link_providers` return (see there).
+- document-link: whatever the registered `document_link_providers` return (see there): the
+  published final editions (concepts) and the public documents of the project (documents), with
+  their IATI document category, every language they are written in and their date.
 """
 
 import calendar
@@ -87,6 +89,7 @@ class DocumentLink:
     format: str = "application/pdf"
     language: str = "en"
     date: datetime.date | None = None
+    languages: tuple[str, ...] = ()  # when a document is written in several: all of them (else `language`)
 
 
 DocumentLinkProvider = Callable[[Sequence[Project]], Mapping[int, Iterable[DocumentLink]]]
@@ -374,7 +377,8 @@ def _document_links(activity, facts: ActivityFacts, base_url: str) -> None:
         link = _sub(activity, "document-link", url=urljoin(base_url, document.url), format=document.format)
         _narrative(link, "title", document.title)
         _sub(link, "category", code=document.category)
-        _sub(link, "language", code=document.language)
+        for language in document.languages or (document.language,):
+            _sub(link, "language", code=language)
         if document.date:
             _sub(link, "document-date", iso_date=_iso(document.date))
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "activities",
     "budgets",
     "concepts",
+    "documents",
     "dashboards",
 ]
 
@@ -191,6 +192,16 @@ IMPORT_MEMORY_LIMIT_MB = env_int("IMPORT_MEMORY_LIMIT_MB", 1024)  # address spac
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)  # unconfirmed uploads are deleted after
 IMPORT_CLEANUP_INTERVAL = env_int("IMPORT_CLEANUP_INTERVAL", 3600)  # seconds between cleanups in each worker
 
+# Project documents (documents/): limits per file and per project, and for the zip-based office formats
+# the sizes their parts are declared to unpack to (read from the zip's directory, never unpacked).
+DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+DOCUMENTS_MAX_PROJECT_BYTES = env_int("DOCUMENTS_MAX_PROJECT_BYTES", 2 * 1024 * 1024 * 1024)
+DOCUMENTS_ZIP_LIMITS = {
+    "parts": env_int("DOCUMENTS_MAX_ZIP_PARTS", 2000),
+    "ratio": env_int("DOCUMENTS_MAX_ZIP_RATIO", 100),
+    "unzipped_bytes": env_int("DOCUMENTS_MAX_UNZIPPED_MB", 300) * 1024 * 1024,
+}
+
 # The cache keeps only content keyed by what it shows (common/cache.py, common/generations.py), under a
 # prefix naming the release: a deploy that changes the code never serves what older code rendered.
 RELEASE_ID = env.str("RELEASE_ID", default="") or release_id(BASE_DIR)
@@ -265,8 +276,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: downloads go through access-checking views
+# Stored files (uploaded documents, renders, exports, imports waiting for confirmation, the public IATI
+# file) go through Django's storage API: local disk under MEDIA_ROOT, or an S3-compatible object store
+# (AWS S3, MinIO, Ceph…) when AWS_STORAGE_BUCKET_NAME is set, so that web and workers on several machines
+# share them. Files are never served from the store's own address: downloads stream through the views.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # From the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), or the machine's role when unset.
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")),
+            "default_acl": None,  # private: the bucket's policy decides, and nothing is public
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -17,13 +17,15 @@ class Capability(StrEnum):
     READ_DRAFTS = "read_drafts"  # concept drafts that are not published yet
     DRAFT = "draft"  # write concept sections, answer comments
     COMMENT = "comment"  # comment and recommend on drafts
+    TEAM_FILES = "team_files"  # documents kept for the project team (not shown to donors)
+    UPLOAD = "upload"  # upload documents and new versions of them
 
 
 C = Capability
 ROLE_CAPABILITIES = {
-    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
-    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
-    Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT},
+    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD},
+    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD},
+    Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT, C.TEAM_FILES},
     Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
 }
 DONORS_GROUP_CAPABILITIES = {C.VIEW, C.READ, C.FINANCE}

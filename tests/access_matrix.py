@@ -204,6 +204,45 @@ def sections_import_job_kwargs(owner: str):
     return kwargs
 
 
+def document_kwargs(project_key: str, visibility: str, *, under: str | None = None, version: bool = False):
+    """A document of `project_key` with that visibility, asked for under the slug of `under` (default: its own)."""
+
+    def kwargs(objects):
+        from documents.tests.factories import stored_document
+
+        document = stored_document(objects[project_key], visibility=visibility)
+        found = {"slug": objects[under or project_key].slug, "document_id": document.pk}
+        return {**found, "number": 1} if version else found
+
+    return kwargs
+
+
+def document_cases(*, version: bool = False) -> list:
+    """Each visibility level on the unpublished and the published project, and another project's id."""
+
+    def case(expect, project_key, visibility, **options):
+        kwargs = document_kwargs(project_key, visibility, version=version, **options)
+        return Case(expect, kwargs=kwargs, label=f"{visibility}-{project_key}{'-elsewhere' if options else ''}")
+
+    return [
+        case(private_project(200, donor=404), "project", "team"),
+        case(private_project(200), "project", "donors"),
+        case(private_project(200), "project", "public"),
+        case(outcomes(404, reviewer=200, drafter=200, manager=200, staff=200), "published_project", "team"),
+        case(
+            outcomes(404, portfolio_donor=200, donor=200, reviewer=200, drafter=200, manager=200, staff=200),
+            "published_project",
+            "donors",
+        ),
+        case(outcomes(200), "published_project", "public"),
+        case(outcomes(404), "other_project", "public", under="project"),
+    ]
+
+
+# Uploading documents: managers, drafters and staff (Capability.UPLOAD); reviewers and donors are refused.
+UPLOAD_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403)
+UPLOAD_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, drafter=200, staff=200)
+
 # Concept drafts (on the unpublished project) are read by its managers, drafters and reviewers only.
 DRAFTS = outcomes(404, manager=200, drafter=200, reviewer=200, staff=200)
 
@@ -587,6 +626,41 @@ MATRIX: dict[str, list[Case]] = {
         Case(DRAFTS, kwargs=rendered_edition_kwargs("concept", "edition")),
         Case(outcomes(200), kwargs=rendered_edition_kwargs("public_concept", "final_edition"), label="published"),
         Case(outcomes(404), kwargs=public_edition_kwargs, label="not rendered yet"),
+    ],
+    # Documents: the lists show each reader what they may open; a document they may not open is not found
+    "documents:list": [
+        Case(VIEW_PRIVATE, kwargs=project_slug),
+        Case(VIEW_PUBLIC, kwargs=public_slug, label="pub"),
+        Case(VIEW_PUBLIC, kwargs=public_slug, data={"category": "Z99"}, label="bad filter"),
+    ],
+    "documents:activity": [
+        Case(VIEW_PRIVATE, kwargs=activity_kwargs),
+        Case(VIEW_PUBLIC, kwargs=public_activity_kwargs, label="pub"),
+    ],
+    "documents:upload": [
+        Case(UPLOAD_PRIVATE, kwargs=project_slug),
+        Case(UPLOAD_PRIVATE, method="post", kwargs=project_slug, label="no file"),
+        Case(UPLOAD_PUBLIC, kwargs=public_slug, label="pub"),
+        Case(UPLOAD_PUBLIC, method="post", kwargs=public_slug, label="pub no file"),
+    ],
+    "documents:detail": document_cases(),
+    "documents:download": document_cases(),
+    "documents:version_download": document_cases(version=True),
+    "documents:version_upload": [
+        Case(UPLOAD_PRIVATE, method="post", kwargs=document_kwargs("project", "team"), label="no file"),
+        Case(
+            outcomes(403, anonymous=LOGIN, manager=200, drafter=200, staff=200),
+            method="post",
+            kwargs=document_kwargs("published_project", "public"),
+            label="pub no file",
+        ),
+        Case(
+            outcomes(403, anonymous=LOGIN, manager=404, drafter=404, staff=404),
+            method="post",
+            kwargs=document_kwargs("other_project", "public", under="published_project"),
+            label="elsewhere",
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=document_kwargs("project", "team"), label="get is refused"),
     ],
     # Dashboards
     "dashboards:portfolio": [

@@ -41,6 +41,8 @@ def test_development_defaults_need_no_variables():
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"REDIS_URL": "http://redis:6379"}, "REDIS_URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"AWS_STORAGE_BUCKET_NAME": "mpf", "AWS_S3_ADDRESSING_STYLE": "sideways"}, "AWS_S3_ADDRESSING_STYLE"),
+        ({"DOCUMENTS_MAX_FILE_BYTES": "50MB"}, "DOCUMENTS_MAX_FILE_BYTES"),
     ],
 )
 def test_bad_production_setting_stops_start_up_naming_the_variable(variables, named):
@@ -80,3 +82,23 @@ def test_sessions_live_in_the_database_whether_or_not_there_is_redis(variables, 
     result = manage("shell", "-c", code, **variables)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == engine
+
+
+def test_an_s3_compatible_store_is_chosen_by_naming_its_bucket():
+    show = (
+        "from django.core.files.storage import default_storage as s; s._setup(); w = s._wrapped; "
+        "print(type(w).__name__, w.bucket_name, w.endpoint_url, w.default_acl, w.file_overwrite)"
+    )
+    local = manage("shell", "-c", show.replace(", w.bucket_name, w.endpoint_url, w.default_acl, w.file_overwrite", ""))
+    assert local.returncode == 0 and local.stdout.split()[-1] == "FileSystemStorage", local.stderr
+    s3 = manage(
+        "shell",
+        "-c",
+        show,
+        AWS_STORAGE_BUCKET_NAME="mpf-files",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        AWS_ACCESS_KEY_ID="key",
+        AWS_SECRET_ACCESS_KEY="secret",
+    )
+    assert s3.returncode == 0, s3.stderr
+    assert s3.stdout.split()[-5:] == ["S3Storage", "mpf-files", "http://127.0.0.1:9000", "None", "False"]
