@@ -58,7 +58,7 @@ def project_create(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The project was created. Add its budget and activities next."))
+            messages.success(request, _("The project was created. Add its partners and budget next."))
             return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "partners": partners, "project": None})
 
