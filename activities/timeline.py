@@ -21,6 +21,7 @@ FIT_LABEL_WIDTH = 250
 FIT_WIDTH = 1100  # px of the whole drawing when fitted: inside a 1366 px screen's page
 MONTH_WIDTH = {"months": 100, "quarters": 36}  # px per month in the fixed zooms
 MIN_LABEL_SPACING = 32  # px between tick labels, so that they never overlap
+MONTH_AND_YEAR_WIDTH = 56  # px a "Feb 2019" label needs
 DAYS_PER_MONTH = 30.44
 ROW_HEIGHT = 30
 AXIS_HEIGHT = 40
@@ -110,6 +111,19 @@ def _labelled(month: datetime.date, zoom: str, month_width: float) -> bool:
     return month.month == 1
 
 
+def _name_the_first_year(ticks: list[Tick], start: datetime.date) -> None:
+    """Names the year at the first tick too when it is not January (else the first months would
+    have no year), as far as the room before the next label allows."""
+    if start.month == 1:
+        return
+    following = next((tick.x for tick in ticks[1:] if tick.label), None)
+    room = following - ticks[0].x if following is not None else MONTH_AND_YEAR_WIDTH
+    if room >= MONTH_AND_YEAR_WIDTH:
+        ticks[0].label, ticks[0].major = date_format(start, "M Y"), True
+    elif room >= MIN_LABEL_SPACING:
+        ticks[0].label, ticks[0].major = str(start.year), True
+
+
 def build_timeline(activities, *, today: datetime.date | None = None, project=None, zoom: str = DEFAULT_ZOOM):
     """The timeline of `activities` (None without any), over the project's planned period and every
     activity date, at `zoom` (one of ZOOMS; anything else fits)."""
@@ -151,6 +165,7 @@ def build_timeline(activities, *, today: datetime.date | None = None, project=No
         label = _tick_label(month, zoom) if major else ""
         timeline.ticks.append(Tick(x=x_of(month), label=label, year_start=month.month == 1, major=major))
         month = _next_month(month)
+    _name_the_first_year(timeline.ticks, start)
     if start <= today <= end:
         timeline.today_x = x_of(today)
         timeline.today = today

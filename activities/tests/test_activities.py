@@ -237,6 +237,7 @@ def test_fitted_timeline_shows_a_thirteen_month_project_within_a_laptop_page():
     assert fitted.width <= 1116
     assert max(row.planned.x + row.planned.width for row in fitted.rows) <= fitted.width
     assert [tick.label for tick in fitted.ticks if tick.year_start] == ["2020"]
+    assert fitted.ticks[0].label == "Feb 2019"  # the first months have their year too
     months = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1), zoom="months")
     assert months.width > 1300  # a hundred pixels a month: scrolls sideways
     quarters = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1), zoom="quarters")
