@@ -54,8 +54,10 @@ def open_page(browser, live_server):
     """`open_page(viewport, locale)`: a page in a context of its own; fails on CSP or JavaScript errors."""
     contexts, problems = [], []
 
-    def open_page(viewport=LAPTOP, locale="en-GB"):
-        context = browser.new_context(base_url=live_server.url, locale=locale, viewport=viewport)
+    def open_page(viewport=LAPTOP, locale="en-GB", javascript=True):
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport=viewport, java_script_enabled=javascript
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -228,6 +230,32 @@ def test_an_empty_slug_is_made_unique_from_the_title_in_russian(open_page, staff
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/projects/{SLUG}-2/$"))  # the slug was taken
     assert [c.code for c in Project.objects.get(code="MPF-GE-02").countries] == ["GE"]
+
+
+def test_without_javascript_the_checkboxes_and_empty_partner_rows_still_work(open_page, staff):
+    page = open_page(javascript=False)  # axe needs scripts: the same markup is checked with them above
+    log_in(page, "petra")
+    page.goto("/projects/new/")
+    form = page.locator("main form")
+    expect(form.get_by_role("button", name="Add another partner")).to_be_hidden()
+    expect(form.get_by_label("Filter the countries")).to_be_hidden()
+    form.get_by_label("Code").fill("MPF-NOJS-01")
+    form.get_by_label(re.compile(r"^\s*Title\*?\s*$")).fill("Return counselling in Armenia")
+    form.get_by_label("Planned start").fill("2026-03-01")
+    form.get_by_label("Planned end").fill("2027-02-28")
+    picker = form.get_by_role("group", name="Beneficiary countries")
+    picker.get_by_label("Armenia", exact=True).check()
+    picker.get_by_label("Georgia", exact=True).check()
+    form.get_by_label("Partner 3: organisation").select_option(label=f"{ICMPD} (ICMPD)")
+    form.get_by_label("Partner 3: role").select_option(label="Implementing")
+    form.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/projects/return-counselling-in-armenia/$"))  # the slug from the title
+    project = Project.objects.get(code="MPF-NOJS-01")
+    assert sorted(country.code for country in project.countries) == ["AM", "GE"]
+    assert list(project.partners.values_list("organisation__name", flat=True)) == [ICMPD]
+    page.goto("/projects/return-counselling-in-armenia/edit/")
+    chosen = page.get_by_role("list", name="Chosen countries:").locator("li")
+    expect(chosen).to_have_text(["Armenia", "Georgia"])  # listed by the server
 
 
 @pytest.fixture
