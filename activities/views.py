@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
@@ -13,7 +14,13 @@ from projects.selectors import project_get_for_user
 from . import selectors, services
 from .forms import ActivityForm, ParticipationForm
 from .ics import activities_calendar
-from .timeline import build_timeline
+from .timeline import DEFAULT_ZOOM, ZOOMS, build_timeline
+
+ZOOM_LABELS = {
+    "fit": gettext_lazy("Whole project"),
+    "months": gettext_lazy("Months"),
+    "quarters": gettext_lazy("Quarters"),
+}
 
 
 def activity_list(request, slug):
@@ -23,9 +30,18 @@ def activity_list(request, slug):
 
 
 def timeline(request, slug):
+    """The Gantt chart at the zoom the address names (`?zoom=`: fit, the default, months or
+    quarters), with the list phones show instead and the table."""
     project = project_get_for_user(user=request.user, slug=slug)
     activities = list(selectors.activities_for_project(project=project))
-    context = {"project": project, "activities": activities, "timeline": build_timeline(activities, project=project)}
+    zoom = request.GET.get("zoom", DEFAULT_ZOOM)
+    context = {
+        "project": project,
+        "activities": activities,
+        "in_date_order": sorted(activities, key=lambda activity: (activity.planned_start, activity.planned_end)),
+        "timeline": build_timeline(activities, project=project, zoom=zoom),
+        "zooms": [(name, ZOOM_LABELS[name]) for name in ZOOMS],
+    }
     return render(request, "activities/timeline.html", context)
 
 

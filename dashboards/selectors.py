@@ -9,9 +9,10 @@ Rules the figures follow (also stated on the page):
 - Budget (original, revised) comes from the budget lines: revised is a line's newest revision,
   else its original amount. Committed is the projects' total budgets. Remaining is revised
   minus spent; share spent is spent over revised.
-- Budget by year: a project's revised budget is spread evenly over the calendar months of its
-  planned period (a month counts when the period touches it) and summed per year. Spending
-  counts in the year of its expenditure date.
+- Budget by year: a project's revised budget in the budget periods of its IATI file (at most
+  twelve months each from the planned start, shared by days), summed per year a period starts
+  in; spending counts in the period its date falls in. Spending outside every period has a row
+  of its own without a share spent (see _year_breakdown).
 - Beneficiary countries: a project with several counts in equal shares under each of them, as
   in the IATI file; a project with none is shown as "No country given".
 """
@@ -29,8 +30,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -39,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Length, TruncMonth
+from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
@@ -50,9 +49,10 @@ from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
 from projects.models import Membership, Project
 from projects.selectors import project_get_for_user
 
+from . import iati
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MAX_YEARS = 40  # the budget-by-year breakdown covers at most this many years
 FINANCE_ROLES = sorted(role for role, granted in ROLE_CAPABILITIES.items() if Capability.FINANCE in granted)
 DRAFT_ROLES = sorted(role for role, granted in ROLE_CAPABILITIES.items() if Capability.READ_DRAFTS in granted)
 NO_COUNTRY = ""
@@ -209,10 +209,11 @@ class Row:
     label: str
     budget: Decimal = ZERO
     spent: Decimal = ZERO
+    yearly: bool = True  # False for the year breakdown's row outside the budget periods: no share spent
 
     @property
     def share_spent(self) -> Decimal | None:
-        if not self.budget:
+        if not self.budget or not self.yearly:
             return None
         return (self.spent / self.budget * 100).quantize(Decimal("0.1"))
 
@@ -336,48 +337,65 @@ def _country_breakdown(budget_sources, expenditures, codes: list[str]) -> Breakd
     return Breakdown("country", _("By beneficiary country"), _("Country"), _sorted(by_currency))
 
 
-def _month_index(field_name: str):
-    return ExtractYear(field_name) * 12 + ExtractMonth(field_name) - 1
+OUTSIDE_PERIODS = "outside"  # the year breakdown's row for what no budget period holds
 
 
-def _year_breakdown(projects, budget_sources, expenditures) -> Breakdown:
-    """Budget spread evenly over the months of the planned period, per year; spending by its date (four queries)."""
-    span = projects.order_by().aggregate(first=Min("planned_start"), last=Max("planned_end"))
+def _year_breakdown(budget_sources, expenditures) -> Breakdown:
+    """Each project's revised budget in its budget periods, per year a period starts in, against
+    the spending dated within those same periods (three queries).
+
+    The periods and their shares are the IATI file's (iati.budget_periods, iati.spread): at most
+    twelve months from the planned start, shared by days. The database sums the budget per
+    currency and planned period, and the spending per currency, planned period and date; Python
+    cuts those grouped rows into periods. Projects with the same planned period are spread
+    together, so a year can differ from the sum of their IATI budgets by a cent per project.
+    Spending dated outside every budget period, and the budget of a project too short to have
+    one, go to a row of their own, which has no share spent: there is no yearly budget to set
+    that spending against.
+    """
+    spans: dict[tuple, Decimal] = {}
+    for queryset, prefix, amount in budget_sources:
+        fields = (f"{prefix}currency", f"{prefix}planned_start", f"{prefix}planned_end")
+        for row in queryset.order_by().values(*fields).annotate(total=Sum(amount)):
+            key = tuple(row[name] for name in fields)
+            spans[key] = spans.get(key, ZERO) + Decimal(row["total"] or 0)
     by_currency: dict[str, dict] = {}
-    if span["first"] is not None:
-        years = range(span["first"].year, min(span["last"].year, span["first"].year + MAX_YEARS - 1) + 1)
-        for queryset, prefix, amount in budget_sources:
-            start, end = _month_index(f"{prefix}planned_start"), _month_index(f"{prefix}planned_end")
-            sums = {}
-            for year in years:
-                overlap = Greatest(Value(0), Least(end, Value(year * 12 + 11)) - Greatest(start, Value(year * 12)) + 1)
-                sums[f"y{year}"] = Sum(
-                    ExpressionWrapper(F(amount) * overlap, output_field=DecimalField(max_digits=20, decimal_places=2))
-                )
-            months = ExpressionWrapper(end - start + 1, output_field=IntegerField())
-            rows = queryset.order_by().annotate(months=months).values(f"{prefix}currency", "months")
-            for row in rows.annotate(**sums):
-                entries = by_currency.setdefault(row[f"{prefix}currency"], {})
-                for year in years:
-                    value = row[f"y{year}"]
-                    if value:
-                        entry = entries.setdefault(str(year), Row(key=str(year), label=str(year)))
-                        entry.budget += Decimal(value) / row["months"]
-        for entries in by_currency.values():
-            for entry in entries.values():
-                entry.budget = _money(entry.budget)
+
+    def entry_for(currency: str, key: str) -> Row:
+        entries = by_currency.setdefault(currency, {})
+        if key not in entries:
+            label = _("Outside the budget periods") if key == OUTSIDE_PERIODS else key
+            entries[key] = Row(key=key, label=str(label), yearly=key != OUTSIDE_PERIODS)
+        return entries[key]
+
+    periods_of: dict[tuple, list] = {}
+    for (currency, start, end), total in spans.items():
+        periods = periods_of.setdefault((start, end), iati.budget_periods(start, end))
+        if not periods:
+            entry_for(currency, OUTSIDE_PERIODS).budget += total
+            continue
+        weights = [(last - first).days + 1 for first, last in periods]
+        for (first, _last), share in zip(periods, iati.spread(total, weights), strict=True):
+            entry_for(currency, str(first.year)).budget += share
     spent = (
         expenditures.order_by()
-        .annotate(year=ExtractYear("date"))
-        .values("line__project__currency", "year")
+        .values("line__project__currency", "line__project__planned_start", "line__project__planned_end", "date")
         .annotate(total=Sum("amount"))
     )
     for row in spent:
-        entries = by_currency.setdefault(row["line__project__currency"], {})
-        year = str(row["year"])
-        entry = entries.setdefault(year, Row(key=year, label=year))
-        entry.spent += _money(row["total"])
-    return Breakdown("year", _("By year"), _("Year"), _sorted(by_currency, order=lambda row: int(row.key)))
+        start, end = row["line__project__planned_start"], row["line__project__planned_end"]
+        periods = periods_of.setdefault((start, end), iati.budget_periods(start, end))
+        within = next((first for first, last in periods if first <= row["date"] <= last), None)
+        key = str(within.year) if within else OUTSIDE_PERIODS
+        entry_for(row["line__project__currency"], key).spent += _money(row["total"])
+    for entries in by_currency.values():
+        for entry in entries.values():
+            entry.budget = _money(entry.budget)
+
+    def order(row: Row) -> tuple:
+        return (not row.yearly, int(row.key) if row.yearly else 0)
+
+    return Breakdown("year", _("By year"), _("Budget periods starting in"), _sorted(by_currency, order=order))
 
 
 def portfolio_figures(*, projects: QuerySet[Project], country_codes: list[str]) -> PortfolioFigures:
@@ -418,7 +436,7 @@ def portfolio_figures(*, projects: QuerySet[Project], country_codes: list[str]) 
             instruments,
             _country_breakdown(budget_sources, expenditures, country_codes),
             themes,
-            _year_breakdown(projects, budget_sources, expenditures),
+            _year_breakdown(budget_sources, expenditures),
         ],
     )
 

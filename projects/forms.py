@@ -1,3 +1,4 @@
+from crispy_forms.layout import Field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -29,15 +30,24 @@ class ProjectForm(RussianVersionFormMixin, forms.ModelForm):
             "actual_end": DATE,
             "summary": forms.Textarea(attrs={"rows": 6}),
             "summary_ru": forms.Textarea(attrs={"rows": 6}),
-            "countries": forms.SelectMultiple(attrs={"size": 6}),
+            "countries": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "slug": _("The project's address: lower-case letters, digits and hyphens."),
-            "countries": _("Hold Ctrl (or Cmd) to choose several."),
+            "countries": _("Tick every country the project works with; the filter box narrows the list."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["slug"].required = False  # made from the title when left empty (services.project_create)
+            self.fields["slug"].help_text = _(
+                "The project's address: lower-case letters, digits and hyphens. Filled from the title; "
+                "you may change it. Left empty, it is made from the title."
+            )
+            self.fields["slug"].widget.attrs["data-slug-from"] = self["title"].id_for_label
+        # A list of checkboxes with a filter box and the chosen countries (works without JavaScript).
+        self.helper["countries"].wrap(Field, template="projects/_country_picker.html")
         currency = self.data.get("currency") if self.is_bound else self.instance.currency
         self.fields["total_budget"].currency = currency if currency in ISO_4217_CODES else None
 
@@ -45,6 +55,40 @@ class ProjectForm(RussianVersionFormMixin, forms.ModelForm):
 class PartnerForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=ProjectPartner.PartnerRole.choices)
+
+
+class PartnerRowForm(PartnerForm):
+    """One partner row of the project create form: left empty, it is skipped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].empty_label = _("Choose an organisation")
+        self.fields["role"].choices = [("", _("Choose a role")), *ProjectPartner.PartnerRole.choices]
+        self.fields["organisation"].widget.attrs["class"] = "form-select"
+        self.fields["role"].widget.attrs["class"] = "form-select"
+
+
+class BasePartnerFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or form.errors:
+                continue
+            pair = (form.cleaned_data["organisation"].pk, form.cleaned_data["role"])
+            if pair in seen:
+                raise forms.ValidationError(_("The same organisation is listed twice in the same role."))
+            seen.add(pair)
+
+    def partners(self) -> list[dict]:
+        """The filled-in rows, as keyword arguments for services.partner_add."""
+        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+PARTNER_ROWS = 3  # empty partner rows on the create form (more are added with the button, or after saving)
+PartnerFormSet = forms.formset_factory(
+    PartnerRowForm, formset=BasePartnerFormSet, extra=PARTNER_ROWS, max_num=50, validate_max=True
+)
 
 
 class MemberForm(forms.Form):

@@ -1,14 +1,17 @@
 """Writes on projects, partners and memberships: one transaction each, validated first."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.generations import data_changed
 
-from .models import Membership, Organisation, Project, ProjectPartner, Role
+from .models import RESERVED_SLUGS, Membership, Organisation, Project, ProjectPartner, Role
 
 PROJECT_FIELDS = {
     "code", "slug", "title", "thematic_area", "summary", "status", "planned_start", "planned_end",
@@ -25,13 +28,33 @@ def _apply(instance, fields: dict, allowed: set[str]):
         setattr(instance, name, value)
 
 
+SLUG_LENGTH = Project._meta.get_field("slug").max_length
+
+
+def project_slug_unique(*, title: str, code: str = "") -> str:
+    """A free slug made from the title (else the code, else "project"), with -2, -3… added when taken."""
+    base = (slugify(title) or slugify(code) or "project")[: SLUG_LENGTH - 6].strip("-") or "project"
+    candidate, number = base, 1
+    while candidate in RESERVED_SLUGS or Project.objects.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
 @transaction.atomic
-def project_create(*, user, **fields) -> Project:
+def project_create(*, user, partners: Iterable[dict] = (), **fields) -> Project:
+    """Creates the project and its first partners (each a dict of organisation and role) together.
+
+    An empty slug is made from the title (project_slug_unique)."""
+    if not fields.get("slug"):
+        fields["slug"] = project_slug_unique(title=fields.get("title", ""), code=fields.get("code", ""))
     project = Project()
     _apply(project, fields, PROJECT_FIELDS)
     project._change_reason = _("Created")
     project.full_clean()
     project.save()
+    for partner in partners:
+        partner_add(project=project, organisation=partner["organisation"], role=partner["role"])
     if project.is_published:
         record(kind=AuditKind.PROJECT_PUBLISHED, actor=user, target=project)
     data_changed()

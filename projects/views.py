@@ -16,7 +16,7 @@ from common.views import import_job_poll
 
 from . import importing, selectors, services
 from .access import Capability
-from .forms import MemberForm, MembershipRoleForm, PartnerForm, ProjectFilterForm, ProjectForm
+from .forms import MemberForm, MembershipRoleForm, PartnerForm, PartnerFormSet, ProjectFilterForm, ProjectForm
 from .models import Role, partner_statement
 from .tasks import portfolio_import_task
 
@@ -40,20 +40,27 @@ def project_detail(request, slug):
     return render(request, "projects/project_detail.html", context)
 
 
+PARTNERS = "partners"  # the create form's partner rows
+
+
 @login_required
 def project_create(request):
     if not request.user.is_staff:
         raise PermissionDenied
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # A post without the partner rows (a script, an older page) creates the project without partners.
+    with_partners = request.method == "POST" and f"{PARTNERS}-TOTAL_FORMS" in request.POST
+    partners = PartnerFormSet(request.POST if with_partners else None, prefix=PARTNERS)
+    if request.method == "POST" and form.is_valid() and (not with_partners or partners.is_valid()):
+        rows = partners.partners() if with_partners else []
         try:
-            project = services.project_create(user=request.user, **form.cleaned_data)
+            project = services.project_create(user=request.user, partners=rows, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The project was created. Add its partners and budget next."))
             return redirect(project)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
+    return render(request, "projects/project_form.html", {"form": form, "partners": partners, "project": None})
 
 
 @login_required

@@ -3,12 +3,13 @@ import re
 
 import icalendar
 import pytest
+from django.utils import timezone
 
 from activities import services
 from activities.models import Activity, Participation
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from activities.timeline import build_timeline
-from projects.tests.factories import OrganisationFactory
+from projects.tests.factories import OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +194,8 @@ def test_timeline_places_actual_after_planned_when_the_activity_slipped():
     assert timeline.today_x is None
 
 
-def test_timeline_of_sixty_activities_over_three_years_stays_legible():
+@pytest.mark.parametrize("zoom", ["fit", "months", "quarters"])
+def test_timeline_of_sixty_activities_over_three_years_stays_legible(zoom):
     start = datetime.date(2024, 1, 1)
     activities = [
         ActivityFactory.build(
@@ -202,13 +204,108 @@ def test_timeline_of_sixty_activities_over_three_years_stays_legible():
         )  # fmt: skip
         for n in range(60)
     ]
-    timeline = build_timeline(activities, today=datetime.date(2025, 6, 1))
+    timeline = build_timeline(activities, today=datetime.date(2025, 6, 1), zoom=zoom)
     assert len(timeline.rows) == 60
-    assert len(timeline.ticks) >= 36
-    spacing = [b.x - a.x for a, b in zip(timeline.ticks, timeline.ticks[1:], strict=False)]
-    assert min(spacing) >= 30  # month labels do not overlap
+    assert len(timeline.ticks) >= 36  # a line for every month
+    labelled = [tick for tick in timeline.ticks if tick.label]
+    spacing = [b.x - a.x for a, b in zip(labelled, labelled[1:], strict=False)]
+    assert min(spacing) >= 30  # labels do not overlap
     assert timeline.rows[1].y - timeline.rows[0].y >= 24
     assert timeline.today_x is not None
+    if zoom == "months":
+        assert len(labelled) == len(timeline.ticks)
+    if zoom == "quarters":  # January shows the year, the other quarters their number
+        assert [tick.label for tick in labelled[:5]] == ["2024", "Q2", "Q3", "Q4", "2025"]
+
+
+def thirteen_month_activities():
+    """The seed project's shape: February 2019 to February 2020, the closing event in 2020."""
+    project = ProjectFactory.build(planned_start=datetime.date(2019, 2, 1), planned_end=datetime.date(2020, 2, 29))
+    activities = [
+        ActivityFactory.build(planned_start=datetime.date(2019, 2, 4), planned_end=datetime.date(2019, 3, 29)),
+        ActivityFactory.build(planned_start=datetime.date(2020, 1, 20), planned_end=datetime.date(2020, 1, 24)),
+        ActivityFactory.build(planned_start=datetime.date(2020, 2, 27), planned_end=datetime.date(2020, 2, 27)),
+    ]
+    return project, activities
+
+
+def test_fitted_timeline_shows_a_thirteen_month_project_within_a_laptop_page():
+    project, activities = thirteen_month_activities()
+    fitted = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1))
+    assert fitted.zoom == "fit"
+    # Bootstrap's container leaves 1,116 px for the page at 1,366 px; the drawing fits in it.
+    assert fitted.width <= 1116
+    assert max(row.planned.x + row.planned.width for row in fitted.rows) <= fitted.width
+    assert [tick.label for tick in fitted.ticks if tick.year_start] == ["2020"]
+    assert fitted.ticks[0].label == "Feb 2019"  # the first months have their year too
+    months = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1), zoom="months")
+    assert months.width > 1300  # a hundred pixels a month: scrolls sideways
+    quarters = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1), zoom="quarters")
+    assert fitted.width < months.width and quarters.width < months.width
+
+
+def test_today_line_only_when_today_is_in_the_range():
+    project, activities = thirteen_month_activities()
+    inside = build_timeline(activities, project=project, today=datetime.date(2019, 9, 1))
+    assert inside.today == datetime.date(2019, 9, 1)
+    assert inside.rows[0].planned.x < inside.today_x < inside.rows[1].planned.x
+    outside = build_timeline(activities, project=project, today=datetime.date(2026, 1, 1))
+    assert outside.today is None and outside.today_x is None
+
+
+def timeline_page(client, project, **query):
+    response = client.get(f"/projects/{project.slug}/timeline/", query)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_zoom_is_kept_in_the_address_and_marked_as_current(client, published_project):
+    ActivityFactory(project=published_project)
+    response, content = timeline_page(client, published_project, zoom="quarters")
+    assert response.context["timeline"].zoom == "quarters"
+    assert '<a class="btn btn-sm btn-primary" href="?zoom=quarters" aria-current="true">Quarters</a>' in content
+    assert 'href="?zoom=fit"' in content and 'href="?zoom=months"' in content
+    assert content.count('aria-current="true"') == 1
+    response, content = timeline_page(client, published_project, zoom="sideways")  # unknown: fitted
+    assert response.context["timeline"].zoom == "fit"
+    assert 'class="timeline-scroll timeline-fit"' in content
+
+
+def test_today_line_is_labelled_for_screen_readers(client, published_project):
+    today = timezone.localdate()
+    published_project.planned_start = today - datetime.timedelta(days=200)
+    published_project.planned_end = today + datetime.timedelta(days=200)
+    published_project.save()
+    ActivityFactory(project=published_project, planned_start=today - datetime.timedelta(days=100),
+                    planned_end=today + datetime.timedelta(days=100))  # fmt: skip
+    _, content = timeline_page(client, published_project)
+    assert content.count('class="today-marker" role="img" aria-label="Today, ') == 1
+    assert '<text class="today-label"' in content
+
+
+def test_no_today_line_for_a_past_project(client, published_project):
+    ActivityFactory(project=published_project, planned_start=datetime.date(2019, 2, 4),
+                    planned_end=datetime.date(2019, 2, 8))  # fmt: skip
+    published_project.planned_start, published_project.planned_end = (
+        datetime.date(2019, 2, 1),
+        datetime.date(2020, 2, 29),
+    )
+    published_project.save()
+    _, content = timeline_page(client, published_project)
+    assert "today-marker" not in content and "today-line" not in content
+
+
+def test_phone_list_has_every_activity_in_date_order_with_kind_and_dates(client, published_project):
+    ActivityFactory(project=published_project, title="Closing event", order=1, kind="consultation",
+                    planned_start=datetime.date(2025, 9, 1), planned_end=datetime.date(2025, 9, 1))  # fmt: skip
+    ActivityFactory(project=published_project, title="Desk research", order=2, kind="desk_research",
+                    planned_start=datetime.date(2025, 2, 3), planned_end=datetime.date(2025, 3, 28))  # fmt: skip
+    _, content = timeline_page(client, published_project)
+    listing = content.split('<ol class="timeline-list')[1].split("</ol>")[0]
+    assert listing.count("<li") == 2
+    assert listing.index("Desk research") < listing.index("Closing event")  # by date, not by the set order
+    assert "Desk research" in listing and "Consultation" in listing
+    assert "3 Feb 2025" in listing and "28 Mar 2025" in listing
 
 
 def test_timeline_and_activity_list_query_counts_are_fixed_at_sixty_activities(

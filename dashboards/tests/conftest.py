@@ -151,30 +151,6 @@ def expected_breakdown(projects, key) -> dict[tuple[str, str], dict]:
     }
 
 
-def months_of(project: Project) -> list[datetime.date]:
-    months, month = [], project.planned_start.replace(day=1)
-    while month <= project.planned_end:
-        months.append(month)
-        month = d(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return months
-
-
-def expected_years(projects) -> dict[tuple[str, str], dict]:
-    result: dict = defaultdict(lambda: {"budget": Decimal(0), "spent": Decimal(0)})
-    for project in projects:
-        figures = project_figures(project)
-        months = months_of(project)
-        for month in months:
-            result[(project.currency, str(month.year))]["budget"] += figures["revised"] / len(months)
-        for expenditure in figures["expenditures"]:
-            result[(project.currency, str(expenditure.date.year))]["spent"] += expenditure.amount
-    return {
-        k: {n: v.quantize(CENT) for n, v in entry.items()}
-        for k, entry in result.items()
-        if entry["budget"] or entry["spent"]
-    }
-
-
 def breakdown_as_dict(breakdown) -> dict[tuple[str, str], dict]:
     return {
         (currency, row.key): {"budget": row.budget, "spent": row.spent}

@@ -19,11 +19,11 @@ from dashboards.tests.conftest import (
     donors_group_member,
     expected_breakdown,
     expected_totals,
-    expected_years,
     many_projects,
     project_figures,
 )
 from projects.models import Project
+from projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,19 +89,69 @@ def test_country_breakdown_splits_a_project_between_its_countries(client, portfo
     assert rows[("USD", "GE")] == {"budget": Decimal("80000.00"), "spent": Decimal("40000.00")}
 
 
-def test_year_breakdown_spreads_budget_over_planned_months_and_spending_by_date(client, portfolio, staff_user):
+def test_year_breakdown_follows_the_budget_periods(client, portfolio, staff_user):
+    """Worked by hand: each project's budget periods run twelve months from its planned start."""
     _, figures = figures_for(client, staff_user)
     got = breakdown_as_dict(breakdown(figures, "year"))
-    want = expected_years(Project.objects.all())
-    assert set(got) == set(want)
-    for key, value in want.items():
-        assert abs(got[key]["budget"] - value["budget"]) <= Decimal("0.01"), key
-        assert got[key]["spent"] == value["spent"], key
-    # The euro project runs July 2024 - June 2025: half its revised 106,000 in each year.
-    eur_only = figures_for(client, staff_user, {"instrument": "AMIF", "thematic_area": "Border management"})[1]
-    years = breakdown_as_dict(breakdown(eur_only, "year"))
-    assert years[("EUR", "2024")]["budget"] == years[("EUR", "2025")]["budget"] == Decimal("53000.00")
-    assert years[("EUR", "2024")]["spent"] == Decimal("1700.25")
+    assert got == {
+        # P-EUR, July 2024 - June 2025: one period starting in 2024 holds all its revised 106,000,
+        # and all its spending (August and December 2024, February 2025).
+        ("EUR", "2024"): {"budget": Decimal("106000.00"), "spent": Decimal("4200.75")},
+        # P-PRIVATE, 2025 - 2026: two periods of 365 days, 150,000 in halves; 5,000 spent in May 2025.
+        ("EUR", "2025"): {"budget": Decimal("75000.00"), "spent": Decimal("5000.00")},
+        ("EUR", "2026"): {"budget": Decimal("75000.00"), "spent": Decimal("0.00")},
+        # P-USD, March 2023 - February 2024: one period; January 2024's spending belongs to it.
+        ("USD", "2023"): {"budget": Decimal("80000.00"), "spent": Decimal("40000.00")},
+    }
+    usd = breakdown(figures, "year").by_currency["USD"][0]
+    assert usd.share_spent == Decimal("50.0")
+
+
+def seed_like_project(**extra):
+    """A 13-month project like the seed's: February 2019 - February 2020, one 105,000 line."""
+    project = ProjectFactory(
+        code="P-13", slug="p-13", currency="EUR", planned_start=d(2019, 2, 1), planned_end=d(2020, 2, 29), **extra
+    )
+    line = BudgetLineFactory(project=project, amount=Decimal("105000.00"))
+    ExpenditureFactory(line=line, date=d(2019, 6, 1), amount=Decimal("50000.00"))
+    ExpenditureFactory(line=line, date=d(2020, 1, 20), amount=Decimal("30000.00"))  # in the first period
+    ExpenditureFactory(line=line, date=d(2020, 2, 10), amount=Decimal("2000.00"))  # in the second
+    ExpenditureFactory(line=line, date=d(2030, 5, 1), amount=Decimal("500.00"))  # after the planned end
+    return project
+
+
+def test_a_thirteen_month_project_is_not_shown_as_overspent_in_its_last_year(client, staff_user):
+    seed_like_project()
+    response, figures = figures_for(client, staff_user)
+    rows = {row.key: row for row in breakdown(figures, "year").by_currency["EUR"]}
+    assert list(rows) == ["2019", "2020", "outside"]
+    # Periods 1 Feb 2019 - 31 Jan 2020 (365 days) and 1 - 29 Feb 2020 (29 days), out of 394:
+    # 105,000 x 365 / 394 = 97,271.57; the rest, 7,728.43.
+    assert (rows["2019"].budget, rows["2019"].spent) == (Decimal("97271.57"), Decimal("80000.00"))
+    assert (rows["2020"].budget, rows["2020"].spent) == (Decimal("7728.43"), Decimal("2000.00"))
+    assert rows["2019"].share_spent == Decimal("82.2")  # 80,000 / 97,271.57
+    assert rows["2020"].share_spent == Decimal("25.9")  # 2,000 / 7,728.43, not the spending of January
+    assert (rows["outside"].budget, rows["outside"].spent, rows["outside"].share_spent) == (
+        Decimal("0.00"), Decimal("500.00"), None,
+    )  # fmt: skip
+    section = response.content.decode().split('id="breakdown-year"')[1].split("</section>")[0]
+    assert "Outside the budget periods" in section
+    assert "no yearly budget" in section
+    assert "25.9 %" in section and "82.2 %" in section
+
+
+def test_a_one_day_project_has_no_yearly_budget(client, staff_user):
+    project = ProjectFactory(currency="EUR", planned_start=d(2024, 5, 6), planned_end=d(2024, 5, 6))
+    line = BudgetLineFactory(project=project, amount=Decimal("1200.00"))
+    ExpenditureFactory(line=line, date=d(2024, 5, 6), amount=Decimal("1500.00"))
+    _, figures = figures_for(client, staff_user)
+    (row,) = breakdown(figures, "year").by_currency["EUR"]
+    assert (row.key, row.budget, row.spent, row.share_spent) == (
+        "outside",
+        Decimal("1200.00"),
+        Decimal("1500.00"),
+        None,
+    )
 
 
 def test_charts_are_svg_with_value_labels_and_tables(client, portfolio, staff_user):

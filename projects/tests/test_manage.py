@@ -193,3 +193,105 @@ def test_bad_filter_values_are_reported_not_a_server_error(client, published_pro
     assert response.status_code == 200
     assert "This filter was ignored." in response.content.decode()
     assert published_project.title in response.content.decode()
+
+
+# --- faster set-up: slug from the title, partners on the create form, the country picker ---------
+
+
+def partner_rows(*rows, total=3):
+    """The create form's partner rows: (organisation id, role) pairs, the rest left empty."""
+    data = {"partners-TOTAL_FORMS": str(total), "partners-INITIAL_FORMS": "0", "partners-MAX_NUM_FORMS": "50"}
+    for index, (organisation, role) in enumerate(rows):
+        data[f"partners-{index}-organisation"] = str(organisation)
+        data[f"partners-{index}-role"] = role
+    return data
+
+
+def test_an_empty_slug_is_made_from_the_title(client_for):
+    response = client_for("staff").post(
+        "/projects/new/", project_form(slug="", title="Support to the Concept of Migration Policy: Belarus")
+    )
+    assert response.status_code == 302
+    project = Project.objects.get(code="MPF-NEW-01")
+    assert project.slug == "support-to-the-concept-of-migration-policy-belarus"
+    assert response["Location"] == f"/projects/{project.slug}/"
+
+
+def test_a_slug_made_from_the_title_is_unique_and_never_reserved(client_for):
+    ProjectFactory(slug="labour-mobility")
+    ProjectFactory(slug="labour-mobility-2")
+    client = client_for("staff")
+    client.post("/projects/new/", project_form(slug="", title="Labour mobility"))
+    assert Project.objects.get(code="MPF-NEW-01").slug == "labour-mobility-3"
+    client.post("/projects/new/", project_form(code="MPF-NEW-02", slug="", title="New"))
+    assert Project.objects.get(code="MPF-NEW-02").slug == "new-2"  # /projects/new/ is the create form
+    client.post("/projects/new/", project_form(code="MPF-NEW-03", slug="", title="Миграционная политика"))
+    assert Project.objects.get(code="MPF-NEW-03").slug == "mpf-new-03"  # no Latin letters: from the code
+
+
+def test_a_typed_slug_is_kept(client_for):
+    client_for("staff").post("/projects/new/", project_form(slug="my-own-slug", title="Something else"))
+    assert Project.objects.get(code="MPF-NEW-01").slug == "my-own-slug"
+
+
+def test_the_edit_form_still_needs_a_slug(client_for, project):
+    response = client_for("manager").get(f"/projects/{project.slug}/edit/")
+    assert response.context["form"].fields["slug"].required
+    assert "partners" not in response.context
+
+
+def test_staff_creates_a_project_with_its_partners(client_for):
+    icmpd, belarus = OrganisationFactory(name="ICMPD"), OrganisationFactory(name="Republic of Belarus")
+    rows = partner_rows((icmpd.pk, ProjectPartner.PartnerRole.IMPLEMENTING),
+                        (belarus.pk, ProjectPartner.PartnerRole.BENEFICIARY), total=4)  # fmt: skip
+    response = client_for("staff").post("/projects/new/", {**project_form(), **rows})
+    assert response.status_code == 302
+    project = Project.objects.get(code="MPF-NEW-01")
+    assert set(project.partners.values_list("organisation__name", "role")) == {
+        ("ICMPD", ProjectPartner.PartnerRole.IMPLEMENTING),
+        ("Republic of Belarus", ProjectPartner.PartnerRole.BENEFICIARY),
+    }
+
+
+@pytest.mark.parametrize("problem", ["no role", "twice", "unknown organisation"])
+def test_a_bad_partner_row_keeps_the_project_from_being_created(client_for, problem):
+    icmpd = OrganisationFactory(name="ICMPD")
+    implementing = ProjectPartner.PartnerRole.IMPLEMENTING
+    rows = {
+        "no role": partner_rows((icmpd.pk, "")),
+        "twice": partner_rows((icmpd.pk, implementing), (icmpd.pk, implementing)),
+        "unknown organisation": partner_rows((icmpd.pk + 1000, implementing)),
+    }[problem]
+    response = client_for("staff").post("/projects/new/", {**project_form(), **rows})
+    assert response.status_code == 200
+    assert not response.context["partners"].is_valid()
+    assert not Project.objects.filter(code="MPF-NEW-01").exists()
+    assert not ProjectPartner.objects.exists()
+
+
+def test_the_create_form_offers_empty_partner_rows_and_the_country_checkboxes(client_for):
+    OrganisationFactory(name="ICMPD")
+    content = client_for("staff").get("/projects/new/").content.decode()
+    for index in range(3):  # the rows a browser without JavaScript fills in
+        assert f'name="partners-{index}-organisation"' in content
+    assert 'name="partners-3-organisation"' not in content
+    assert 'data-slug-from="id_title"' in content
+    assert content.count('type="checkbox" name="countries"') == 250
+    assert 'value="XK"' in content  # Kosovo
+
+
+def test_the_edit_form_lists_the_chosen_countries_and_ticks_them(client_for, project):
+    project.countries = ["BY", "UA"]
+    project.save()
+    content = client_for("manager").get(f"/projects/{project.slug}/edit/").content.decode()
+    chosen = content.split("data-chosen-list")[1].split("</ul>")[0]
+    assert "Belarus" in chosen and "Ukraine" in chosen and "Georgia" not in chosen
+    assert 'value="BY" id="id_countries_BY" checked' in content
+    assert 'value="GE" id="id_countries_GE">' in content
+    response = client_for("manager").post(
+        f"/projects/{project.slug}/edit/",
+        {**project_form(slug=project.slug, code=project.code), "countries": ["GE", "XK"]},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert sorted(country.code for country in project.countries) == ["GE", "XK"]
