@@ -17,12 +17,13 @@ class Capability(StrEnum):
     READ_DRAFTS = "read_drafts"  # concept drafts that are not published yet
     DRAFT = "draft"  # write concept sections, answer comments
     COMMENT = "comment"  # comment and recommend on drafts
+    REPORT = "report"  # enter and submit results updates (approving them takes EDIT)
 
 
 C = Capability
 ROLE_CAPABILITIES = {
-    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
-    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT},
+    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.REPORT},
+    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.REPORT},
     Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT},
     Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
 }

@@ -1,0 +1,192 @@
+"""Reads of the results framework. Getters take a project already access-checked and answer 404
+for ids of other projects."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from activities.models import Activity
+from projects.models import Project
+
+from .measures import Computed, compute
+from .models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target
+
+
+def result_get(*, project: Project, result_id: int) -> Result:
+    return get_object_or_404(Result.objects.filter(project=project), pk=result_id)
+
+
+def indicator_get(*, project: Project, indicator_id: int) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.filter(project=project).select_related("result"), pk=indicator_id)
+    indicator.project = project
+    return indicator
+
+
+def period_get(*, project: Project, period_id: int) -> ReportingPeriod:
+    period = get_object_or_404(ReportingPeriod.objects.filter(project=project), pk=period_id)
+    period.project = project
+    return period
+
+
+def update_get(*, project: Project, update_id: int) -> IndicatorUpdate:
+    return get_object_or_404(
+        IndicatorUpdate.objects.filter(project=project).select_related("indicator", "period"), pk=update_id
+    )
+
+
+def periods_for_project(*, project: Project) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(project=project).order_by("start")
+
+
+def indicators_for_project(*, project: Project) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(project=project)
+        .select_related("result")
+        .order_by("result__level", "result__order", "result__pk", "order", "pk")
+    )
+
+
+def results_for_project(*, project: Project) -> QuerySet[Result]:
+    return Result.objects.filter(project=project).order_by("order", "pk")
+
+
+def actual_of(indicator: Indicator, updates) -> Decimal | str | None:
+    """The approved actual of one indicator in one period: numbers add up, otherwise the newest counts."""
+    approved = [update for update in updates if update.status == IndicatorUpdate.Status.APPROVED]
+    if not approved:
+        return None
+    if indicator.unit == Indicator.Unit.NUMBER:
+        return sum((update.value or Decimal(0) for update in approved), Decimal(0))
+    newest = max(approved, key=lambda update: (update.reviewed_at, update.pk))
+    return newest.text if indicator.unit == Indicator.Unit.TEXT else newest.value
+
+
+@dataclass
+class FrameworkNode:
+    result: Result
+    children: list["FrameworkNode"] = field(default_factory=list)
+
+
+def framework_for_project(*, project: Project) -> list[FrameworkNode]:
+    """The project's results as a tree (objective → outcomes → outputs), each with its indicators
+    (targets prefetched) and contributing activities: a fixed number of queries however large."""
+    results = list(
+        Result.objects.filter(project=project)
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.select_related("period").order_by("period__start"))
+                ),
+            ),
+            Prefetch("activities", queryset=Activity.objects.order_by("order", "planned_start", "pk")),
+        )
+        .order_by("order", "pk")
+    )
+    nodes = {result.pk: FrameworkNode(result) for result in results}
+    roots = []
+    for result in results:
+        parent = nodes.get(result.parent_id)
+        (parent.children if parent else roots).append(nodes[result.pk])
+    level_order = {Result.Level.OBJECTIVE: 0, Result.Level.OUTCOME: 1, Result.Level.OUTPUT: 2}
+    roots.sort(key=lambda node: (level_order[node.result.level], node.result.order, node.result.pk))
+    return roots
+
+
+def approved_actuals(*, project: Project) -> dict[tuple[int, int], Decimal | str | None]:
+    """(indicator id, period id) → approved actual, for the whole project in one query."""
+    grouped: dict[tuple[int, int], list] = {}
+    updates = IndicatorUpdate.objects.filter(project=project, status=IndicatorUpdate.Status.APPROVED).select_related(
+        "indicator"
+    )
+    for update in updates:
+        grouped.setdefault((update.indicator_id, update.period_id), []).append(update)
+    return {key: actual_of(updates[0].indicator, updates) for key, updates in grouped.items()}
+
+
+@dataclass
+class PeriodRow:
+    """One indicator on a reporting period's page: its target, what is reported, what may be edited."""
+
+    indicator: Indicator
+    target: Target | None
+    updates: list[IndicatorUpdate]
+    actual: Decimal | str | None
+    computed: Computed | None
+    editable: IndicatorUpdate | None  # the draft or returned update the form edits, if any
+
+    @property
+    def waiting(self) -> list[IndicatorUpdate]:
+        return [update for update in self.updates if update.status == IndicatorUpdate.Status.SUBMITTED]
+
+    @property
+    def is_reported(self) -> bool:
+        return any(
+            update.status in (IndicatorUpdate.Status.SUBMITTED, IndicatorUpdate.Status.APPROVED)
+            for update in self.updates
+        )
+
+
+def period_rows(*, project: Project, period: ReportingPeriod) -> list[PeriodRow]:
+    """Every indicator of the project for one period (computed ones computed)."""
+    indicators = list(
+        indicators_for_project(project=project).prefetch_related(
+            Prefetch("targets", queryset=Target.objects.filter(period=period), to_attr="period_targets"),
+            Prefetch(
+                "updates",
+                queryset=IndicatorUpdate.objects.filter(period=period)
+                .select_related("created_by", "submitted_by", "reviewed_by")
+                .order_by("created_at", "pk"),
+                to_attr="period_updates",
+            ),
+        )
+    )
+    rows = []
+    for indicator in indicators:
+        indicator.project = project
+        updates = indicator.period_updates
+        editable = next((update for update in reversed(updates) if update.is_editable), None)
+        rows.append(
+            PeriodRow(
+                indicator=indicator,
+                target=indicator.period_targets[0] if indicator.period_targets else None,
+                updates=updates,
+                actual=actual_of(indicator, updates),
+                computed=compute(indicator, period),
+                editable=editable,
+            )
+        )
+    return rows
+
+
+def period_state(period: ReportingPeriod, *, today: datetime.date) -> str:
+    """ "upcoming" (not ended), "open" (ended, reports not yet due), "overdue" (past the due date)."""
+    if today <= period.end:
+        return "upcoming"
+    return "open" if today <= period.due else "overdue"
+
+
+def waiting_updates(*, project: Project) -> QuerySet[IndicatorUpdate]:
+    """Submitted updates waiting for a manager, oldest first."""
+    return (
+        IndicatorUpdate.objects.filter(project=project, status=IndicatorUpdate.Status.SUBMITTED)
+        .select_related("indicator", "indicator__result", "period", "created_by", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def unreported_counts(*, project: Project) -> dict[int, int]:
+    """Period id → how many of the project's indicators have nothing submitted or approved in it."""
+    indicator_count = Indicator.objects.filter(project=project).count()
+    reported: dict[int, set] = {}
+    for period_id, indicator_id in IndicatorUpdate.objects.filter(
+        project=project, status__in=[IndicatorUpdate.Status.SUBMITTED, IndicatorUpdate.Status.APPROVED]
+    ).values_list("period_id", "indicator_id"):
+        reported.setdefault(period_id, set()).add(indicator_id)
+    return {
+        period.pk: indicator_count - len(reported.get(period.pk, ()))
+        for period in ReportingPeriod.objects.filter(project=project)
+    }
