@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/<slug:slug>/iati.xml", project_iati, name="project_iati"),
     path("projects/<slug:slug>/", include("activities.urls")),
     path("projects/<slug:slug>/", include("concepts.project_urls")),
+    path("projects/<slug:slug>/results/", include("results.urls")),
     path("concepts/", include("concepts.urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),
     path("api/", include("dashboards.api_urls")),

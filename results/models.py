@@ -364,7 +364,7 @@ class IndicatorUpdate(SexPartsMixin, TimeStampedModel):
     evidence = models.TextField(_("evidence links"), blank=True, help_text=_("One web address per line."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     submitted_by = models.ForeignKey(

@@ -54,11 +54,12 @@ def results_for_project(*, project: Project) -> QuerySet[Result]:
 
 
 def actual_of(indicator: Indicator, updates) -> Decimal | str | None:
-    """The approved actual of one indicator in one period: numbers add up, otherwise the newest counts."""
+    """The approved actual of one indicator in one period: typed numbers add up, otherwise the newest counts."""
     approved = [update for update in updates if update.status == IndicatorUpdate.Status.APPROVED]
     if not approved:
         return None
-    if indicator.unit == Indicator.Unit.NUMBER:
+    # A computed value is the whole period's: the newest replaces the older ones.
+    if indicator.unit == Indicator.Unit.NUMBER and not indicator.is_computed:
         return sum((update.value or Decimal(0) for update in approved), Decimal(0))
     newest = max(approved, key=lambda update: (update.reviewed_at, update.pk))
     return newest.text if indicator.unit == Indicator.Unit.TEXT else newest.value
@@ -178,7 +179,7 @@ def waiting_updates(*, project: Project) -> QuerySet[IndicatorUpdate]:
     )
 
 
-def unreported_counts(*, project: Project) -> dict[int, int]:
+def unreported_counts(*, project: Project, periods: list[ReportingPeriod]) -> dict[int, int]:
     """Period id → how many of the project's indicators have nothing submitted or approved in it."""
     indicator_count = Indicator.objects.filter(project=project).count()
     reported: dict[int, set] = {}
@@ -186,7 +187,4 @@ def unreported_counts(*, project: Project) -> dict[int, int]:
         project=project, status__in=[IndicatorUpdate.Status.SUBMITTED, IndicatorUpdate.Status.APPROVED]
     ).values_list("period_id", "indicator_id"):
         reported.setdefault(period_id, set()).add(indicator_id)
-    return {
-        period.pk: indicator_count - len(reported.get(period.pk, ()))
-        for period in ReportingPeriod.objects.filter(project=project)
-    }
+    return {period.pk: indicator_count - len(reported.get(period.pk, ())) for period in periods}

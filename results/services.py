@@ -15,6 +15,7 @@ from activities.models import Activity
 from common.generations import data_changed
 from projects.models import Project
 
+from .measures import compute
 from .models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target, project_bounds
 
 RESULT_FIELDS = {"title", "description", "title_ru", "description_ru"}
@@ -218,11 +219,23 @@ def update_save(
             raise ValidationError(_("This update was submitted already: it can no longer be changed."))
     update.indicator, update.period = indicator, period
     _apply(update, fields, UPDATE_FIELDS)
+    _take_computed_value(update)
     update.full_clean()
     if submit:
         _mark_submitted(update, user)
     update.save()
     return update
+
+
+def _take_computed_value(update: IndicatorUpdate) -> None:
+    """A computed indicator reports what the portal computes, not what was typed."""
+    computed = compute(update.indicator, update.period)
+    if computed is None:
+        return
+    update.value = computed.value
+    update.women, update.men, update.other = (computed.parts.get(name) for name in ("women", "men", "other"))
+    if computed.evidence_url and computed.evidence_url not in update.evidence_links:
+        update.evidence = "\n".join([computed.evidence_url, *update.evidence_links])
 
 
 def _mark_submitted(update: IndicatorUpdate, user) -> None:
