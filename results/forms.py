@@ -32,17 +32,29 @@ class IndicatorForm(RussianVersionFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "title", "code", "unit", "ascending", "by_sex", "baseline_value", "baseline_year", "baseline_comment",
-            "means_of_verification", "source", "activity_kind", "title_ru",
-        ]  # fmt: skip
+            "title",
+            "code",
+            "unit",
+            "ascending",
+            "by_sex",
+            "baseline_value",
+            "baseline_year",
+            "baseline_comment",
+            "means_of_verification",
+            "source",
+            "activity_kind",
+            "title_ru",
+        ]
         widgets = {"means_of_verification": forms.Textarea(attrs={"rows": 2})}
 
 
 class TargetForm(forms.ModelForm):
     period = forms.ModelChoiceField(
-        label=_("Period"), queryset=ReportingPeriod.objects.none(), required=False,
+        label=_("Period"),
+        queryset=ReportingPeriod.objects.none(),
+        required=False,
         empty_label=_("The whole project"),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Target
@@ -58,9 +70,11 @@ class TargetForm(forms.ModelForm):
 
 class PeriodForm(forms.ModelForm):
     due = forms.DateField(
-        label=_("Reports due"), required=False, widget=DATE,
+        label=_("Reports due"),
+        required=False,
+        widget=DATE,
         help_text=_("Empty: 30 days after the period ends."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = ReportingPeriod
@@ -94,9 +108,12 @@ class UpdateForm(forms.ModelForm):
             del self.fields["text"]
         if indicator.unit == Indicator.Unit.YES_NO:
             self.fields["value"] = forms.TypedChoiceField(
-                label=_("Actual value"), required=False, coerce=int, empty_value=None,
+                label=_("Actual value"),
+                required=False,
+                coerce=int,
+                empty_value=None,
                 choices=[("", "—"), (1, _("Yes")), (0, _("No"))],
-            )  # fmt: skip
+            )
         if not indicator.by_sex:
             for name in ("women", "men", "other"):
                 del self.fields[name]

@@ -51,9 +51,13 @@ class Result(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey(
-        "self", verbose_name=_("contributes to"), on_delete=models.CASCADE, null=True, blank=True,
+        "self",
+        verbose_name=_("contributes to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="children",
-    )  # fmt: skip
+    )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -130,9 +134,11 @@ class Indicator(TranslatedFieldsMixin, TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
     result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="indicators")
     code = models.SlugField(
-        _("code"), max_length=50, blank=True,
+        _("code"),
+        max_length=50,
+        blank=True,
         help_text=_("Optional. Indicators with the same code are added up across projects, e.g. officials-trained."),
-    )  # fmt: skip
+    )
     title = models.CharField(_("title"), max_length=300)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=RUSSIAN_VERSION_HELP)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.NUMBER)
@@ -148,9 +154,12 @@ class Indicator(TranslatedFieldsMixin, TimeStampedModel):
     )
     source = models.CharField(_("source of values"), max_length=40, choices=Source.choices, default="", blank=True)
     activity_kind = models.CharField(
-        _("kind of activity"), max_length=32, choices=Activity.Kind.choices, blank=True,
+        _("kind of activity"),
+        max_length=32,
+        choices=Activity.Kind.choices,
+        blank=True,
         help_text=_("For activities held and participants: only activities of this kind (all kinds if empty)."),
-    )  # fmt: skip
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -243,11 +252,13 @@ class ReportingPeriod(FieldConstraintsMixin, TimeStampedModel):
             return
         first, last = project_bounds(self.project)
         if self.start < first:
-            raise ValidationError({"start": _("The period cannot start before the project (%(date)s).") % {
-                "date": f"{first:%d.%m.%Y}"}})  # fmt: skip
+            raise ValidationError(
+                {"start": _("The period cannot start before the project (%(date)s).") % {"date": f"{first:%d.%m.%Y}"}}
+            )
         if self.end > last:
-            raise ValidationError({"end": _("The period cannot end after the project (%(date)s).") % {
-                "date": f"{last:%d.%m.%Y}"}})  # fmt: skip
+            raise ValidationError(
+                {"end": _("The period cannot end after the project (%(date)s).") % {"date": f"{last:%d.%m.%Y}"}}
+            )
         overlapping = (
             ReportingPeriod.objects.filter(project_id=self.project_id, start__lte=self.end, end__gte=self.start)
             .exclude(pk=self.pk)
@@ -262,12 +273,15 @@ class ReportingPeriod(FieldConstraintsMixin, TimeStampedModel):
 class SexPartsMixin(models.Model):
     """Values split into women, men and other/unknown, which must add up to the total."""
 
-    women = models.DecimalField(_("women"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                validators=[MinValueValidator(0)])  # fmt: skip
-    men = models.DecimalField(_("men"), max_digits=14, decimal_places=2, null=True, blank=True,
-                              validators=[MinValueValidator(0)])  # fmt: skip
-    other = models.DecimalField(_("other or unknown"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                validators=[MinValueValidator(0)])  # fmt: skip
+    women = models.DecimalField(
+        _("women"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    men = models.DecimalField(
+        _("men"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    other = models.DecimalField(
+        _("other or unknown"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         abstract = True
@@ -294,9 +308,14 @@ class Target(SexPartsMixin, TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     period = models.ForeignKey(
-        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="targets", help_text=_("Empty: the target for the whole project."),
-    )  # fmt: skip
+        ReportingPeriod,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text=_("Empty: the target for the whole project."),
+    )
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.CharField(_("target (in words)"), max_length=500, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
@@ -308,14 +327,17 @@ class Target(SexPartsMixin, TimeStampedModel):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period"], name="one_target_per_indicator_period",
+                fields=["indicator", "period"],
+                name="one_target_per_indicator_period",
                 violation_error_message=_("This indicator has a target for that period already."),
             ),
             models.UniqueConstraint(
-                fields=["indicator"], condition=Q(period__isnull=True), name="one_project_target_per_indicator",
+                fields=["indicator"],
+                condition=Q(period__isnull=True),
+                name="one_project_target_per_indicator",
                 violation_error_message=_("This indicator has a target for the whole project already."),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value if self.value is not None else self.text}"
@@ -364,18 +386,30 @@ class IndicatorUpdate(SexPartsMixin, TimeStampedModel):
     evidence = models.TextField(_("evidence links"), blank=True, help_text=_("One web address per line."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("comment on return"), blank=True, max_length=5_000)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])

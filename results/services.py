@@ -20,9 +20,19 @@ from .models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target,
 
 RESULT_FIELDS = {"title", "description", "title_ru", "description_ru"}
 INDICATOR_FIELDS = {
-    "code", "title", "title_ru", "unit", "ascending", "baseline_value", "baseline_year", "baseline_comment",
-    "means_of_verification", "by_sex", "source", "activity_kind",
-}  # fmt: skip
+    "code",
+    "title",
+    "title_ru",
+    "unit",
+    "ascending",
+    "baseline_value",
+    "baseline_year",
+    "baseline_comment",
+    "means_of_verification",
+    "by_sex",
+    "source",
+    "activity_kind",
+}
 UPDATE_FIELDS = {"value", "text", "women", "men", "other", "narrative", "evidence"}
 DUE_AFTER = datetime.timedelta(days=30)
 FREQUENCIES = {"quarterly": 3, "half_yearly": 6, "yearly": 12}

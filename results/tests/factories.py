@@ -18,5 +18,11 @@ def framework(project, *, by_sex=True):
     period = services.period_create(
         project=project, start=project.planned_start, end=project.planned_start + datetime.timedelta(days=89)
     )
-    return {"objective": objective, "outcome": outcome, "output": output, "trained": trained, "share": share,
-            "period": period}  # fmt: skip
+    return {
+        "objective": objective,
+        "outcome": outcome,
+        "output": output,
+        "trained": trained,
+        "share": share,
+        "period": period,
+    }

@@ -26,8 +26,9 @@ def period_url(project, period):
 def test_framework_page_shows_the_tree_and_contributing_activities(client_for, project, fw):
     activity = ActivityFactory(project=project, title="Study visit to Vienna")
     services.result_set_activities(result=fw["output"], activities=[activity])
-    services.target_set(indicator=fw["trained"], period=fw["period"], value=Decimal(20), women=Decimal(12),
-                        men=Decimal(8))  # fmt: skip
+    services.target_set(
+        indicator=fw["trained"], period=fw["period"], value=Decimal(20), women=Decimal(12), men=Decimal(8)
+    )
     page = client_for("reviewer").get(reverse("results:framework", kwargs={"slug": project.slug})).content.decode()
     assert page.index("Objective") < page.index("Outcome") < page.index("Output") < page.index("Study visit to Vienna")
     assert "women 12 · men 8" in page
@@ -52,8 +53,9 @@ def test_another_projects_indicator_is_not_found(client_for, project, fw, other_
     other = framework(other_project)
     url = reverse("results:indicator_edit", kwargs={"slug": project.slug, "indicator_id": other["trained"].pk})
     assert client_for("manager").get(url).status_code == 404
-    other_update = services.update_save(indicator=other["trained"], period=other["period"], user=None,
-                                        value=Decimal(1), submit=True)  # fmt: skip
+    other_update = services.update_save(
+        indicator=other["trained"], period=other["period"], user=None, value=Decimal(1), submit=True
+    )
     url = reverse("results:review", kwargs={"slug": project.slug, "update_id": other_update.pk})
     assert client_for("manager").post(url, {"action": "approve"}).status_code == 404
     other_update.refresh_from_db()
@@ -62,8 +64,9 @@ def test_another_projects_indicator_is_not_found(client_for, project, fw, other_
 
 @pytest.mark.parametrize("role", ["reviewer", "donor"])
 def test_reviewers_and_donors_may_neither_report_nor_approve(client_for, project, fw, users, role):
-    update = services.update_save(indicator=fw["trained"], period=fw["period"], user=users["drafter"],
-                                  value=Decimal(1), submit=True)  # fmt: skip
+    update = services.update_save(
+        indicator=fw["trained"], period=fw["period"], user=users["drafter"], value=Decimal(1), submit=True
+    )
     client = client_for(role)
     review = reverse("results:review", kwargs={"slug": project.slug, "update_id": update.pk})
     assert client.post(review, {"action": "approve"}).status_code == 403
@@ -76,9 +79,13 @@ def test_reviewers_and_donors_may_neither_report_nor_approve(client_for, project
 
 def test_drafter_reports_every_indicator_in_one_form(client_for, project, fw):
     data = {
-        f"i{fw['trained'].pk}-value": "10", f"i{fw['trained'].pk}-women": "6", f"i{fw['trained'].pk}-men": "4",
-        f"i{fw['trained'].pk}-narrative": "Two trainings.", f"i{fw['share'].pk}-value": "75", "submit": "1",
-    }  # fmt: skip
+        f"i{fw['trained'].pk}-value": "10",
+        f"i{fw['trained'].pk}-women": "6",
+        f"i{fw['trained'].pk}-men": "4",
+        f"i{fw['trained'].pk}-narrative": "Two trainings.",
+        f"i{fw['share'].pk}-value": "75",
+        "submit": "1",
+    }
     response = client_for("drafter").post(period_url(project, fw["period"]), data)
     assert response.status_code == 302
     updates = {u.indicator_id: u for u in IndicatorUpdate.objects.all()}
@@ -88,9 +95,12 @@ def test_drafter_reports_every_indicator_in_one_form(client_for, project, fw):
 
 def test_a_row_that_does_not_add_up_keeps_the_whole_form_unsaved(client_for, project, fw):
     data = {
-        f"i{fw['trained'].pk}-value": "10", f"i{fw['trained'].pk}-women": "6", f"i{fw['trained'].pk}-men": "6",
-        f"i{fw['share'].pk}-value": "75", "submit": "1",
-    }  # fmt: skip
+        f"i{fw['trained'].pk}-value": "10",
+        f"i{fw['trained'].pk}-women": "6",
+        f"i{fw['trained'].pk}-men": "6",
+        f"i{fw['share'].pk}-value": "75",
+        "submit": "1",
+    }
     response = client_for("drafter").post(period_url(project, fw["period"]), data)
     page = response.content.decode()
     assert response.status_code == 200
@@ -105,8 +115,9 @@ def test_percentage_above_100_is_refused_at_the_field(client_for, project, fw):
 
 
 def test_manager_returns_then_approves_the_correction(client_for, project, fw, users):
-    services.update_save(indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(90),
-                         submit=True)  # fmt: skip
+    services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(90), submit=True
+    )
     manager = client_for("manager")
     page = manager.get(reverse("results:approvals", kwargs={"slug": project.slug})).content.decode()
     assert "Share satisfied" in page
@@ -129,8 +140,9 @@ def test_manager_returns_then_approves_the_correction(client_for, project, fw, u
 
 
 def test_returning_without_a_comment_says_why(client_for, project, fw, users):
-    update = services.update_save(indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(9),
-                                  submit=True)  # fmt: skip
+    update = services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(9), submit=True
+    )
     review = reverse("results:review", kwargs={"slug": project.slug, "update_id": update.pk})
     response = client_for("manager").post(review, {"action": "return"}, follow=True)
     assert "Say what should be corrected." in response.content.decode()
@@ -171,13 +183,23 @@ def test_manager_builds_a_framework_through_the_forms(client_for, project):
     outcome = project.results.get(level="outcome")
     response = manager.post(create, {"level": "objective", "title": "Another"})
     assert "The project has an overall objective already." in response.content.decode()
-    manager.post(create, {"level": "output", "parent": outcome.pk, "title": "Officials trained",
-                          "activities": [activity.pk]})  # fmt: skip
+    manager.post(
+        create, {"level": "output", "parent": outcome.pk, "title": "Officials trained", "activities": [activity.pk]}
+    )
     output = project.results.get(level="output")
     assert list(output.activities.all()) == [activity]
     url = reverse("results:indicator_create", kwargs={"slug": project.slug, "result_id": output.pk})
     response = manager.post(url, {"title": "Officials trained", "unit": "number", "baseline_year": "2030"})
     assert "The baseline year cannot be after the project" in response.content.decode()
-    manager.post(url, {"title": "Officials trained", "unit": "number", "by_sex": "on", "baseline_value": "0",
-                       "baseline_year": "2024", "ascending": "on"})  # fmt: skip
+    manager.post(
+        url,
+        {
+            "title": "Officials trained",
+            "unit": "number",
+            "by_sex": "on",
+            "baseline_value": "0",
+            "baseline_year": "2024",
+            "ascending": "on",
+        },
+    )
     assert output.indicators.get().by_sex

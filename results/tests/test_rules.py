@@ -86,11 +86,13 @@ def test_number_target_for_a_yes_no_indicator_is_refused(fw):
 
 def test_target_parts_must_add_up(fw):
     with pytest.raises(ValidationError) as excinfo:
-        services.target_set(indicator=fw["trained"], period=fw["period"], value=Decimal(10), women=Decimal(4),
-                            men=Decimal(4))  # fmt: skip
+        services.target_set(
+            indicator=fw["trained"], period=fw["period"], value=Decimal(10), women=Decimal(4), men=Decimal(4)
+        )
     assert "add up" in errors_of(excinfo)["women"][0]
-    target = services.target_set(indicator=fw["trained"], period=fw["period"], value=Decimal(10), women=Decimal(6),
-                                 men=Decimal(4))  # fmt: skip
+    target = services.target_set(
+        indicator=fw["trained"], period=fw["period"], value=Decimal(10), women=Decimal(6), men=Decimal(4)
+    )
     assert target.period == fw["period"]
 
 
@@ -106,12 +108,16 @@ def test_target_per_period_and_for_the_whole_project_once_each(fw):
 
 def test_period_outside_the_project_is_refused(project):
     with pytest.raises(ValidationError) as excinfo:
-        services.period_create(project=project, start=project.planned_start - datetime.timedelta(days=1),
-                               end=project.planned_start + datetime.timedelta(days=30))  # fmt: skip
+        services.period_create(
+            project=project,
+            start=project.planned_start - datetime.timedelta(days=1),
+            end=project.planned_start + datetime.timedelta(days=30),
+        )
     assert "start" in errors_of(excinfo)
     with pytest.raises(ValidationError) as excinfo:
-        services.period_create(project=project, start=project.planned_start,
-                               end=project.planned_end + datetime.timedelta(days=1))  # fmt: skip
+        services.period_create(
+            project=project, start=project.planned_start, end=project.planned_end + datetime.timedelta(days=1)
+        )
     assert "end" in errors_of(excinfo)
 
 
@@ -146,8 +152,15 @@ def test_generated_periods_stop_at_the_project_end():
 
 def test_update_parts_must_add_up_to_the_total(fw, users):
     with pytest.raises(ValidationError) as excinfo:
-        services.update_save(indicator=fw["trained"], period=fw["period"], user=users["drafter"], value=Decimal(12),
-                             women=Decimal(5), men=Decimal(5), other=Decimal(1))  # fmt: skip
+        services.update_save(
+            indicator=fw["trained"],
+            period=fw["period"],
+            user=users["drafter"],
+            value=Decimal(12),
+            women=Decimal(5),
+            men=Decimal(5),
+            other=Decimal(1),
+        )
     assert "add up" in errors_of(excinfo)["women"][0]
 
 
@@ -159,14 +172,20 @@ def test_update_percentage_above_100_is_refused(fw, users):
 
 def test_evidence_must_be_links(fw, users):
     with pytest.raises(ValidationError) as excinfo:
-        services.update_save(indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(50),
-                             evidence="https://example.org/list.pdf\nthe attendance list")  # fmt: skip
+        services.update_save(
+            indicator=fw["share"],
+            period=fw["period"],
+            user=users["drafter"],
+            value=Decimal(50),
+            evidence="https://example.org/list.pdf\nthe attendance list",
+        )
     assert "evidence" in errors_of(excinfo)
 
 
 def _submitted(fw, users, value, indicator="trained"):
-    return services.update_save(indicator=fw[indicator], period=fw["period"], user=users["drafter"],
-                                value=Decimal(value), submit=True)  # fmt: skip
+    return services.update_save(
+        indicator=fw[indicator], period=fw["period"], user=users["drafter"], value=Decimal(value), submit=True
+    )
 
 
 def test_update_flow_records_who_and_when(fw, users):
@@ -175,13 +194,23 @@ def test_update_flow_records_who_and_when(fw, users):
     submitted = services.update_submit(update=draft, user=users["drafter"])
     assert (submitted.status, submitted.submitted_by) == ("submitted", users["drafter"])
     with pytest.raises(ValidationError):
-        services.update_save(indicator=fw["trained"], period=fw["period"], user=users["drafter"], update=submitted,
-                             value=Decimal(6))  # fmt: skip
+        services.update_save(
+            indicator=fw["trained"], period=fw["period"], user=users["drafter"], update=submitted, value=Decimal(6)
+        )
     returned = services.update_return(update=submitted, user=users["manager"], comment="Count the second day too.")
     assert (returned.status, returned.reviewed_by, returned.review_comment) == (
-        "returned", users["manager"], "Count the second day too.")  # fmt: skip
-    corrected = services.update_save(indicator=fw["trained"], period=fw["period"], user=users["drafter"],
-                                     update=returned, value=Decimal(9), submit=True)  # fmt: skip
+        "returned",
+        users["manager"],
+        "Count the second day too.",
+    )
+    corrected = services.update_save(
+        indicator=fw["trained"],
+        period=fw["period"],
+        user=users["drafter"],
+        update=returned,
+        value=Decimal(9),
+        submit=True,
+    )
     approved = services.update_approve(update=corrected, user=users["manager"])
     assert (approved.status, approved.value, approved.reviewed_by) == ("approved", Decimal(9), users["manager"])
     assert approved.reviewed_at is not None and approved.submitted_at is not None
@@ -209,15 +238,17 @@ def test_submitting_needs_a_value(fw, users):
 
 
 def test_self_approval_is_allowed_by_default(fw, users):
-    update = services.update_save(indicator=fw["trained"], period=fw["period"], user=users["manager"],
-                                  value=Decimal(3), submit=True)  # fmt: skip
+    update = services.update_save(
+        indicator=fw["trained"], period=fw["period"], user=users["manager"], value=Decimal(3), submit=True
+    )
     assert services.update_approve(update=update, user=users["manager"]).status == "approved"
 
 
 def test_self_approval_can_be_forbidden(fw, users, settings):
     settings.RESULTS_FORBID_SELF_APPROVAL = True
-    update = services.update_save(indicator=fw["trained"], period=fw["period"], user=users["manager"],
-                                  value=Decimal(3), submit=True)  # fmt: skip
+    update = services.update_save(
+        indicator=fw["trained"], period=fw["period"], user=users["manager"], value=Decimal(3), submit=True
+    )
     with pytest.raises(ValidationError):
         services.update_approve(update=update, user=users["manager"])
     with pytest.raises(ValidationError):

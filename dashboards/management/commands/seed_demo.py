@@ -6,6 +6,7 @@ from activities import demo as activity_demo
 from budgets import demo as budget_demo
 from concepts import demo as concept_demo
 from projects import demo as project_demo
+from results import demo as results_demo
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             activity_demo.seed_activities(seed)
             budget_demo.seed_budget(seed)
             concept_demo.seed_concept(seed)
+            results_demo.seed_results(seed)
             budget_demo.seed_other_budgets([facts["code"] for facts in project_demo.OTHER_PROJECTS])
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {seed.title}."))
         self.stdout.write("Demo logins (password 'demo'): " + ", ".join(sorted(users)))
