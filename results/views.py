@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
@@ -257,9 +258,16 @@ def _save_updates(request, period, forms) -> bool:
         messages.error(request, _("Nothing was saved: correct the values marked below."))
         return False
     if submit:
-        messages.success(request, _("%(count)d updates were submitted for approval.") % {"count": len(filled)})
+        text = ngettext(
+            "%(count)d update was submitted for approval.",
+            "%(count)d updates were submitted for approval.",
+            len(filled),
+        )
     else:
-        messages.success(request, _("%(count)d updates were saved as drafts.") % {"count": len(filled)})
+        text = ngettext(
+            "%(count)d update was saved as a draft.", "%(count)d updates were saved as drafts.", len(filled)
+        )
+    messages.success(request, text % {"count": len(filled)})
     return True
 
 
