@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from activities.models import Activity
@@ -97,14 +98,17 @@ class Result(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
         if needed is not None:
             parent = self.parent
             if parent is None or parent.level != needed or parent.project_id != self.project_id:
-                raise ValidationError(
-                    {"parent": _("Choose the %(level)s this result contributes to.") % {"level": needed.label.lower()}}
+                message = (
+                    _("Choose the overall objective this outcome contributes to.")
+                    if needed == self.Level.OBJECTIVE
+                    else _("Choose the outcome this output contributes to.")
                 )
+                raise ValidationError({"parent": message})
 
 
 class Indicator(TranslatedFieldsMixin, TimeStampedModel):
     class Unit(models.TextChoices):
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("unit of an indicator", "Number")
         PERCENTAGE = "percentage", _("Percentage")
         YES_NO = "yes_no", _("Yes/no")
         TEXT = "text", _("Text")
