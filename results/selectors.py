@@ -12,7 +12,7 @@ from activities.models import Activity
 from projects.models import Project
 
 from .measures import Computed, compute
-from .models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target
+from .models import SEX_PARTS, Indicator, IndicatorUpdate, ReportingPeriod, Result, Target, project_bounds
 
 
 def result_get(*, project: Project, result_id: int) -> Result:
@@ -55,14 +55,28 @@ def results_for_project(*, project: Project) -> QuerySet[Result]:
 
 def actual_of(indicator: Indicator, updates) -> Decimal | str | None:
     """The approved actual of one indicator in one period: typed numbers add up, otherwise the newest counts."""
+    return actual_with_parts(indicator, updates)[0]
+
+
+def actual_with_parts(indicator: Indicator, updates) -> tuple[Decimal | str | None, dict]:
+    """The approved actual and its parts by sex (women/men/other, where any was given)."""
     approved = [update for update in updates if update.status == IndicatorUpdate.Status.APPROVED]
     if not approved:
-        return None
+        return None, {}
     # A computed value is the whole period's: the newest replaces the older ones.
     if indicator.unit == Indicator.Unit.NUMBER and not indicator.is_computed:
-        return sum((update.value or Decimal(0) for update in approved), Decimal(0))
+        total = sum((update.value or Decimal(0) for update in approved), Decimal(0))
+        parts = {}
+        for name in SEX_PARTS:
+            given = [getattr(update, name) for update in approved if getattr(update, name) is not None]
+            if given:
+                parts[name] = sum(given, Decimal(0))
+        return total, parts
     newest = max(approved, key=lambda update: (update.reviewed_at, update.pk))
-    return newest.text if indicator.unit == Indicator.Unit.TEXT else newest.value
+    if indicator.unit == Indicator.Unit.TEXT:
+        return newest.text, {}
+    parts = {name: getattr(newest, name) for name in SEX_PARTS if getattr(newest, name) is not None}
+    return newest.value, parts
 
 
 @dataclass
@@ -188,3 +202,65 @@ def unreported_counts(*, project: Project, periods: list[ReportingPeriod]) -> di
     ).values_list("period_id", "indicator_id"):
         reported.setdefault(period_id, set()).add(indicator_id)
     return {period.pk: indicator_count - len(reported.get(period.pk, ())) for period in periods}
+
+
+@dataclass
+class IatiPeriod:
+    start: datetime.date
+    end: datetime.date
+    target: Target | None
+    actual: Decimal | str | None
+    actual_parts: dict
+
+
+LEVEL_ORDER = {Result.Level.OBJECTIVE: 0, Result.Level.OUTCOME: 1, Result.Level.OUTPUT: 2}
+
+
+def results_for_iati(*, project_ids) -> dict[int, list[Result]]:
+    """Project id → its results that have indicators, each indicator with `iati_periods`: the reporting
+    periods with a target or an approved actual, or else one period over the project for a target set
+    for the whole project (never both, so one indicator's periods do not overlap). Four queries."""
+    project_ids = list(project_ids)
+    results = (
+        Result.objects.filter(project_id__in=project_ids)
+        .select_related("project")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.select_related("period"))
+                ),
+            )
+        )
+    )
+    updates: dict[int, dict[int, list]] = {}
+    approved = IndicatorUpdate.objects.filter(project_id__in=project_ids, status=IndicatorUpdate.Status.APPROVED)
+    for update in approved.select_related("period"):
+        updates.setdefault(update.indicator_id, {}).setdefault(update.period, []).append(update)
+    by_project: dict[int, list[Result]] = {}
+    for result in sorted(results, key=lambda r: (LEVEL_ORDER[r.level], r.order, r.pk)):
+        indicators = list(result.indicators.all())
+        if not indicators:
+            continue
+        for indicator in indicators:
+            indicator.project = result.project
+            indicator.iati_periods = _iati_periods(indicator, updates.get(indicator.pk, {}))
+        result.iati_indicators = indicators
+        by_project.setdefault(result.project_id, []).append(result)
+    return by_project
+
+
+def _iati_periods(indicator: Indicator, updates_by_period: dict) -> list[IatiPeriod]:
+    targets = {target.period: target for target in indicator.targets.all()}
+    periods = {period for period in targets if period is not None} | set(updates_by_period)
+    if not periods:
+        whole = targets.get(None)
+        if whole is None:
+            return []
+        start, end = project_bounds(indicator.project)
+        return [IatiPeriod(start, end, whole, None, {})]
+    rows = []
+    for period in sorted(periods, key=lambda period: period.start):
+        actual, parts = actual_with_parts(indicator, updates_by_period.get(period, []))
+        rows.append(IatiPeriod(period.start, period.end, targets.get(period), actual, parts))
+    return rows
