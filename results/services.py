@@ -168,6 +168,7 @@ def period_create(
     period = ReportingPeriod(project=project, start=start, end=end, due=due or (end + DUE_AFTER if end else None))
     period.full_clean()
     period.save()
+    data_changed()
     return period
 
 
