@@ -308,3 +308,49 @@ def _target_value(indicator: Indicator, target: Target | None):
     if target is None:
         return None
     return target.text if indicator.unit == Indicator.Unit.TEXT else target.value
+
+
+def export_rows(*, project: Project):
+    """The framework and its values, one row per indicator and reporting period (and one for the
+    whole project's target): what the XLSX and CSV exports hold. Four queries."""
+    periods = list(ReportingPeriod.objects.filter(project=project).order_by("start"))
+    indicators = list(
+        indicators_for_project(project=project).prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by())
+        )
+    )
+    updates: dict[tuple[int, int], list] = {}
+    approved = IndicatorUpdate.objects.filter(project=project, status=IndicatorUpdate.Status.APPROVED)
+    for update in approved:
+        updates.setdefault((update.indicator_id, update.period_id), []).append(update)
+    for indicator in sorted(indicators, key=lambda i: (LEVEL_ORDER[i.result.level], i.result.order, i.order, i.pk)):
+        indicator.project = project
+        targets = {target.period_id: target for target in indicator.targets.all()}
+        spans = [(period.pk, period.start, period.end) for period in periods] + [(None, None, None)]
+        for period_id, start, end in spans:
+            target = targets.get(period_id)
+            actual, parts = (
+                (None, {})
+                if period_id is None
+                else actual_with_parts(indicator, updates.get((indicator.pk, period_id), []))
+            )
+            if period_id is None and target is None:
+                continue
+            yield [
+                indicator.result.get_level_display(),
+                indicator.result.title,
+                indicator.title,
+                indicator.code,
+                indicator.get_unit_display(),
+                indicator.iati_measure,
+                indicator.ascending,
+                indicator.baseline_value,
+                indicator.baseline_year,
+                indicator.means_of_verification,
+                start,
+                end,
+                _target_value(indicator, target),
+                *[getattr(target, name) if target else None for name in SEX_PARTS],
+                actual,
+                *[parts.get(name) for name in SEX_PARTS],
+            ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("periods/", views.periods, name="periods"),
     path("periods/<int:period_id>/", views.period_report, name="period"),
     path("approvals/", views.approvals, name="approvals"),
+    path("results.<slug:fmt>", views.export, name="export"),
     path("updates/<int:update_id>/review/", views.review, name="review"),
 ]

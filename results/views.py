@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.models import Kind as AuditKind
+from audit.services import record
 from common.forms import apply_validation_error
+from common.spreadsheets import csv_response, xlsx_response
 from projects.access import Capability
 from projects.selectors import project_get_for_user
 
@@ -315,3 +319,43 @@ def review(request, slug, update_id):
         for message in error.messages:
             messages.error(request, message)
     return redirect("results:approvals", slug=project.slug)
+
+
+def export_header() -> list[str]:
+    return [
+        _("Level"),
+        _("Result"),
+        _("Indicator"),
+        _("Code"),
+        _("Unit"),
+        _("IATI measure"),
+        _("Higher is better"),
+        _("Baseline value"),
+        _("Baseline year"),
+        _("Means of verification"),
+        _("Period start"),
+        _("Period end"),
+        _("Target"),
+        _("Target: women"),
+        _("Target: men"),
+        _("Target: other or unknown"),
+        _("Actual (approved)"),
+        _("Actual: women"),
+        _("Actual: men"),
+        _("Actual: other or unknown"),
+    ]
+
+
+@login_required
+def export(request, slug, fmt):
+    """The framework with targets and approved actuals, as CSV or XLSX; 404 for other formats."""
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.READ)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format.")
+    if not project.is_published:
+        record(kind=AuditKind.EXPORT_DOWNLOADED, project=project, details={"export": "results", "format": fmt})
+    rows = selectors.export_rows(project=project)
+    filename = f"{project.slug}-results.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, export_header(), rows)
+    return xlsx_response(filename, _("Results"), export_header(), rows)

@@ -458,6 +458,10 @@ MATRIX: dict[str, list[Case]] = {
         Case(REPORT_PRIVATE, method="post", kwargs=period_kwargs, label="nothing entered"),
     ],
     "results:approvals": [Case(EDIT_PRIVATE, kwargs=project_slug)],
+    "results:export": [
+        Case(READ_PRIVATE, kwargs=lambda o: {**project_slug(o), "fmt": "xlsx"}),
+        Case(READ_PUBLIC, kwargs=lambda o: {**public_slug(o), "fmt": "csv"}, label="pub"),
+    ],
     "results:review": [
         Case(EDIT_PRIVATE_DONE, method="post", kwargs=update_kwargs, data={"action": "approve"}),
         Case(outcomes(405, anonymous=LOGIN), kwargs=update_kwargs, label="get"),

@@ -203,3 +203,48 @@ def test_manager_builds_a_framework_through_the_forms(client_for, project):
         },
     )
     assert output.indicators.get().by_sex
+
+
+def test_export_holds_targets_and_only_approved_actuals(client_for, project, fw, users):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    services.target_set(
+        indicator=fw["trained"], period=fw["period"], value=Decimal(20), women=Decimal(12), men=Decimal(8)
+    )
+    services.target_set(indicator=fw["share"], period=None, value=Decimal(90))
+    update = services.update_save(
+        indicator=fw["trained"],
+        period=fw["period"],
+        user=users["drafter"],
+        value=Decimal(15),
+        women=Decimal(9),
+        men=Decimal(6),
+        submit=True,
+    )
+    services.update_approve(update=update, user=users["manager"])
+    services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(70), submit=True
+    )  # waiting: not exported
+    client = client_for("reviewer")
+    response = client.get(reverse("results:export", kwargs={"slug": project.slug, "fmt": "csv"}))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    column = {name: index for index, name in enumerate(header)}
+    trained = next(row for row in body if row[column["Indicator"]] == "Officials trained")
+    assert [trained[column[name]] for name in ("Target", "Target: women", "Actual (approved)", "Actual: men")] == [
+        "20.00",
+        "12.00",
+        "15.00",
+        "6.00",
+    ]
+    share_rows = [row for row in body if row[column["Indicator"]] == "Share satisfied"]
+    assert [
+        (row[column["Period start"]], row[column["Target"]], row[column["Actual (approved)"]]) for row in share_rows
+    ] == [(str(fw["period"].start), "", ""), ("", "90.00", "")]
+    response = client.get(reverse("results:export", kwargs={"slug": project.slug, "fmt": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == len(rows)
+    assert client.get(reverse("results:export", kwargs={"slug": project.slug, "fmt": "pdf"})).status_code == 404
