@@ -7,4 +7,4 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self):
-        from . import history  # noqa: F401  (registers the results framework's history sources)
+        from . import history, page  # noqa: F401  (registers the history sources and the project page's section)

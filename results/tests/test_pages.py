@@ -248,3 +248,24 @@ def test_export_holds_targets_and_only_approved_actuals(client_for, project, fw,
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == len(rows)
     assert client.get(reverse("results:export", kwargs={"slug": project.slug, "fmt": "pdf"})).status_code == 404
+
+
+def test_the_public_page_shows_approved_results_only(client, published_project, users):
+    fw = framework(published_project)
+    services.target_set(indicator=fw["trained"], period=None, value=Decimal(60))
+    approved = services.update_save(
+        indicator=fw["trained"], period=fw["period"], user=users["drafter"], value=Decimal(37), submit=True
+    )
+    services.update_approve(update=approved, user=users["manager"])
+    services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(88), submit=True
+    )
+    page = client.get(published_project.get_absolute_url()).content.decode()
+    section = page[page.index('id="results-heading"') :]
+    assert f"{fw['period']}: 37" in section and "60" in section
+    assert "Share satisfied" not in section and "88" not in section
+
+
+def test_no_results_section_before_anything_is_approved(client, published_project):
+    framework(published_project)
+    assert 'id="results-heading"' not in client.get(published_project.get_absolute_url()).content.decode()
