@@ -30,6 +30,7 @@ def fw(db):
     )
     MembershipFactory(project=project, user=UserFactory(username="maria", password=PASSWORD), role=Role.MANAGER)
     MembershipFactory(project=project, user=UserFactory(username="dana", password=PASSWORD), role=Role.DRAFTER)
+    MembershipFactory(project=project, user=UserFactory(username="diego", password=PASSWORD), role=Role.DONOR)
     objects = framework(project)
     objects["presented"] = services.indicator_create(
         result=objects["outcome"], title="Concept presented", unit=Indicator.Unit.YES_NO
@@ -119,3 +120,15 @@ def test_report_return_correct_and_approve(page, log_in, fw):
     expect(page.locator(f"#indicator-{fw['trained'].pk}")).to_contain_text("Approved so far: 10")
     assert_accessible(page)
     assert list(IndicatorUpdate.objects.order_by("pk").values_list("status", flat=True)) == ["approved"] * 3
+
+    # The donor's results view and the IATI file show the approved values.
+    switch_user(page, log_in, "diego")
+    page.goto(f"/projects/{SLUG}/")
+    page.get_by_role("navigation", name="Project sections").get_by_role("link", name="Dashboard", exact=True).click()
+    results = page.locator("#results")
+    expect(results.get_by_role("heading", name=re.compile("^Share satisfied"))).to_be_visible()
+    share_table = results.get_by_role("table", name="Target and actual of “Share satisfied” per period")
+    expect(share_table.get_by_role("row", name=re.compile(r"^01\.01\.2025"))).to_contain_text("80 %")
+    assert_accessible(page)
+    iati = page.request.get(f"/projects/{SLUG}/iati.xml").text()
+    assert '<actual value="80"/>' in iati and '<dimension name="sex" value="female"/>' in iati
