@@ -23,7 +23,7 @@ from projects.access import is_portfolio_donor
 from projects.models import Project, Role
 from projects.selectors import project_get_for_user
 from results.models import Indicator
-from results.selectors import indicator_tables
+from results.selectors import indicator_tables, shared_indicators
 from results.templatetags.results_tags import indicator_value
 
 from . import exporting, iati, publication, selectors
@@ -115,6 +115,7 @@ def _portfolio_fragments(*, query: QueryDict, scope: selectors.DashboardScope, t
         "page": page,
         "timeline": portfolio_timeline(page.object_list, today=today),
         "export_query": urlencode({name: query[name] for name in FILTER_NAMES if name in filters}),
+        "shared_indicators": shared_indicators(projects=projects),
     }
     return (
         render_to_string("dashboards/_filters.html", {"form": form, "sort": sort}),

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity
@@ -354,3 +354,35 @@ def export_rows(*, project: Project):
                 actual,
                 *[parts.get(name) for name in SEX_PARTS],
             ]
+
+
+def shared_indicators(*, projects: QuerySet[Project]) -> list[dict]:
+    """Indicators with a code, added up across `projects` in the database: how many projects have one,
+    their targets for the whole project, and their approved actual values with the parts by sex.
+    Typed numbers only: percentages and yes/no do not add up, and a computed value is replaced by the
+    next one approved, not added to it. Three queries."""
+    in_scope = projects.order_by().values("pk")
+    typed = Indicator.objects.filter(project__in=in_scope, unit=Indicator.Unit.NUMBER, source="").exclude(code="")
+    rows = {
+        row["code"]: dict(row, target=None, actual=None, women=None, men=None, other=None)
+        for row in typed.values("code").annotate(projects=Count("project", distinct=True), title=Min("title"))
+    }
+    if not rows:
+        return []
+    targets = (
+        Target.objects.filter(indicator__in=typed, period__isnull=True)
+        .values("indicator__code")
+        .annotate(total=Sum("value"))
+    )
+    for row in targets:
+        rows[row["indicator__code"]]["target"] = row["total"]
+    actuals = (
+        IndicatorUpdate.objects.filter(indicator__in=typed, status=IndicatorUpdate.Status.APPROVED)
+        .values("indicator__code")
+        .annotate(total=Sum("value"), women_total=Sum("women"), men_total=Sum("men"), other_total=Sum("other"))
+    )
+    for row in actuals:
+        rows[row["indicator__code"]].update(
+            actual=row["total"], women=row["women_total"], men=row["men_total"], other=row["other_total"]
+        )
+    return sorted(rows.values(), key=lambda row: row["code"])

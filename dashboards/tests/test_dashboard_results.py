@@ -63,3 +63,35 @@ def test_results_view_query_count_does_not_grow(client, users, django_assert_max
     page = response.content.decode()
     assert page.count("chart-indicator-") >= 20
     assert "Indicator 19" in page and fw["trained"].title not in page
+
+
+def test_portfolio_adds_up_indicators_that_share_a_code(client, users):
+    georgia = ProjectFactory(countries=["GE"], is_published=True)
+    moldova = ProjectFactory(countries=["MD"], is_published=True)
+    for project, (value, women, men), target in [(georgia, (10, 6, 4), 30), (moldova, (7, 3, 4), 20)]:
+        fw = framework(project)
+        services.target_set(indicator=fw["trained"], period=None, value=Decimal(target))
+        update = services.update_save(
+            indicator=fw["trained"],
+            period=fw["period"],
+            user=users["drafter"],
+            value=Decimal(value),
+            women=Decimal(women),
+            men=Decimal(men),
+            submit=True,
+        )
+        services.update_approve(update=update, user=users["manager"])
+        services.update_save(
+            indicator=fw["trained"], period=fw["period"], user=users["drafter"], value=Decimal(500), submit=True
+        )  # waiting: not counted
+    client.force_login(users["portfolio_donor"])
+
+    def shared(query=""):
+        response = client.get(reverse("dashboards:portfolio") + query)
+        page = response.content.decode()
+        section = page[page.index('id="indicators-heading"') :].split("</section>")[0]
+        row = section[section.index("(officials-trained)") :].split("</tr>")[0]
+        return [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
+
+    assert shared() == ["2", "50", "17", "9", "8", "—"]
+    assert shared("?country=MD") == ["1", "20", "7", "3", "4", "—"]
