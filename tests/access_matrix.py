@@ -437,6 +437,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(EDIT_PRIVATE, kwargs=result_kwargs),
         Case(EDIT_PRIVATE, method="post", kwargs=result_kwargs, label="invalid form"),
     ],
+    "results:timeline": [Case(READ_PRIVATE, kwargs=result_kwargs)],
     "results:indicator_create": [
         Case(EDIT_PRIVATE, kwargs=result_kwargs),
         Case(EDIT_PRIVATE, method="post", kwargs=result_kwargs, label="invalid form"),

@@ -269,3 +269,13 @@ def test_the_public_page_shows_approved_results_only(client, published_project, 
 def test_no_results_section_before_anything_is_approved(client, published_project):
     framework(published_project)
     assert 'id="results-heading"' not in client.get(published_project.get_absolute_url()).content.decode()
+
+
+def test_the_timeline_narrowed_to_one_result(client_for, project, fw):
+    visit = ActivityFactory(project=project, title="Study visit to Vienna")
+    ActivityFactory(project=project, title="Closing event in Minsk")
+    services.result_set_activities(result=fw["output"], activities=[visit])
+    url = reverse("results:timeline", kwargs={"slug": project.slug, "result_id": fw["output"].pk})
+    page = client_for("reviewer").get(url).content.decode()
+    assert "Study visit to Vienna" in page and "Closing event in Minsk" not in page
+    assert "Only the activities that contribute to “Output”." in page
