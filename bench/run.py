@@ -55,6 +55,7 @@ PAGES = [
     Page("iati-anon", "/iati/activities.xml"),
     Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager"),
     Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/"),
+    Page("results-framework-manager", "/projects/concept-national-migration-policy-belarus/results/", user="manager"),
     # {placeholders} are filled from seed_bench_concept's output: 50 sections, 500 comments.
     Page("concept-page-manager", "/concepts/{concept}/", user="manager"),
     Page("history-500-versions", "/concepts/{concept}/sections/{history_section}/history/", user="manager"),
