@@ -114,6 +114,8 @@ class UpdateForm(forms.ModelForm):
                 empty_value=None,
                 choices=[("", "—"), (1, _("Yes")), (0, _("No"))],
             )
+            if self.instance.value is not None:  # 1.00 in the database, "1" among the choices
+                self.initial["value"] = int(self.instance.value)
         if not indicator.by_sex:
             for name in ("women", "men", "other"):
                 del self.fields[name]

@@ -279,3 +279,11 @@ def test_the_timeline_narrowed_to_one_result(client_for, project, fw):
     page = client_for("reviewer").get(url).content.decode()
     assert "Study visit to Vienna" in page and "Closing event in Minsk" not in page
     assert "Only the activities that contribute to “Output”." in page
+
+
+def test_a_returned_yes_no_update_shows_its_answer_chosen(client_for, project, fw, users):
+    presented = services.indicator_create(result=fw["outcome"], title="Presented", unit=Indicator.Unit.YES_NO)
+    update = services.update_save(indicator=presented, period=fw["period"], user=users["drafter"], value=1, submit=True)
+    services.update_return(update=update, user=users["manager"], comment="Not yet: it was postponed.")
+    page = client_for("drafter").get(period_url(project, fw["period"])).content.decode()
+    assert '<option value="1" selected>' in page
