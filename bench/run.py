@@ -64,6 +64,7 @@ PAGES = [
     Page("iati-anon", "/iati/activities.xml"),
     Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager", aim=True),
     Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/", aim=True),
+    Page("results-framework-manager", "/projects/concept-national-migration-policy-belarus/results/", user="manager"),
     # {placeholders} are filled from seed_bench_concept's output: 50 sections, 500 comments.
     Page("concept-page-manager", "/concepts/{concept}/", user="manager", aim=True),
     Page("section-page-manager", "/concepts/{concept}/sections/{history_section}/", user="manager", aim=True),

@@ -63,8 +63,15 @@ class BarChart:
     hidden: int = 0  # rows not drawn (the table lists them)
 
 
-def bar_chart(chart_id: str, rows, currency: str, series=(("budget", "bar-budget"), ("spent", "bar-spent"))):
-    """Horizontal bars, one group per row: `rows` have the attributes named by `series`."""
+def bar_chart(
+    chart_id: str,
+    rows,
+    currency: str,
+    series=(("budget", "bar-budget"), ("spent", "bar-spent")),
+    format_value=None,
+):
+    """Horizontal bars, one group per row: `rows` have the attributes named by `series`. Values are
+    shown as money in `currency`, or as `format_value(value)` gives them (value as the row has it, None too)."""
     rows = list(rows)
     drawn = rows[:MAX_BARS]
     largest = max([Decimal(getattr(row, name) or 0) for row in drawn for name, _ in series] + [Decimal(0)])
@@ -84,7 +91,7 @@ def bar_chart(chart_id: str, rows, currency: str, series=(("budget", "bar-budget
                     x=LABEL_WIDTH,
                     y=y + position * (BAR_HEIGHT + BAR_GAP),
                     width=width,
-                    value=format_money(value, currency),
+                    value=format_value(getattr(row, name)) if format_value else format_money(value, currency),
                     label_x=LABEL_WIDTH + width + 4,
                     text_y=y + position * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 2,
                 )

@@ -26,6 +26,14 @@ number. Mapping decisions, so that a reader of the file knows what each element 
 - document-link: whatever the registered `document_link_providers` return (see there): the
   published final editions (concepts) and the public documents of the project (documents), with
   their IATI document category, every language they are written in and their date.
+- result: each result of the project's framework that has indicators (objective: impact 3,
+  outcome 2, output 1). Indicators carry their measure (number 1, percentage 2, yes/no 3
+  nominal as 1/0, text 5 qualitative as a comment) and direction; aggregation-status 1 for
+  numbers and percentages with a code shared across projects. A baseline is written when its
+  year is not in the future. Periods are the reporting periods with a target or an approved
+  actual (only approved values are reported), else one period over the project for a target
+  set for the whole project. A value split by sex is written as the total followed by one
+  target or actual per part with `dimension name="sex"` (female, male, other).
 """
 
 import calendar
@@ -47,6 +55,8 @@ from lxml import etree
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from common.markdown import render_markdown_text
 from projects.models import Organisation, Project, ProjectPartner
+from results.models import Indicator, Result
+from results.selectors import results_for_iati
 
 IATI_VERSION = "2.03"
 CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -124,6 +134,7 @@ class ActivityFacts:
     monthly_spending: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
     document_links: list[DocumentLink] = field(default_factory=list)
     last_updated: datetime.datetime | None = None
+    results: list[Result] = field(default_factory=list)
 
 
 def published_projects() -> QuerySet[Project]:
@@ -135,7 +146,7 @@ def _money(value) -> Decimal:
 
 
 def activity_facts(projects: QuerySet[Project], *, today: datetime.date) -> list[ActivityFacts]:
-    """Everything the file says about `projects`: four queries, plus one per document provider."""
+    """Everything the file says about `projects`: eight queries, plus one per document provider."""
     in_file = projects.order_by().values("pk")
     newest_revision = BudgetRevision.objects.filter(line__project=OuterRef("pk")).order_by("-updated_at")
     rows = list(
@@ -171,6 +182,7 @@ def activity_facts(projects: QuerySet[Project], *, today: datetime.date) -> list
         project_id = row["line__project"]
         spending[project_id].append((row["month"], _money(row["total"])))
         spent_changed[project_id] = max(row["changed"], spent_changed.get(project_id, row["changed"]))
+    framework = results_for_iati(project_ids=[project.pk for project in rows])
     links = defaultdict(list)
     for provider in document_link_providers:
         for project_id, documents in provider(rows).items():
@@ -182,6 +194,7 @@ def activity_facts(projects: QuerySet[Project], *, today: datetime.date) -> list
         budget = budgets.get(project.pk)
         changes = [project.updated_at, project.revised_at, spent_changed.get(project.pk)]
         changes += [partner.updated_at for partner in partners]
+        changes += _results_changed(framework.get(project.pk, []))
         if budget:
             original = _money(budget["original"])
             changes.append(budget["changed"])
@@ -196,6 +209,7 @@ def activity_facts(projects: QuerySet[Project], *, today: datetime.date) -> list
                 monthly_spending=spending[project.pk],
                 document_links=links[project.pk],
                 last_updated=max(change for change in changes if change is not None),
+                results=framework.get(project.pk, []),
             )
         )
     return facts
@@ -383,6 +397,83 @@ def _document_links(activity, facts: ActivityFacts, base_url: str) -> None:
             _sub(link, "document-date", iso_date=_iso(document.date))
 
 
+SEX_DIMENSIONS = (("women", "female"), ("men", "male"), ("other", "other"))
+AGGREGABLE_MEASURES = {"1", "2"}
+
+
+def _results_changed(results: list[Result]) -> list[datetime.datetime]:
+    changes = []
+    for result in results:
+        changes.append(result.updated_at)
+        for indicator in result.iati_indicators:
+            changes.append(indicator.updated_at)
+            changes.extend(target.updated_at for target in indicator.targets.all())
+    return changes
+
+
+def _indicator_value(indicator: Indicator, value) -> str | None:
+    if value is None or isinstance(value, str):
+        return None
+    return _number(Decimal(value))
+
+
+def _measured(parent, tag: str, indicator: Indicator, value, parts: dict, comment: str = "") -> None:
+    """A target or actual: the total, then one element per sex where the value is split."""
+    element = _sub(parent, tag)
+    if (number := _indicator_value(indicator, value)) is not None:
+        element.set("value", number)
+    text = value if isinstance(value, str) else comment
+    if text and text.strip():
+        _narrative(element, "comment", text)
+    for name, sex in SEX_DIMENSIONS:
+        if parts.get(name) is not None:
+            part = _sub(parent, tag, value=_number(Decimal(parts[name])))
+            _sub(part, "dimension", name="sex", value=sex)
+
+
+def _indicator(result_element, indicator: Indicator, today: datetime.date) -> None:
+    measure = indicator.iati_measure
+    attributes = {"measure": measure}
+    if measure in AGGREGABLE_MEASURES:
+        attributes["ascending"] = "1" if indicator.ascending else "0"
+    attributes["aggregation_status"] = "1" if measure in AGGREGABLE_MEASURES and indicator.code else "0"
+    element = _sub(result_element, "indicator", **attributes)
+    _narrative(element, "title", indicator.title, russian=indicator.title_ru)
+    if indicator.baseline_year and indicator.baseline_year <= today.year:
+        baseline = _sub(element, "baseline", year=str(indicator.baseline_year))
+        if (value := _indicator_value(indicator, indicator.baseline_value)) is not None:
+            baseline.set("value", value)
+        if indicator.baseline_comment.strip():
+            _narrative(baseline, "comment", indicator.baseline_comment)
+    for row in indicator.iati_periods:
+        period = _sub(element, "period")
+        _sub(period, "period-start", iso_date=_iso(row.start))
+        _sub(period, "period-end", iso_date=_iso(row.end))
+        if row.target is not None:
+            target = row.target
+            value = target.text if indicator.unit == Indicator.Unit.TEXT else target.value
+            parts = {name: getattr(target, name) for name, _sex in SEX_DIMENSIONS}
+            _measured(period, "target", indicator, value, parts, target.comment)
+        if row.actual is not None:
+            _measured(period, "actual", indicator, row.actual, row.actual_parts)
+
+
+def _results(activity, facts: ActivityFacts, today: datetime.date) -> None:
+    for result in facts.results:
+        aggregable = all(
+            indicator.iati_measure in AGGREGABLE_MEASURES and indicator.code for indicator in result.iati_indicators
+        )
+        element = _sub(
+            activity, "result", type=Result.IATI_TYPE[result.level], aggregation_status="1" if aggregable else "0"
+        )
+        _narrative(element, "title", result.title, russian=result.title_ru)
+        description = render_markdown_text(result.description)
+        if description:
+            _narrative(element, "description", description, russian=render_markdown_text(result.description_ru))
+        for indicator in result.iati_indicators:
+            _indicator(element, indicator, today)
+
+
 def activity_element(facts: ActivityFacts, *, today: datetime.date, base_url: str = "") -> etree._Element:
     project = facts.project
     activity = etree.Element("iati-activity")
@@ -420,6 +511,7 @@ def activity_element(facts: ActivityFacts, *, today: datetime.date, base_url: st
     _budgets(activity, facts)
     _transactions(activity, facts, today)
     _document_links(activity, facts, base_url)
+    _results(activity, facts, today)
     return activity
 
 

@@ -1,3 +1,4 @@
+from functools import partial
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -21,6 +22,9 @@ from common.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
 from projects.access import is_portfolio_donor
 from projects.models import Project, Role
 from projects.selectors import project_get_for_user
+from results.models import Indicator
+from results.selectors import indicator_tables, shared_indicators
+from results.templatetags.results_tags import indicator_value
 
 from . import exporting, iati, publication, selectors
 from .cache import cached
@@ -111,6 +115,7 @@ def _portfolio_fragments(*, query: QueryDict, scope: selectors.DashboardScope, t
         "page": page,
         "timeline": portfolio_timeline(page.object_list, today=today),
         "export_query": urlencode({name: query[name] for name in FILTER_NAMES if name in filters}),
+        "shared_indicators": shared_indicators(projects=projects),
     }
     return (
         render_to_string("dashboards/_filters.html", {"form": form, "sort": sort}),
@@ -249,8 +254,26 @@ def _project_body(project, today) -> str:
         "overdue": selectors.overdue_activities(project=project, today=today),
         "milestones": selectors.upcoming_milestones(project=project, today=today),
         "milestone_days": selectors.MILESTONE_DAYS,
+        "indicators": _results_with_charts(project),
     }
     return render_to_string("dashboards/_project_body.html", context)
+
+
+def _results_with_charts(project) -> list:
+    """The project's indicators with their values per period; numbers and percentages with a chart."""
+    indicators = indicator_tables(project=project)
+    for indicator in indicators:
+        charted = [row for row in indicator.rows if row.target is not None or row.actual is not None]
+        indicator.chart = None
+        if indicator.unit in (Indicator.Unit.NUMBER, Indicator.Unit.PERCENTAGE) and charted:
+            indicator.chart = bar_chart(
+                f"chart-indicator-{indicator.pk}",
+                charted,
+                project.currency,
+                series=(("target", "bar-budget"), ("actual", "bar-spent")),
+                format_value=partial(indicator_value, indicator=indicator),
+            )
+    return indicators
 
 
 @login_required

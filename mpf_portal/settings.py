@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "budgets",
     "concepts",
     "documents",
+    "results",
     "dashboards",
 ]
 
@@ -244,6 +245,9 @@ AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 if AUDIT_RETENTION_DAYS < 0:
     raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} must be 0 (keep all) or more.")
+# The results framework (results/): when on, nobody may approve or return an indicator update that they
+# entered or submitted themselves (four-eyes principle). Off by default; production should turn it on.
+RESULTS_FORBID_SELF_APPROVAL = env_flag("RESULTS_FORBID_SELF_APPROVAL", default=False)
 # Requests for a password-reset link, per hour: per e-mail address and per client address
 # (accounts/throttle.py). Over the limit the page answers as usual and nothing is sent.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)

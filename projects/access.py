@@ -19,12 +19,14 @@ class Capability(StrEnum):
     COMMENT = "comment"  # comment and recommend on drafts
     TEAM_FILES = "team_files"  # documents kept for the project team (not shown to donors)
     UPLOAD = "upload"  # upload documents and new versions of them
+    REPORT = "report"  # enter and submit results updates (approving them takes EDIT)
 
 
 C = Capability
+_DRAFTING = {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD, C.REPORT}
 ROLE_CAPABILITIES = {
-    Role.MANAGER: {C.VIEW, C.READ, C.FINANCE, C.EDIT, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD},
-    Role.DRAFTER: {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD},
+    Role.MANAGER: _DRAFTING | {C.FINANCE, C.EDIT},
+    Role.DRAFTER: _DRAFTING,
     Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT, C.TEAM_FILES},
     Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
 }

@@ -16,7 +16,7 @@ SEED_SLUG = "concept-national-migration-policy-belarus"
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts, created only by seed_demo
 STAFF_GROUP = "Programme staff"
 # No "auth": only superusers grant rights (accounts/admin.py).
-STAFF_APPS = ["projects", "activities", "budgets", "concepts", "documents", "dashboards"]
+STAFF_APPS = ["projects", "activities", "budgets", "concepts", "documents", "results", "dashboards"]
 
 SEED_SUMMARY = """\
 The project helped the Government of the Republic of Belarus draw up a concept for the

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.history import project_history
 from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
+from common.page_sections import project_page_sections
 from common.spreadsheets import csv_response
 from common.tabular import keep_upload, pending_upload, preview_from_json, release_upload
 from common.views import import_job_poll
@@ -36,6 +37,7 @@ def project_detail(request, slug):
         "project": project,
         "partner_statement": partner_statement(project),
         "published_concepts": project.concepts.filter(status="published").order_by("pk"),
+        "sections": project_page_sections(project),
     }
     return render(request, "projects/project_detail.html", context)
 

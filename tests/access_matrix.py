@@ -70,6 +70,22 @@ def public_activity_kwargs(objects):
     return {"slug": objects["published_project"].slug, "activity_id": objects["public_activity"].pk}
 
 
+def result_kwargs(objects):
+    return {"slug": objects["project"].slug, "result_id": objects["result"].pk}
+
+
+def indicator_kwargs(objects):
+    return {"slug": objects["project"].slug, "indicator_id": objects["indicator"].pk}
+
+
+def period_kwargs(objects):
+    return {"slug": objects["project"].slug, "period_id": objects["period"].pk}
+
+
+def update_kwargs(objects):
+    return {"slug": objects["project"].slug, "update_id": objects["update"].pk}
+
+
 def concept_kwargs(objects):
     return {"concept_id": objects["concept"].pk}
 
@@ -271,6 +287,7 @@ EDIT_PRIVATE_DONE = private_project(REDIRECT, anonymous=LOGIN, donor=403, review
 READ_PUBLIC = outcomes(200, anonymous=LOGIN, outsider=403, other_drafter=403)
 FINANCE_PUBLIC = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
 EDIT_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
+REPORT_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403)
 VIEW_PRIVATE = private_project(200)
 VIEW_PUBLIC = outcomes(200)
 STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
@@ -443,6 +460,51 @@ MATRIX: dict[str, list[Case]] = {
             method="post",
             kwargs=lambda o: {**activity_kwargs(o), "participation_id": o["participation"].pk},
         )
+    ],
+    # The results framework (results/): members read it, managers and staff edit and approve, managers
+    # and drafters report; reviewers and donors read only.
+    "results:framework": [
+        Case(READ_PRIVATE, kwargs=project_slug),
+        Case(READ_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "results:result_create": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+        Case(EDIT_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "results:result_edit": [
+        Case(EDIT_PRIVATE, kwargs=result_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=result_kwargs, label="invalid form"),
+    ],
+    "results:timeline": [Case(READ_PRIVATE, kwargs=result_kwargs)],
+    "results:indicator_create": [
+        Case(EDIT_PRIVATE, kwargs=result_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=result_kwargs, label="invalid form"),
+    ],
+    "results:indicator_edit": [
+        Case(EDIT_PRIVATE, kwargs=indicator_kwargs),
+        Case(EDIT_PRIVATE, method="post", kwargs=indicator_kwargs, label="invalid form"),
+    ],
+    "results:target_set": [
+        Case(EDIT_PRIVATE, method="post", kwargs=indicator_kwargs, data={"value": "x"}, label="invalid form"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=indicator_kwargs, label="get"),
+    ],
+    "results:periods": [
+        Case(READ_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+    ],
+    "results:period": [
+        Case(READ_PRIVATE, kwargs=period_kwargs),
+        Case(REPORT_PRIVATE, method="post", kwargs=period_kwargs, label="nothing entered"),
+    ],
+    "results:approvals": [Case(EDIT_PRIVATE, kwargs=project_slug)],
+    "results:export": [
+        Case(READ_PRIVATE, kwargs=lambda o: {**project_slug(o), "fmt": "xlsx"}),
+        Case(READ_PUBLIC, kwargs=lambda o: {**public_slug(o), "fmt": "csv"}, label="pub"),
+    ],
+    "results:review": [
+        Case(EDIT_PRIVATE_DONE, method="post", kwargs=update_kwargs, data={"action": "approve"}),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=update_kwargs, label="get"),
     ],
     # Importing ledgers from a spreadsheet
     "budget_imports:ledger": [Case(STAFF_ONLY), Case(STAFF_ONLY, method="post", label="no file")],

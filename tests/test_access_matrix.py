@@ -10,6 +10,8 @@ from budgets.models import BudgetLine, Expenditure
 from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
 from projects.tests.factories import ProjectFactory, ProjectPartnerFactory, role_users
+from results import services as results_services
+from results.tests.factories import framework as results_framework
 from tests.access_matrix import FRAMEWORK_NAMESPACES, LOGIN, MATRIX, REDIRECT, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,15 @@ def _objects(users, project, published_project, other_project) -> dict:
     activity = ActivityFactory(project=project)
     concept = ConceptFactory(project=project, target_languages=["ru"])
     public_concept = ConceptFactory(project=published_project, status="published")
+    results = results_framework(project)
+    update = results_services.update_save(
+        indicator=results["trained"], period=results["period"], user=users["drafter"], value=5, submit=True
+    )
     return {
+        "result": results["output"],
+        "indicator": results["trained"],
+        "period": results["period"],
+        "update": update,
         **concept_objects(concept, author=users["drafter"]),
         "public_concept": public_concept,
         "final_edition": concept_objects(public_concept, author=users["drafter"])["edition"],

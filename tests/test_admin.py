@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"projects", "activities", "budgets", "concepts"}
+OUR_APPS = {"projects", "activities", "budgets", "concepts", "results"}
 
 
 def test_every_model_of_the_domain_is_in_the_admin_for_staff(admin_client):

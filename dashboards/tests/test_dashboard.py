@@ -361,4 +361,5 @@ def test_project_dashboard_query_count_does_not_grow(client, staff_user):
     client.force_login(staff_user)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(project_url(project)).status_code == 200
-    assert len(queries) <= 12, "\n".join(q["sql"][:100] for q in queries.captured_queries)
+    # 12, and the results view's indicators (none here: dashboards/tests/test_dashboard_results.py pins a full one)
+    assert len(queries) <= 13, "\n".join(q["sql"][:100] for q in queries.captured_queries)

@@ -19,6 +19,7 @@ from common.currencies import ISO_4217_CODES
 from dashboards import iati, publication
 from projects.models import Organisation, Project, ProjectPartner
 from projects.tests.factories import OrganisationFactory, ProjectFactory, ProjectPartnerFactory
+from results.tests.factories import framework as results_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,8 @@ SECTOR_VOCABULARIES = {"1"}
 DAC_SECTORS = {"15190"}  # Facilitation of orderly, safe, regular and responsible migration and mobility
 REGION_VOCABULARIES = {"1"}
 DAC_REGIONS = {"998"}  # Developing countries, unspecified
+RESULT_TYPES = {"1", "2", "3", "9"}
+INDICATOR_MEASURES = {"1", "2", "3", "4", "5"}
 DOCUMENT_CATEGORIES = {f"A{n:02d}" for n in range(1, 13)} | {f"B{n:02d}" for n in range(1, 19)}
 
 
@@ -136,6 +139,45 @@ def rule_problems(root, today: datetime.date) -> list[str]:
         for value in activity.iter("value"):
             if value.get("currency") not in ISO_4217_CODES:
                 problems.append(f"value currency {value.get('currency')!r}")
+        problems.extend(result_problems(activity, today))
+    return problems
+
+
+def _activity_span(activity) -> tuple[datetime.date, datetime.date]:
+    dates = {element.get("type"): _date(element.get("iso-date")) for element in activity.findall("activity-date")}
+    starts = [dates[code] for code in ("1", "2") if code in dates]
+    ends = [dates[code] for code in ("3", "4") if code in dates]
+    return min(starts), max(ends)
+
+
+def result_problems(activity, today: datetime.date) -> list[str]:
+    """The IATI rules for results: codes, periods inside the activity and apart, percentages, baselines."""
+    problems = []
+    first, last = _activity_span(activity)
+    for result in activity.findall("result"):
+        if result.get("type") not in RESULT_TYPES:
+            problems.append(f"result type {result.get('type')!r} is not in its code list")
+        for indicator in result.findall("indicator"):
+            title = indicator.findtext("title/narrative")
+            if indicator.get("measure") not in INDICATOR_MEASURES:
+                problems.append(f"indicator measure {indicator.get('measure')!r} is not in its code list")
+            for baseline in indicator.findall("baseline"):
+                if int(baseline.get("year")) > today.year:
+                    problems.append(f"{title}: baseline year {baseline.get('year')} is in the future")
+            spans = []
+            for period in indicator.findall("period"):
+                start = _date(period.find("period-start").get("iso-date"))
+                end = _date(period.find("period-end").get("iso-date"))
+                spans.append((start, end))
+                if start < first or end > last:
+                    problems.append(f"{title}: period {start}–{end} is outside the activity")
+                if indicator.get("measure") == "2":
+                    for value in period.xpath("target/@value | actual/@value"):
+                        if not Decimal(0) <= Decimal(value) <= 100:
+                            problems.append(f"{title}: percentage {value} is not within 0–100")
+            spans.sort()
+            if any(later[0] <= earlier[1] for earlier, later in zip(spans, spans[1:], strict=False)):
+                problems.append(f"{title}: periods overlap")
     return problems
 
 
@@ -481,13 +523,16 @@ def _portfolio(count: int):
 
 def test_the_all_projects_file_runs_a_fixed_number_of_queries_per_batch(schema, django_assert_max_num_queries):
     _portfolio(50)
+    for project in Project.objects.order_by("code")[:10]:
+        results_framework(project)
     # the batch's codes, then projects, partners with their organisations, budget totals, monthly
-    # spending (+ document providers): 50 projects are one batch
-    # (+ the generation read twice, the file's row read, locked and saved)
-    with django_assert_max_num_queries(1 + 4 + len(iati.document_link_providers) + 6):
+    # spending, results, their indicators, targets and approved updates (+ document providers):
+    # 50 projects are one batch (+ the generation read twice, the file's row read, locked and saved)
+    with django_assert_max_num_queries(1 + 8 + len(iati.document_link_providers) + 6):
         public = publication.iati_public_file_build()
     root = assert_valid(schema, public.file.read())
     assert len(root.findall("iati-activity")) == 50
+    assert len(root.findall("iati-activity/result")) == 10  # the output: the only result with indicators
     assert len(root.findall("iati-activity/budget[@type='2']")) == 50 * 3
     assert len(root.findall("iati-activity/transaction")) == 50 * 3
 
@@ -535,6 +580,84 @@ def test_the_rules_checker_finds_what_the_xsd_lets_through(client, schema):
         "recipient percentages sum to 110",
         "budget period 2025-01-01–2026-06-30 is longer than a year (rule 7.5.3)",
         "transaction dated 2999-01-01 is in the future",
+    ]
+
+
+# --- Results --------------------------------------------------------------------------------
+
+
+def _indicator(activity, title):
+    (indicator,) = [i for i in activity.iter("indicator") if i.findtext("title/narrative") == title]
+    return indicator
+
+
+def _values(period, tag):
+    return [
+        (e.get("value"), e.find("dimension").get("value") if e.find("dimension") is not None else None)
+        for e in period.findall(tag)
+    ]
+
+
+def test_the_seed_project_reports_its_approved_results(client, schema, seeded):
+    seed = Project.objects.get(code="MPF-BY-2019-01")
+    activity = only_activity(assert_valid(schema, project_file(client, seed)))
+    results = activity.findall("result")
+    assert [r.get("type") for r in results] == ["2", "1", "1", "1", "1"]  # the outcome, then the four outputs
+    assert results[0].findtext("title/narrative").startswith("A Concept of the National Migration Policy")
+    trained = _indicator(activity, "Officials trained")
+    assert (trained.get("measure"), trained.get("ascending"), trained.get("aggregation-status")) == ("1", "1", "1")
+    assert (trained.find("baseline").get("year"), trained.find("baseline").get("value")) == ("2019", "0")
+    first, second = trained.findall("period")
+    assert first.find("period-start").get("iso-date") == "2019-02-01"
+    assert _values(first, "target") == [("45", None), ("22", "female"), ("23", "male")]
+    assert _values(first, "actual") == [("43", None), ("24", "female"), ("19", "male")]  # both approved updates
+    assert _values(second, "target") == [("15", None), ("8", "female"), ("7", "male")]
+    assert second.find("actual") is None  # the 2020 update was returned: not approved, not reported
+    presented = _indicator(activity, "Concept presented to the national authorities")
+    assert presented.get("measure") == "3"
+    assert [p.find("actual").get("value") for p in presented.findall("period")] == ["1"]
+    held = _indicator(activity, "Knowledge exchanges held")
+    assert [(p.find("period-start").get("iso-date"), _values(p, "actual")) for p in held.findall("period")] == [
+        ("2019-02-01", [("4", None)])
+    ]
+    received = _indicator(activity, "Recommendations received from stakeholders")
+    assert len(received.findall("period/actual")) == 1  # 2020 is still due: nothing approved to report
+
+
+def test_a_whole_project_target_is_one_period_over_the_project(client, schema):
+    from results import services as results_services
+
+    project = ProjectFactory(is_published=True)
+    objects = results_framework(project)
+    results_services.target_set(indicator=objects["share"], period=None, value=Decimal(80))
+    activity = only_activity(assert_valid(schema, project_file(client, project)))
+    (period,) = _indicator(activity, "Share satisfied").findall("period")
+    assert (period.find("period-start").get("iso-date"), period.find("period-end").get("iso-date")) == (
+        "2025-01-01",
+        "2025-12-31",
+    )
+    assert _values(period, "target") == [("80", None)]
+
+
+def test_the_rules_checker_finds_bad_results(client, schema):
+    from results import services as results_services
+
+    project = ProjectFactory(is_published=True)
+    objects = results_framework(project)
+    results_services.target_set(indicator=objects["share"], period=objects["period"], value=Decimal(80))
+    results_services.target_set(indicator=objects["trained"], period=objects["period"], value=Decimal(8))
+    results_services.indicator_update(indicator=objects["trained"], baseline_year=2024)
+    activity = only_activity(assert_valid(schema, project_file(client, project)))
+    _indicator(activity, "Share satisfied").find("period/target").set("value", "120")
+    trained = _indicator(activity, "Officials trained")
+    trained.find("baseline").set("year", "2999")
+    trained.append(etree.fromstring(etree.tostring(trained.find("period"))))
+    trained.findall("period")[1].find("period-end").set("iso-date", "2026-03-31")
+    assert result_problems(activity, timezone.localdate()) == [
+        "Officials trained: baseline year 2999 is in the future",
+        "Officials trained: period 2025-01-01–2026-03-31 is outside the activity",
+        "Officials trained: periods overlap",
+        "Share satisfied: percentage 120 is not within 0–100",
     ]
 
 
