@@ -164,3 +164,12 @@ def second_factors_remove(*, user, removed_by) -> None:
     ended = user_sessions_end_all(user=user)
     record(kind=AuditKind.MFA_RESET, actor=removed_by, target=user, details={"sessions_ended": ended})
     logger.warning("Superuser %s reset the second factor of user %s (%s sessions ended)", removed_by.pk, user.pk, ended)
+
+
+def sso_login_refused(*, request, reason: str, email: str = "", error: str = "") -> None:
+    """Records a single sign-on that did not sign anyone in, and why (never a token or a claim set)."""
+    details = {"reason": reason, "email": email[:200]}
+    if error:
+        details["error"] = error
+    record(kind=AuditKind.SSO_LOGIN_REFUSED, request=request, actor_name=email[:150], details=details)
+    logger.info("Single sign-on refused (%s) for %r", reason, email)

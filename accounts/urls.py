@@ -9,7 +9,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+    path("sso/login/", views.sso_login, name="sso_login"),
+    path("sso/callback/", views.sso_callback, name="sso_callback"),
     path("two-factor/", views.two_factor_settings, name="two_factor"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),

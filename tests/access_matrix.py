@@ -279,6 +279,11 @@ MATRIX: dict[str, list[Case]] = {
         Case(outcomes(403, anonymous=LOGIN), method="post"),
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
     ],
+    # Single sign-on: off here (no OIDC_ISSUER), so not found for everyone; accounts/tests/test_sso.py covers
+    # every role with it configured (anyone may start it; a callback that is not the answer to their own start
+    # signs nobody in).
+    "sso_login": [Case(outcomes(404))],
+    "sso_callback": [Case(outcomes(404)), Case(outcomes(404), data={"code": "x", "state": "y"}, label="forged")],
     "sessions": [Case(outcomes(200, anonymous=LOGIN))],
     "session_end": [
         Case(outcomes(404, anonymous=LOGIN, reviewer=REDIRECT), method="post", kwargs=reviewer_session),
