@@ -66,6 +66,18 @@ def user_totp_device(*, user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
+def user_passkeys(*, user):
+    """The user's passkeys (django-otp-webauthn's credentials), newest first."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user).order_by("-created_at")
+
+
+def user_passkey_get_for_user(*, user, passkey_id: int):
+    """One of the user's own passkeys; another user's answers 404, as one that does not exist."""
+    return get_object_or_404(user_passkeys(user=user), pk=passkey_id)
+
+
 def recovery_codes_left(*, user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -4,7 +4,7 @@ No `app_name`: `login`, `logout`, `password_reset` … are the names Django and 
 """
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes_regenerate, name="two_factor_recovery_codes"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("two-factor/passkeys/<int:passkey_id>/remove/", views.passkey_remove, name="two_factor_passkey_remove"),
+    path("passkeys/", include("accounts.passkeys")),  # namespace otp_webauthn (django-otp-webauthn's views)
 ]

@@ -130,7 +130,12 @@ def two_factor_verify(request):
             messages.error(request, _("Too many wrong codes. Log in again."))
             return redirect("login")
         form.add_error("code", _("That code is not right, or it has been used already. Try again."))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "has_passkeys": selectors.user_passkeys(user=request.user).exists(),
+    }
+    return render(request, "accounts/two_factor_verify.html", context)
 
 
 @login_required
@@ -163,6 +168,7 @@ def two_factor_enrol(request):
 def two_factor_settings(request):
     context = {
         "device": selectors.user_totp_device(user=request.user),
+        "passkeys": selectors.user_passkeys(user=request.user),
         "codes_left": selectors.recovery_codes_left(user=request.user),
         "required": selectors.second_factor_required(user=request.user),
     }
@@ -192,6 +198,16 @@ def two_factor_disable(request):
         return redirect("two_factor")
     services.second_factors_remove(user=request.user, removed_by=request.user)
     messages.success(request, _("Two-factor login is turned off."))
+    return redirect("two_factor")
+
+
+@login_required
+@require_POST
+def passkey_remove(request, passkey_id):
+    passkey = selectors.user_passkey_get_for_user(user=request.user, passkey_id=passkey_id)
+    _verified_or_403(request)
+    services.passkey_remove(passkey=passkey)
+    messages.success(request, _("The passkey is removed."))
     return redirect("two_factor")
 
 

@@ -7,6 +7,7 @@ cannot be understood stops start-up with a message naming the variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -386,6 +388,22 @@ COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Passkeys (WebAuthn) as a second factor, with django-otp-webauthn (accounts/passkeys.py). A passkey is bound
+# to a domain name (the relying party ID), never to an IP address, and is offered only on the origins listed.
+_portal_address = urlsplit(PORTAL_BASE_URL)
+_portal_host = _portal_address.hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = env.str(
+    "WEBAUTHN_RP_ID", default="localhost" if _portal_host.replace(".", "").isdigit() else _portal_host
+)
+OTP_WEBAUTHN_RP_NAME = "MPF Portal"
+if _portal_address.scheme == "https":
+    _default_origins = [f"https://{_portal_address.netloc}"]
+else:  # development: browsers offer passkeys over plain HTTP on localhost only
+    _default_origins = ["http://localhost" + (f":{_portal_address.port}" if _portal_address.port else "")]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=_default_origins)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a second factor after the password, never instead of it
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "mpf.security"
 
 # Read API (dashboards/api.py): session or token authentication, read-only, paginated.
 REST_FRAMEWORK = {
