@@ -25,7 +25,7 @@ from . import selectors, two_factor
 
 class AppRequired(exceptions.OTPWebAuthnApiError):
     status_code = 403
-    code = "app_required"
+    default_code = "app_required"
     default_detail = _("Set up an authenticator app first, and log in with it, before you add a passkey.")
 
 

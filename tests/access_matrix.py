@@ -101,6 +101,16 @@ def reviewer_session(objects):
     return {"session_id": signed_in_session(objects["membership"].user).pk}
 
 
+def reviewer_passkey(objects):
+    """A passkey of the reviewer: only the reviewer may remove it, and only from a verified session."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    passkey = WebAuthnCredential.objects.create(
+        user=objects["membership"].user, name="Security key", credential_id=b"reviewer-key", public_key=b"-"
+    )
+    return {"passkey_id": passkey.pk}
+
+
 def done_render(objects, concept_key: str, edition_key: str, kind: str = "pdf"):
     """A finished render of that edition, with a small file (under MEDIA_ROOT/renders/access-matrix/)."""
     from django.core.files.base import ContentFile
@@ -284,6 +294,20 @@ MATRIX: dict[str, list[Case]] = {
     # signs nobody in).
     "sso_login": [Case(outcomes(404))],
     "sso_callback": [Case(outcomes(404)), Case(outcomes(404), data={"code": "x", "state": "y"}, label="forged")],
+    # Passkeys (accounts/passkeys.py, django-otp-webauthn's views): JSON answers. No role here has an app, so
+    # none may add a passkey; the second step's ceremony needs a signed-in user (no passwordless login).
+    "otp_webauthn:credential-registration-begin": [
+        Case(outcomes(403), method="post"),
+        Case(outcomes(403), label="get (refused before the method is looked at)"),
+    ],
+    "otp_webauthn:credential-registration-complete": [Case(outcomes(403), method="post")],
+    "otp_webauthn:credential-authentication-begin": [Case(outcomes(200, anonymous=403), method="post")],
+    "otp_webauthn:credential-authentication-complete": [Case(outcomes(400, anonymous=403), method="post")],
+    "otp_webauthn:js-i18n-catalog": [Case(outcomes(200))],
+    "two_factor_passkey_remove": [
+        Case(outcomes(404, anonymous=LOGIN, reviewer=403), method="post", kwargs=reviewer_passkey),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=reviewer_passkey, label="get is refused"),
+    ],
     "sessions": [Case(outcomes(200, anonymous=LOGIN))],
     "session_end": [
         Case(outcomes(404, anonymous=LOGIN, reviewer=REDIRECT), method="post", kwargs=reviewer_session),
