@@ -42,8 +42,10 @@ class PortalAuthenticationForm(AuthenticationForm):
                 actor=user,
                 details={"username": user.get_username(), "reason": "staff_password_login_off"},
             )
-            raise forms.ValidationError(
-                _("Programme staff sign in with %(label)s: use the button below.")
-                % {"label": settings.OIDC_LOGIN_LABEL},
-                code="sso_required",
+            label = settings.OIDC_LOGIN_LABEL
+            message = (
+                _("Programme staff sign in with %(label)s: use the button below.") % {"label": label}
+                if label
+                else _("Programme staff sign in with single sign-on: use the button below.")
             )
+            raise forms.ValidationError(message, code="sso_required")

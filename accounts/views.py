@@ -33,7 +33,8 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sso_label"] = settings.OIDC_LOGIN_LABEL if sso.enabled() else ""
+        context["sso_enabled"] = sso.enabled()
+        context["sso_label"] = settings.OIDC_LOGIN_LABEL
         return context
 
 

@@ -275,7 +275,7 @@ OIDC_ALLOWED_EMAIL_DOMAINS = [
     for domain in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])
     if domain.strip()
 ]
-OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="single sign-on")
+OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="").strip()  # empty: the button says "Single sign-on"
 OIDC_STAFF_PASSWORD_LOGIN = env_flag("OIDC_STAFF_PASSWORD_LOGIN", default=True)
 # Whether a provider's own second factor stands in for the portal's (MFA_REQUIRED_ROLES): only when this is on
 # and the ID token's `amr` names one of OIDC_MFA_AMR_VALUES or its `acr` is one of OIDC_MFA_ACR_VALUES.

@@ -344,3 +344,12 @@ def test_every_role_may_start_sso_and_a_callback_not_answering_their_own_start_s
     assert response.status_code == 302 and response.url == "/accounts/login/"
     expected = None if role == "anonymous" else str(users[role].pk)
     assert signed_in_as(client) == expected  # an existing session is neither replaced nor ended
+
+
+def test_without_a_label_the_button_and_the_staff_message_name_single_sign_on(client, sso_settings, staff_user):
+    sso_settings.OIDC_LOGIN_LABEL = ""
+    sso_settings.OIDC_STAFF_PASSWORD_LOGIN = False
+    staff_user.set_password(PASSWORD)
+    staff_user.save()
+    page = client.post("/accounts/login/", {"username": staff_user.username, "password": PASSWORD}).content.decode()
+    assert "Programme staff sign in with single sign-on" in page and ">Sign in with single sign-on</a>" in page
