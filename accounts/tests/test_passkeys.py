@@ -4,6 +4,8 @@ The ceremonies themselves (a real authenticator's key pair, attestation and asse
 browser with Chromium's virtual authenticator: tests/e2e/test_passkey_journey.py.
 """
 
+import json
+
 import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -105,3 +107,11 @@ def test_a_reset_by_a_superuser_removes_the_passkeys_too(irina, admin_user):
     passkey(irina)
     services.second_factors_remove(user=irina, removed_by=admin_user)
     assert not WebAuthnCredential.objects.filter(user=irina).exists()
+
+
+def test_the_passkey_scripts_speak_russian_to_a_russian_reader(client):
+    added, verified = (json.dumps(text)[1:-1] for text in ("Ключ доступа добавлен.", "Проверка пройдена."))
+    assert added not in client.get("/accounts/passkeys/jsi18n/").content.decode()
+    client.cookies["django_language"] = "ru"
+    catalogue = client.get("/accounts/passkeys/jsi18n/").content.decode()
+    assert added in catalogue and verified in catalogue
