@@ -182,7 +182,7 @@ def sso_login_refused(*, request, reason: str, email: str = "", error: str = "")
 def passkey_remove(*, passkey) -> None:
     """The user removes one of their passkeys (the app and the recovery codes stay)."""
     user = passkey.user
-    details = {"factor": "passkey", "by": "owner", "name": passkey.name[:100]}
+    details = {"factor": "passkey", "by": "owner", "passkey_id": passkey.pk}
     passkey.delete()
     record(kind=AuditKind.MFA_RESET, actor=user, target=user, details=details)
     logger.info("User %s removed a passkey", user.pk)

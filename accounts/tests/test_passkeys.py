@@ -89,7 +89,7 @@ def test_the_two_factor_page_lists_the_passkeys_and_removes_one(client, irina):
     assert response.status_code == 302
     assert list(WebAuthnCredential.objects.filter(user=irina)) == [kept]
     entry = AuditEntry.objects.get(kind=Kind.MFA_RESET)
-    assert entry.details == {"factor": "passkey", "by": "owner", "name": "Phone"}
+    assert entry.details == {"factor": "passkey", "by": "owner", "passkey_id": removed.pk}
 
 
 def test_removing_a_passkey_takes_a_verified_session_and_ones_own_passkey(client, irina):

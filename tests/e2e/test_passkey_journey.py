@@ -53,7 +53,7 @@ def password_step(page, username):
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
 
 
-def test_add_a_passkey_then_use_it_at_the_second_step_then_remove_it(page, authenticator):
+def test_add_a_passkey_then_use_it_at_the_second_step_then_remove_it(page, authenticator, save_screenshot):
     user = UserFactory(username="irina", password=PASSWORD)
     device = totp_device(user)
     recovery_codes(user)
@@ -68,13 +68,16 @@ def test_add_a_passkey_then_use_it_at_the_second_step_then_remove_it(page, authe
     page.goto("/accounts/two-factor/")
     expect(page.get_by_text("No passkey yet.")).to_be_visible()
     page.get_by_role("button", name="Add a passkey").click()
-    expect(page.locator(".passkey-name")).to_have_count(1)  # the page reloads with it listed
+    expect(page.locator(".passkey-name")).to_have_text(["Passkey"])  # the page reloads with it listed
     assert_accessible(page)
+    save_screenshot("passkey-listed")
     assert len(session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"]) == 1
     assert AuditEntry.objects.filter(kind=Kind.MFA_ENROLLED, details__factor="passkey").count() == 1
 
     page.get_by_role("button", name="Log out").first.click()
     password_step(page, "irina")
+    assert_accessible(page)
+    save_screenshot("passkey-second-step")
     page.get_by_role("button", name="Use a passkey").click()
     expect(page).to_have_url(re.compile(r"/projects/$"))
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

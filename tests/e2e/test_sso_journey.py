@@ -15,13 +15,14 @@ from tests.e2e.axe import assert_accessible
 pytestmark = pytest.mark.e2e
 
 
-def test_sign_in_with_the_provider_and_land_signed_in(page, sso_settings, oidc_provider, project):
+def test_sign_in_with_the_provider_and_land_signed_in(page, sso_settings, oidc_provider, project, save_screenshot):
     UserFactory(username="olga", email="olga@example.org", first_name="Olga", last_name="Ivanova")
     oidc_provider.users["olga.ivanova"] = {"sub": "olga-1", "email": "olga@example.org", "email_verified": True}
 
     page.goto("/projects/")
     page.get_by_role("link", name="Log in").click()
     assert_accessible(page)
+    save_screenshot("sso-login")
     page.get_by_role("link", name="Sign in with Example ID").click()
 
     expect(page).to_have_url(re.compile(re.escape(oidc_provider.issuer) + r"/authorize\?"))
@@ -32,6 +33,7 @@ def test_sign_in_with_the_provider_and_land_signed_in(page, sso_settings, oidc_p
     expect(page).to_have_url(re.compile(r"/projects/$"))
     expect(page.get_by_text("Olga Ivanova")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    save_screenshot("sso-landed")
     assert oidc_provider.token_refusals == []
 
 
