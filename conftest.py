@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from projects.tests.factories import ProjectFactory, role_users
+from tests.oidc_provider import _oidc_provider_session, oidc_provider, sso_settings  # noqa: F401 - fixtures
 
 ROLES = [
     "anonymous",

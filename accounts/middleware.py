@@ -2,6 +2,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import services
+from .passkeys import SECOND_STEP_PATHS
 from .two_factor import CODE_OWED, ENROLMENT_OWED, always_open, forget_owed, with_next
 
 
@@ -37,5 +38,7 @@ class SecondFactorMiddleware:
             owed = None
         if owed is None or request.path == reverse(owed) or always_open(request.path):
             return self.get_response(request)
+        if owed == "two_factor_verify" and request.path.startswith(SECOND_STEP_PATHS):
+            return self.get_response(request)  # a passkey pays the code too
         target = request.get_full_path() if request.method == "GET" else None
         return HttpResponseRedirect(with_next(owed, target))

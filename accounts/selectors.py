@@ -66,5 +66,67 @@ def user_totp_device(*, user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
+def user_passkeys(*, user):
+    """The user's passkeys (django-otp-webauthn's credentials), newest first."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user).order_by("-created_at")
+
+
+def user_passkey_get_for_user(*, user, passkey_id: int):
+    """One of the user's own passkeys; another user's answers 404, as one that does not exist."""
+    return get_object_or_404(user_passkeys(user=user), pk=passkey_id)
+
+
 def recovery_codes_left(*, user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# Single sign-on (accounts/sso.py): which account the provider's verified claims name.
+
+SSO_EMAIL_MISSING = "email_missing"
+SSO_EMAIL_UNVERIFIED = "email_unverified"
+SSO_DOMAIN_NOT_ALLOWED = "domain_not_allowed"
+SSO_UNKNOWN_ACCOUNT = "unknown_account"
+SSO_AMBIGUOUS_ACCOUNT = "ambiguous_account"
+SSO_ACCOUNT_INACTIVE = "account_inactive"
+
+
+def sso_email_refusal(*, claims) -> str | None:
+    """Why the e-mail address of the ID token cannot name an account, if it cannot.
+
+    Only an address the provider says it verified (`email_verified` true, not merely present), in one of
+    OIDC_ALLOWED_EMAIL_DOMAINS when that is set.
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return SSO_EMAIL_MISSING
+    if claims.get("email_verified") is not True:
+        return SSO_EMAIL_UNVERIFIED
+    domain = email.rsplit("@", 1)[1].strip().lower()
+    allowed = settings.OIDC_ALLOWED_EMAIL_DOMAINS
+    if allowed and domain not in allowed:
+        return SSO_DOMAIN_NOT_ALLOWED
+    return None
+
+
+def sso_account_for_claims(*, claims):
+    """(the account, None) for verified claims that name exactly one active account, else (None, why not).
+
+    Accounts are matched by e-mail address, case-insensitively. An address held by no account is refused
+    (accounts are created by programme staff, with their roles); one held by several is refused too,
+    since the provider's word cannot say which of them signs in.
+    """
+    from django.contrib.auth import get_user_model
+
+    refusal = sso_email_refusal(claims=claims)
+    if refusal is not None:
+        return None, refusal
+    accounts = list(get_user_model().objects.filter(email__iexact=claims["email"].strip())[:2])
+    if not accounts:
+        return None, SSO_UNKNOWN_ACCOUNT
+    if len(accounts) > 1:
+        return None, SSO_AMBIGUOUS_ACCOUNT
+    if not accounts[0].is_active:
+        return None, SSO_ACCOUNT_INACTIVE
+    return accounts[0], None

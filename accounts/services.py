@@ -155,8 +155,11 @@ def second_factors_remove(*, user, removed_by) -> None:
 
     When another user removes them, every session of the user ends too: whoever holds one must log in again.
     """
+    from django_otp_webauthn.models import WebAuthnCredential
+
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()  # passkeys live beside the app, never without it
     if removed_by.pk == user.pk:
         record(kind=AuditKind.MFA_RESET, actor=user, target=user, details={"by": "owner"})
         logger.info("User %s removed their second factor", user.pk)
@@ -164,3 +167,22 @@ def second_factors_remove(*, user, removed_by) -> None:
     ended = user_sessions_end_all(user=user)
     record(kind=AuditKind.MFA_RESET, actor=removed_by, target=user, details={"sessions_ended": ended})
     logger.warning("Superuser %s reset the second factor of user %s (%s sessions ended)", removed_by.pk, user.pk, ended)
+
+
+def sso_login_refused(*, request, reason: str, email: str = "", error: str = "") -> None:
+    """Records a single sign-on that did not sign anyone in, and why (never a token or a claim set)."""
+    details = {"reason": reason, "email": email[:200]}
+    if error:
+        details["error"] = error
+    record(kind=AuditKind.SSO_LOGIN_REFUSED, request=request, actor_name=email[:150], details=details)
+    logger.info("Single sign-on refused (%s) for %r", reason, email)
+
+
+@transaction.atomic
+def passkey_remove(*, passkey) -> None:
+    """The user removes one of their passkeys (the app and the recovery codes stay)."""
+    user = passkey.user
+    details = {"factor": "passkey", "by": "owner", "passkey_id": passkey.pk}
+    passkey.delete()
+    record(kind=AuditKind.MFA_RESET, actor=user, target=user, details=details)
+    logger.info("User %s removed a passkey", user.pk)

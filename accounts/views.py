@@ -1,21 +1,22 @@
 import logging
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
-from . import selectors, services, two_factor
-from .forms import EnrolmentCodeForm, SecondFactorCodeForm
+from . import selectors, services, sso, two_factor
+from .forms import EnrolmentCodeForm, PortalAuthenticationForm, SecondFactorCodeForm
 from .tasks import send_password_reset
 from .throttle import password_reset_allowed
 
@@ -23,6 +24,18 @@ logger = logging.getLogger("mpf.security")
 
 # Publishing the e-mail must not hold the page for long when the broker is down.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, with the single sign-on button when it is configured, and staff sent to it when so set."""
+
+    authentication_form = PortalAuthenticationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso.enabled()
+        context["sso_label"] = settings.OIDC_LOGIN_LABEL
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -118,7 +131,12 @@ def two_factor_verify(request):
             messages.error(request, _("Too many wrong codes. Log in again."))
             return redirect("login")
         form.add_error("code", _("That code is not right, or it has been used already. Try again."))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "has_passkeys": selectors.user_passkeys(user=request.user).exists(),
+    }
+    return render(request, "accounts/two_factor_verify.html", context)
 
 
 @login_required
@@ -151,6 +169,7 @@ def two_factor_enrol(request):
 def two_factor_settings(request):
     context = {
         "device": selectors.user_totp_device(user=request.user),
+        "passkeys": selectors.user_passkeys(user=request.user),
         "codes_left": selectors.recovery_codes_left(user=request.user),
         "required": selectors.second_factor_required(user=request.user),
     }
@@ -181,3 +200,82 @@ def two_factor_disable(request):
     services.second_factors_remove(user=request.user, removed_by=request.user)
     messages.success(request, _("Two-factor login is turned off."))
     return redirect("two_factor")
+
+
+@login_required
+@require_POST
+def passkey_remove(request, passkey_id):
+    passkey = selectors.user_passkey_get_for_user(user=request.user, passkey_id=passkey_id)
+    _verified_or_403(request)
+    services.passkey_remove(passkey=passkey)
+    messages.success(request, _("The passkey is removed."))
+    return redirect("two_factor")
+
+
+# Single sign-on (sso.py explains the flow).
+
+SSO_REFUSALS = {
+    selectors.SSO_EMAIL_MISSING: gettext_lazy("The sign-in service did not give an e-mail address for your account."),
+    selectors.SSO_EMAIL_UNVERIFIED: gettext_lazy(
+        "The sign-in service has not verified the e-mail address of your account, so it cannot be matched "
+        "to an account of the portal."
+    ),
+    selectors.SSO_DOMAIN_NOT_ALLOWED: gettext_lazy("Addresses of that domain cannot sign in to the portal."),
+    selectors.SSO_UNKNOWN_ACCOUNT: gettext_lazy(
+        "No account of the portal has the address %(email)s. Ask the programme staff to create one for you."
+    ),
+    selectors.SSO_AMBIGUOUS_ACCOUNT: gettext_lazy(
+        "More than one account of the portal has the address %(email)s. Ask the programme staff to correct it."
+    ),
+    selectors.SSO_ACCOUNT_INACTIVE: gettext_lazy("Your account of the portal is deactivated."),
+}
+
+
+def _sso_or_404() -> None:
+    if not sso.enabled():
+        raise Http404
+
+
+def _sso_refused(request, *, reason: str, email: str = "", error: str = ""):
+    services.sso_login_refused(request=request, reason=reason, email=email, error=error)
+    message = SSO_REFUSALS.get(reason)
+    if message is None:
+        message = _("Single sign-on did not succeed. Try again, or log in with your password.")
+    messages.error(request, str(message) % {"email": email})
+    return redirect("login")
+
+
+def sso_login(request):
+    """Sends the browser to the provider, with the state, nonce and PKCE challenge kept in the session."""
+    _sso_or_404()
+    request.session[sso.NEXT_SESSION_KEY] = two_factor.safe_next(request)
+    try:
+        return sso.client().authorize_redirect(request, request.build_absolute_uri(reverse("sso_callback")))
+    except sso.PROTOCOL_ERRORS:
+        logger.exception("Single sign-on: the provider's discovery document could not be read")
+        messages.error(request, _("The sign-in service cannot be reached just now. Try again later."))
+        return redirect("login")
+
+
+def sso_callback(request):
+    """The provider's answer: the code exchanged (with the PKCE verifier), the ID token checked, the account found."""
+    _sso_or_404()
+    try:
+        token = sso.client().authorize_access_token(request)
+    except sso.PROTOCOL_ERRORS as error:
+        logger.warning("Single sign-on refused: %s: %s", type(error).__name__, error)
+        return _sso_refused(request, reason="protocol_error", error=type(error).__name__)
+    claims = token.get("userinfo")
+    if not claims:  # no ID token came with the access token: nobody's identity was proved
+        return _sso_refused(request, reason="no_id_token")
+    user, refusal = selectors.sso_account_for_claims(claims=claims)
+    email = claims.get("email") if isinstance(claims.get("email"), str) else ""
+    if user is None:
+        return _sso_refused(request, reason=refusal, email=email)
+    target = request.session.pop(sso.NEXT_SESSION_KEY, None) or reverse("home")
+    trusted = sso.provider_mfa_trusted(claims)
+    request.audit_login_details = {"via": "sso", "provider_mfa": trusted}
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if trusted:
+        two_factor.forget_owed(request)  # the provider asked for a second factor: the portal does not ask again
+    return redirect(target)

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     LOGIN_SUCCEEDED = "login_succeeded", _("Login succeeded")
     LOGIN_FAILED = "login_failed", _("Login failed")
     LOGIN_LOCKED = "login_locked", _("Login locked out")
+    SSO_LOGIN_REFUSED = "sso_login_refused", _("Single sign-on refused")
     MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
     MFA_RESET = "mfa_reset", _("Second factor reset")
     MEMBERSHIP_ADDED = "membership_added", _("Member added")

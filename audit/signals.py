@@ -20,7 +20,9 @@ ADMIN_ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
 
 @receiver(user_logged_in, dispatch_uid="audit.login_succeeded")
 def login_succeeded(sender, request, user, **kwargs):
-    record(kind=Kind.LOGIN_SUCCEEDED, actor=user, request=request)
+    # Single sign-on marks its request (accounts/views.py): the entry says which way the user came in.
+    via = getattr(request, "audit_login_details", None)
+    record(kind=Kind.LOGIN_SUCCEEDED, actor=user, request=request, details=via)
 
 
 @receiver(user_login_failed, dispatch_uid="audit.login_failed")

@@ -7,6 +7,7 @@ cannot be understood stops start-up with a message naming the variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -239,7 +241,13 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT} must be 0 or more.")
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+# One rule for the client's address everywhere (throttling, password-reset limits, the audit trail, sessions):
+# behind PROXY_COUNT proxies, the address the outermost of ours saw (audit.services.client_address).
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
 AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 # The audit trail (audit/): entries older than this many days are deleted by `manage.py audit_purge`; 0 keeps all.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
@@ -265,6 +273,31 @@ if set(MFA_REQUIRED_ROLES) - set(MFA_ROLES):
     raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES={MFA_REQUIRED_ROLES!r} may name only: {', '.join(MFA_ROLES)}.")
 MFA_CODE_FAILURE_LIMIT = 5  # wrong codes in a row before the half-done login is dropped
 OTP_TOTP_ISSUER = "MPF Portal"
+# Single sign-on with OpenID Connect (accounts/sso.py): on once an issuer (or a discovery URL) and a client are set.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").strip().rstrip("/")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="").strip() or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="").strip()
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENABLED = bool(OIDC_DISCOVERY_URL)
+if OIDC_ENABLED and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too.")
+if OIDC_DISCOVERY_URL and not OIDC_DISCOVERY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"OIDC_ISSUER/OIDC_DISCOVERY_URL={OIDC_DISCOVERY_URL!r} is not an http(s) URL.")
+OIDC_ALLOWED_EMAIL_DOMAINS = [
+    domain.strip().lower().lstrip("@")
+    for domain in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])
+    if domain.strip()
+]
+OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="").strip()  # empty: the button says "Single sign-on"
+OIDC_STAFF_PASSWORD_LOGIN = env_flag("OIDC_STAFF_PASSWORD_LOGIN", default=True)
+# Whether a provider's own second factor stands in for the portal's (MFA_REQUIRED_ROLES): only when this is on
+# and the ID token's `amr` names one of OIDC_MFA_AMR_VALUES or its `acr` is one of OIDC_MFA_ACR_VALUES.
+OIDC_TRUST_PROVIDER_MFA = env_flag("OIDC_TRUST_PROVIDER_MFA", default=False)
+OIDC_MFA_AMR_VALUES = [value.strip() for value in env.list("OIDC_MFA_AMR_VALUES", default=["mfa"]) if value.strip()]
+OIDC_MFA_ACR_VALUES = [value.strip() for value in env.list("OIDC_MFA_ACR_VALUES", default=[]) if value.strip()]
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)  # seconds for each request to the provider
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
@@ -394,6 +427,22 @@ COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 
 # The portal's own address, for links in e-mails and exported files.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Passkeys (WebAuthn) as a second factor, with django-otp-webauthn (accounts/passkeys.py). A passkey is bound
+# to a domain name (the relying party ID), never to an IP address, and is offered only on the origins listed.
+_portal_address = urlsplit(PORTAL_BASE_URL)
+_portal_host = _portal_address.hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = env.str(
+    "WEBAUTHN_RP_ID", default="localhost" if _portal_host.replace(".", "").isdigit() else _portal_host
+)
+OTP_WEBAUTHN_RP_NAME = "MPF Portal"
+if _portal_address.scheme == "https":
+    _default_origins = [f"https://{_portal_address.netloc}"]
+else:  # development: browsers offer passkeys over plain HTTP on localhost only
+    _default_origins = ["http://localhost" + (f":{_portal_address.port}" if _portal_address.port else "")]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=_default_origins)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a second factor after the password, never instead of it
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "mpf.security"
 
 # Read API (dashboards/api.py): session or token authentication, read-only, paginated.
 REST_FRAMEWORK = {

@@ -117,6 +117,16 @@ def reviewer_session(objects):
     return {"session_id": signed_in_session(objects["membership"].user).pk}
 
 
+def reviewer_passkey(objects):
+    """A passkey of the reviewer: only the reviewer may remove it, and only from a verified session."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    passkey = WebAuthnCredential.objects.create(
+        user=objects["membership"].user, name="Security key", credential_id=b"reviewer-key", public_key=b"-"
+    )
+    return {"passkey_id": passkey.pk}
+
+
 def done_render(objects, concept_key: str, edition_key: str, kind: str = "pdf"):
     """A finished render of that edition, with a small file (under MEDIA_ROOT/renders/access-matrix/)."""
     from django.core.files.base import ContentFile
@@ -334,6 +344,25 @@ MATRIX: dict[str, list[Case]] = {
     "two_factor_disable": [
         Case(outcomes(403, anonymous=LOGIN), method="post"),
         Case(outcomes(405, anonymous=LOGIN), label="get is refused"),
+    ],
+    # Single sign-on: off here (no OIDC_ISSUER), so not found for everyone; accounts/tests/test_sso.py covers
+    # every role with it configured (anyone may start it; a callback that is not the answer to their own start
+    # signs nobody in).
+    "sso_login": [Case(outcomes(404))],
+    "sso_callback": [Case(outcomes(404)), Case(outcomes(404), data={"code": "x", "state": "y"}, label="forged")],
+    # Passkeys (accounts/passkeys.py, django-otp-webauthn's views): JSON answers. No role here has an app, so
+    # none may add a passkey; the second step's ceremony needs a signed-in user (no passwordless login).
+    "otp_webauthn:credential-registration-begin": [
+        Case(outcomes(403), method="post"),
+        Case(outcomes(403), label="get (refused before the method is looked at)"),
+    ],
+    "otp_webauthn:credential-registration-complete": [Case(outcomes(403), method="post")],
+    "otp_webauthn:credential-authentication-begin": [Case(outcomes(200, anonymous=403), method="post")],
+    "otp_webauthn:credential-authentication-complete": [Case(outcomes(400, anonymous=403), method="post")],
+    "otp_webauthn:js-i18n-catalog": [Case(outcomes(200))],
+    "two_factor_passkey_remove": [
+        Case(outcomes(404, anonymous=LOGIN, reviewer=403), method="post", kwargs=reviewer_passkey),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=reviewer_passkey, label="get is refused"),
     ],
     "sessions": [Case(outcomes(200, anonymous=LOGIN))],
     "session_end": [

@@ -52,6 +52,37 @@ def test_repeated_failures_from_one_address_pause_that_address(client, settings)
     assert attempt(Client(), "victim", "right-password", address="10.2.2.2").status_code == 302
 
 
+def through_proxy(username, password, forwarded):
+    """A log-in through one reverse proxy (10.9.9.9) that appends the address it saw to X-Forwarded-For."""
+    data = {"username": username, "password": password}
+    return Client().post(reverse("login"), data, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_proxy_the_lockout_is_per_real_client_address(settings):
+    """PROXY_COUNT=1: throttling sees the client's address, not the proxy's, and not what the client claims."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1  # what PROXY_COUNT=1 sets
+    UserFactory(username="victim", password="right-password")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy(f"guess{number}", "wrong", "203.0.113.5")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    assert through_proxy("victim", "right-password", "203.0.113.5").status_code == 429
+    # The attacker claims another address: the proxy appends the real one, which is the one counted.
+    assert through_proxy("victim", "right-password", "198.51.100.7, 203.0.113.5").status_code == 429
+    # Another client behind the same proxy is not locked out.
+    assert through_proxy("victim", "right-password", "198.51.100.7").status_code == 302
+
+
+def test_without_proxy_count_clients_behind_a_proxy_share_its_address(settings):
+    """The reason to set PROXY_COUNT: otherwise one client's failures lock out everyone behind the proxy."""
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    UserFactory(username="victim", password="right-password")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy(f"guess{number}", "wrong", "203.0.113.5")
+    assert through_proxy("victim", "right-password", "198.51.100.7").status_code == 429
+
+
 def test_the_pause_is_lifted_after_the_cool_off(client, settings):
     from axes.models import AccessAttempt
     from django.utils import timezone
@@ -108,10 +139,11 @@ def test_home_sends_each_role_to_its_work(client_for, role, destination):
 @pytest.mark.parametrize(
     ("role", "sees", "hidden"),
     [
-        ("staff", ["Dashboard", "Administration"], []),
-        ("portfolio_donor", ["Dashboard"], ["Administration"]),
-        ("drafter", [], ["Dashboard", "Administration"]),
-        ("anonymous", ["Log in"], ["Dashboard", "Administration", "Log out"]),
+        ("staff", ["Dashboard", "Audit trail", "Administration"], []),
+        ("portfolio_donor", ["Dashboard"], ["Audit trail", "Administration"]),
+        ("manager", ["Dashboard"], ["Audit trail", "Administration"]),
+        ("drafter", [], ["Dashboard", "Audit trail", "Administration"]),
+        ("anonymous", ["Log in"], ["Dashboard", "Audit trail", "Administration", "Log out"]),
     ],
 )
 def test_navigation_shows_each_role_its_own_entries(client_for, role, sees, hidden):

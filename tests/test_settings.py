@@ -43,6 +43,10 @@ def test_development_defaults_need_no_variables():
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"AWS_STORAGE_BUCKET_NAME": "mpf", "AWS_S3_ADDRESSING_STYLE": "sideways"}, "AWS_S3_ADDRESSING_STYLE"),
         ({"DOCUMENTS_MAX_FILE_BYTES": "50MB"}, "DOCUMENTS_MAX_FILE_BYTES"),
+        ({"PROXY_COUNT": "-1"}, "PROXY_COUNT"),
+        ({"OIDC_ISSUER": "https://id.example.org"}, "OIDC_CLIENT_ID"),
+        ({"OIDC_ISSUER": "id.example.org", "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": "s"}, "OIDC_ISSUER"),
+        ({"OIDC_STAFF_PASSWORD_LOGIN": "perhaps"}, "OIDC_STAFF_PASSWORD_LOGIN"),
     ],
 )
 def test_bad_production_setting_stops_start_up_naming_the_variable(variables, named):
@@ -53,6 +57,12 @@ def test_bad_production_setting_stops_start_up_naming_the_variable(variables, na
 
 def test_production_settings_pass_the_deployment_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_with_single_sign_on_pass_the_deployment_check():
+    sso = {"OIDC_ISSUER": "https://id.example.org", "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": "s3cret"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **(PRODUCTION | sso))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
