@@ -24,7 +24,7 @@ from projects.access import Capability
 from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
-from . import selectors, services
+from . import drafts, editing, selectors, services
 from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
     MAX_PARAGRAPHS,
@@ -41,11 +41,13 @@ from .forms import (
     TranslationForm,
 )
 from .merging import conflict_markup
-from .models import Comment
+from .models import Comment, SectionDraft
 from .presence import presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
+
+EDITOR, TRANSLATOR = SectionDraft.Kind.EDIT, SectionDraft.Kind.TRANSLATE
 
 
 def _fold_label(count: int) -> str:
@@ -245,7 +247,14 @@ def section_edit(request, concept_id, section_id):
         "language": language,
         "source_number": section.head.number,
     }
+    restored = None
+    if request.method != "POST" and "draft" in request.GET:
+        restored = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
+        initial.update(
+            base_number=restored.base_number, title=restored.title, body=restored.body, summary=restored.summary
+        )
     form = SectionEditForm(request.POST or None, initial=initial)
+    form.fields["body"].widget.attrs["data-rich-editor"] = ""
     if request.method == "POST" and form.is_valid():
         form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
         data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
@@ -258,6 +267,7 @@ def section_edit(request, concept_id, section_id):
         else:
             if not result.conflict:
                 presence_leave(section_id=section.pk, user=request.user)
+                drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
                 if result.merged:
                     messages.success(
                         request,
@@ -270,6 +280,9 @@ def section_edit(request, concept_id, section_id):
                 return _to_section(section, language)
             return _conflict_page(request, concept, section, form.cleaned_data, result)
     presence_touch(section_id=section.pk, user=request.user)
+    offer = None
+    if request.method != "POST" and restored is None:
+        offer = drafts.draft_offer(user=request.user, section=section, language=language, kind=EDITOR, head=head)
     context = {
         "concept": concept,
         "project": concept.project,
@@ -279,6 +292,7 @@ def section_edit(request, concept_id, section_id):
         "lq": _language_query(concept, language),
         "form": form,
         "others": presence_others(section_id=section.pk, user=request.user),
+        **editing.editor_page_context(kind=EDITOR, language=language, head=head, offer=offer, restored=restored),
     }
     return render(request, "concepts/section_edit.html", context)
 

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
+from concepts.models import SectionDraft
 from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
 from projects.tests.factories import ProjectFactory, ProjectPartnerFactory, role_users
@@ -62,8 +63,13 @@ def _objects(users, project, published_project, other_project) -> dict:
     activity = ActivityFactory(project=project)
     concept = ConceptFactory(project=project, target_languages=["ru"])
     public_concept = ConceptFactory(project=published_project, status="published")
+    concept_parts = concept_objects(concept, author=users["drafter"])
+    draft = SectionDraft.objects.create(
+        user=users["drafter"], section=concept_parts["section"], language=concept.language, base_number=1, body="Typed"
+    )
     return {
-        **concept_objects(concept, author=users["drafter"]),
+        **concept_parts,
+        "draft": draft,
         "public_concept": public_concept,
         "final_edition": concept_objects(public_concept, author=users["drafter"])["edition"],
         "activity": activity,
