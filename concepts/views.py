@@ -258,6 +258,11 @@ def section_edit(request, concept_id, section_id):
     if request.method == "POST" and form.is_valid():
         form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
         data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
+        if _unchanged(head, form.cleaned_data):
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+            presence_leave(section_id=section.pk, user=request.user)
+            messages.info(request, _("Nothing was changed, so no new version was saved."))
+            return _to_section(section, language)
         try:
             result = services.section_save_incorporating(
                 section=section, user=request.user, suggestion_id=form.cleaned_data.get("suggestion"), **data
@@ -295,6 +300,17 @@ def section_edit(request, concept_id, section_id):
         **editing.editor_page_context(kind=EDITOR, language=language, head=head, offer=offer, restored=restored),
     }
     return render(request, "concepts/section_edit.html", context)
+
+
+def _unchanged(head, data) -> bool:
+    """Saving the current version's own text and title, from that version: nothing to record."""
+    return (
+        head is not None
+        and not data.get("suggestion")
+        and data["base_number"] == head.number
+        and data["title"].strip() == head.title
+        and services.normalise_newlines(data["body"]) == head.body
+    )
 
 
 def _to_section(section, language, anchor=""):

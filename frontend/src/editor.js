@@ -12,6 +12,7 @@
 
 import { Editor } from "@tiptap/core";
 import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
+import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { Markdown } from "tiptap-markdown";
 
@@ -27,6 +28,14 @@ const OneLineHeader = TableHeader.extend({ content: "paragraph" });
 const PlainTable = Table.extend({
   renderHTML({ HTMLAttributes }) {
     return ["table", { class: HTMLAttributes.class || null }, ["tbody", 0]];
+  },
+});
+
+// The portal renders Markdown without raw HTML: "<" in a text is shown as typed, so it is written
+// as typed (tiptap-markdown would write "&lt;", which renders the same but reads worse).
+const PlainText = Text.extend({
+  addStorage() {
+    return { markdown: { serialize: (state, node) => state.text(node.text) } };
   },
 });
 
@@ -67,7 +76,7 @@ function buttonSpecs(editor, actions) {
       ["outdent", "←", () => chain().liftListItem("listItem").run(), null, () => editor.can().liftListItem("listItem")],
       ["blockquote", "“", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote")],
     ],
-    [["link", "🔗", actions.link, () => editor.isActive("link")]],
+    [["link", "", actions.link, () => editor.isActive("link")]],
     [
       ["table", "▦", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(), null,
         () => !editor.isActive("table")],
@@ -164,6 +173,7 @@ function setUp(textarea, labels) {
     extensions: [
       StarterKit.configure({
         underline: false, // Markdown has no underline
+        text: false, // PlainText below
         trailingNode: false, // would change a text that was only opened
         codeBlock: { HTMLAttributes: { class: null } },
         heading: { levels: [1, 2, 3, 4, 5, 6] },
@@ -176,6 +186,7 @@ function setUp(textarea, labels) {
           isAllowedUri: (url) => SAFE_LINK.test(url || ""),
         },
       }),
+      PlainText,
       PlainTable.configure({ resizable: false, View: null }),
       TableRow,
       OneLineHeader,
@@ -246,8 +257,13 @@ function setUp(textarea, labels) {
   });
   const sourceButton = makeButton("markdown", "M↓", labels);
   sourceButton.classList.add("ms-auto", "rich-editor-source");
-  sourceButton.querySelector("[aria-hidden]").textContent = labels.markdown;
-  sourceButton.querySelector(".visually-hidden").remove();
+  // Words rather than symbols where no symbol is plain: the visible word is the button's name.
+  [sourceButton, ...toolbar.querySelectorAll('[data-command="link"]')].forEach((button) => {
+    const shown = button.querySelector("[aria-hidden]");
+    shown.textContent = labels[button.dataset.command];
+    shown.removeAttribute("aria-hidden");
+    button.querySelector(".visually-hidden").remove();
+  });
   toolbar.appendChild(sourceButton);
   const resetTabStop = rovingFocus(toolbar);
 

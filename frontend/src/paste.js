@@ -12,9 +12,17 @@ const DROPPED = "script, style, meta, link, title, template, noscript, object, e
 const IMAGES = "img, picture, image, v\\:imagedata, v\\:shape";
 const WORD_COMMENTS = "[class^='MsoComment'], [class*=' MsoComment'], .msocomtxt, .msocomoff";
 const KEPT_ATTRIBUTES = { a: ["href"], ol: ["start"] };
+const STYLE = "data-x-style";
+
+// Even an inert parse (DOMParser) reports every style attribute and event handler it meets as a
+// breach of the page's Content Security Policy. Renamed inside the tags first, they are plain
+// data: the styles are still read below (Word keeps its lists there), the handlers never are.
+function defuse(html) {
+  return html.replace(/<style[\s\S]*?<\/style\s*>/gi, "").replace(/<[a-zA-Z][^>]*>/g, (tag) => tag.replace(/(\s)(style|on[a-z]+)(\s*=)/gi, "$1data-x-$2$3"));
+}
 
 function isWordComment(element) {
-  const style = element.getAttribute("style") || "";
+  const style = element.getAttribute(STYLE) || "";
   if (/mso-element:\s*comment/i.test(style)) return true;
   const href = element.getAttribute("href") || "";
   if (element.tagName === "A" && /^#_msoc/i.test(href)) return true; // the [A1] reference marks
@@ -32,14 +40,14 @@ function removeComments(root) {
 // Word writes a list as paragraphs with "mso-list: l0 level2 lfo1" in their style and the bullet
 // or number as text in a span marked "mso-list: Ignore". Consecutive ones become nested lists.
 function wordListLevel(paragraph) {
-  const style = paragraph.getAttribute("style") || "";
+  const style = paragraph.getAttribute(STYLE) || "";
   const match = /mso-list:\s*l\d+\s+level(\d+)/i.exec(style);
   return match ? Number(match[1]) : 0;
 }
 
 function wordListMarker(paragraph) {
   const marker = [...paragraph.querySelectorAll("span")].find((span) =>
-    /mso-list:\s*ignore/i.test(span.getAttribute("style") || ""),
+    /mso-list:\s*ignore/i.test(span.getAttribute(STYLE) || ""),
   );
   const text = marker ? marker.textContent.replace(/\u00a0/g, " ").trim() : "";
   if (marker) marker.remove();
@@ -119,15 +127,15 @@ function stripAttributes(root) {
 function stylesToElements(root) {
   const doc = root.ownerDocument;
   // Google Docs wraps the whole clipboard in <b style="font-weight:normal">: not bold at all.
-  root.querySelectorAll("b[style], strong[style]").forEach((element) => {
-    if (/font-weight:\s*(normal|[1-4]00)/i.test(element.getAttribute("style") || "")) {
+  root.querySelectorAll("b[data-x-style], strong[data-x-style]").forEach((element) => {
+    if (/font-weight:\s*(normal|[1-4]00)/i.test(element.getAttribute(STYLE) || "")) {
       const span = doc.createElement("span");
       while (element.firstChild) span.appendChild(element.firstChild);
       element.replaceWith(span);
     }
   });
-  root.querySelectorAll("span[style], font[style]").forEach((span) => {
-    const style = span.getAttribute("style") || "";
+  root.querySelectorAll("span[data-x-style], font[data-x-style]").forEach((span) => {
+    const style = span.getAttribute(STYLE) || "";
     let wrapper = null;
     if (/font-weight:\s*(bold|[6-9]00)/i.test(style)) wrapper = doc.createElement("strong");
     if (/font-style:\s*italic/i.test(style)) {
@@ -146,7 +154,7 @@ function stylesToElements(root) {
  * Cleans pasted HTML. Returns {html, images}: the HTML to paste and how many images were dropped.
  */
 export function cleanPastedHTML(html) {
-  const doc = new DOMParser().parseFromString(html, "text/html"); // inert: nothing runs or loads
+  const doc = new DOMParser().parseFromString(defuse(html), "text/html"); // inert: nothing runs or loads
   const root = doc.body;
   removeComments(root);
   const images = root.querySelectorAll(IMAGES).length;
