@@ -834,6 +834,12 @@ def section_translate(request, concept_id, section_id, language):
         source = selectors.version_get(section=section, number=number) if number != source.number else source
     source_paragraphs = split_paragraphs(source.body)
     translated = split_paragraphs(head.body) if head else []
+    restored = None
+    if request.method != "POST" and "draft" in request.GET:
+        restored = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
+        if restored.kind != TRANSLATOR or restored.language != language:
+            raise Http404("No such draft.")
+        translated = split_paragraphs(restored.body)
     if request.method != "POST":
         count = max(len(source_paragraphs), len(translated)) + 1  # one more, for a paragraph to add
     initial = {
@@ -843,6 +849,8 @@ def section_translate(request, concept_id, section_id, language):
         "title": head.title if head else "",
         **{f"paragraph_{i}": text for i, text in enumerate(translated)},
     }
+    if restored:
+        initial.update(base_number=restored.base_number, title=restored.title, summary=restored.summary)
     form = TranslationForm(request.POST or None, count=count, language=language, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -858,6 +866,7 @@ def section_translate(request, concept_id, section_id, language):
                 edit = SectionEditForm({**data, "body": form.body(), "language": language})
                 edit.is_valid()
                 return _conflict_page(request, concept, section, edit.cleaned_data, result)
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=TRANSLATOR)
             if result.merged:
                 messages.success(
                     request,
@@ -885,5 +894,16 @@ def section_translate(request, concept_id, section_id, language):
         "state": selectors.TranslationState(section=section, language=language, head=head),
         "rows": rows,
         "form": form,
+        **editing.editor_page_context(
+            kind=TRANSLATOR,
+            language=language,
+            head=head,
+            restored=restored,
+            offer=(
+                drafts.draft_offer(user=request.user, section=section, language=language, kind=TRANSLATOR, head=head)
+                if request.method != "POST" and restored is None
+                else None
+            ),
+        ),
     }
     return render(request, "concepts/section_translate.html", context)

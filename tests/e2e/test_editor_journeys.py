@@ -7,7 +7,9 @@ Tiptap bundled into static/vendor/editor/; the form still posts Markdown in the 
 what is checked at the end of each journey is the stored Markdown and the page it renders.
 """
 
+import os
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -153,7 +155,9 @@ def test_a_drafter_formats_text_with_the_toolbar_and_the_stored_markdown_renders
     markdown = markdown_field(page).input_value()
     assert "**Priorities** for the years ahead:" in markdown
     assert "- labour migration\n  - seasonal work\n- asylum" in markdown
-    assert "| Agency | Role |\n| --- | --- |\n| Border Committee | borders |\n| Ministry of Labour | permits |" in markdown
+    assert (
+        "| Agency | Role |\n| --- | --- |\n| Border Committee | borders |\n| Ministry of Labour | permits |" in markdown
+    )
     assert_accessible(page)
 
     page.get_by_role("button", name="Save", exact=True).click()
@@ -246,14 +250,15 @@ WORD_CLIPBOARD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:s
 <b>signed</b> with <i>neighbouring</i> states; see the <a href="https://example.org/readmission">register</a><a
 style='mso-comment-reference:AB_1' href="#_msocom_1" id="_anchor_1" class=msocomanchor>[AB1]</a>.</span></p>
 <p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><span
-style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;</span></span>voluntary
-return</p>
+style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;</span></span
+>voluntary return</p>
 <p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l0 level2 lfo1'><span
 style='font-family:"Courier New";mso-list:Ignore'>o<span>&nbsp;&nbsp;</span></span>with reintegration support</p>
 <p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><span
 style='font-family:Symbol;mso-list:Ignore'>·<span>&nbsp;&nbsp;</span></span>forced return</p>
 <table class=MsoTableGrid border=1 cellspacing=0 style='border-collapse:collapse'>
-<tr><td width=200 style='width:150pt'><p class=MsoNormal><b>Year</b></p></td><td><p class=MsoNormal><b>Returns</b></p></td></tr>
+<tr><td width=200 style='width:150pt'><p class=MsoNormal><b>Year</b></p></td>
+<td><p class=MsoNormal><b>Returns</b></p></td></tr>
 <tr><td><p class=MsoNormal>2019</p></td><td><p class=MsoNormal>1 204</p></td></tr>
 </table>
 <p class=MsoNormal><!--[if gte vml 1]><v:shape style='width:90pt'><v:imagedata src="file:///C:/Temp/image001.png"
@@ -305,7 +310,10 @@ def test_pasting_from_word_keeps_structure_and_drops_the_rest_with_a_note(page, 
 
     markdown = markdown_field(page).input_value().replace("\r\n", "\n")
     assert "## Return of migrants" in markdown
-    assert "Readmission agreements are **signed** with *neighbouring* states; see the [register](https://example.org/readmission)." in markdown
+    assert (
+        "Readmission agreements are **signed** with *neighbouring* states; see the [register](https://example.org/readmission)."
+        in markdown
+    )
     assert "- voluntary return\n  - with reintegration support\n- forced return" in markdown
     assert "| **Year** | **Returns** |\n| --- | --- |\n| 2019 | 1 204 |" in markdown
     assert "click me and me" in markdown
@@ -318,3 +326,190 @@ def test_pasting_from_word_keeps_structure_and_drops_the_rest_with_a_note(page, 
     expect(page.locator("#section-text h2")).to_have_text("Return of migrants")
     expect(page.locator("#section-text table tbody td")).to_have_text(["2019", "1 204"])
     assert_accessible(page)
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing typed is lost
+# --------------------------------------------------------------------------------------------
+
+TYPED = " The concept is reviewed every two years."
+
+
+def new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return context, page, problems
+
+
+def sign_in(page, username="dana"):
+    page.goto("/accounts/login/")
+    page.locator('input[name="username"]').fill(username)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def draft_status(page):
+    return page.locator("[data-draft-status]")
+
+
+def test_text_typed_and_never_saved_is_offered_back_after_the_browser_is_closed(browser, live_server, drafting):
+    context, first, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(first)
+    first.goto(edit_url(drafting.purpose))
+    surface(first).click()
+    first.keyboard.press("Control+End")
+    first.keyboard.type(TYPED)
+    expect(draft_status(first)).to_have_text(re.compile(r"^A draft of your text was kept at \d\d:\d\d\.$"))
+    draft = SectionDraft.objects.get(section=drafting.purpose, user=drafting.dana)
+    assert draft.body == BODY + TYPED and draft.base_number == 1
+    context.close()  # no save, no warning answered: the browser is simply gone
+    assert not problems, problems
+
+    context, page, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(page)
+    page.goto(edit_url(drafting.purpose))
+    offer = page.locator("[data-draft-offer]")
+    expect(offer.get_by_role("heading")).to_have_text(re.compile(r"^You have unsaved text from \d\d:\d\d$"))
+    offer.get_by_text("How it differs from the current version").click()
+    expect(offer.locator(".diff-inline ins")).to_have_text(["The concept is reviewed every two years."])
+    expect(surface(page)).not_to_contain_text("reviewed every two years")  # nothing changes until asked
+    assert_accessible(page)
+
+    offer.get_by_role("link", name="Restore").click()
+    expect(page.get_by_role("status").filter(has_text="is back in the editor")).to_be_visible()
+    expect(surface(page)).to_contain_text("The concept is reviewed every two years.")
+    assert_accessible(page)
+    page.keyboard.press("Control+S")
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert stored(drafting.purpose).body == BODY + TYPED
+    assert not SectionDraft.objects.filter(section=drafting.purpose).exists()
+
+    page.goto(edit_url(drafting.purpose))
+    expect(surface(page)).to_be_visible()
+    expect(page.locator("[data-draft-offer]")).to_have_count(0)  # saved: nothing left to offer
+    context.close()
+    assert not problems, problems
+
+
+def test_a_discarded_draft_is_gone(page, log_in, drafting):
+    SectionDraft.objects.create(
+        user=drafting.dana, section=drafting.purpose, language="en", base_number=1, title=TITLE, body=BODY + TYPED
+    )
+    log_in("dana", PASSWORD)
+    page.goto(edit_url(drafting.purpose))
+    page.locator("[data-draft-offer]").get_by_role("button", name="Discard").click()
+    expect(page.locator(".messages .alert-info")).to_have_text("Your unsaved text was discarded.")
+    expect(page.locator("[data-draft-offer]")).to_have_count(0)
+    expect(surface(page)).not_to_contain_text("reviewed every two years")
+    assert not SectionDraft.objects.exists()
+    assert_accessible(page)
+
+
+def test_leaving_with_unsaved_text_asks_first_and_ctrl_s_saves(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    # Nothing typed yet: Cancel leaves without asking.
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/$"))
+    assert dialogs == []
+
+    open_editor(page, drafting.purpose)
+    put_caret_at_end(page)
+    page.keyboard.type(TYPED)
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(re.compile(r"/edit/$"))  # dismissed: still editing, text still there
+    expect(surface(page)).to_contain_text(TYPED.strip())
+
+    page.keyboard.press("Control+s")
+    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/$"))
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert dialogs == ["beforeunload"]  # saving does not ask
+    assert stored(drafting.purpose).body == BODY + TYPED
+
+
+# --------------------------------------------------------------------------------------------
+# By keyboard alone, and on a phone
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_editor_is_used_by_keyboard_alone(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    page.get_by_label("Title").focus()
+    page.keyboard.press("Tab")
+    bold = toolbar_button(page, "Bold")
+    expect(bold).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(toolbar_button(page, "Italic")).to_be_focused()
+    page.keyboard.press("Tab")  # one tab stop for the toolbar: Tab goes on to the text
+    expect(surface(page)).to_be_focused()
+
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("Key terms")
+    page.keyboard.press("Control+b")
+    page.keyboard.press("Alt+F10")  # from the text back to the toolbar, where it was left
+    expect(toolbar_button(page, "Italic")).to_be_focused()
+    page.keyboard.press("End")
+    markdown = page.get_by_role("button", name="Markdown", exact=True)
+    expect(markdown).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(markdown).to_have_attribute("aria-pressed", "true")
+    expect(markdown_field(page)).to_be_focused()
+    expect(markdown_field(page)).to_have_value(BODY + "\n\n**Key terms**")
+    page.keyboard.press("End")
+    page.keyboard.type(": asylum, readmission")
+    page.keyboard.press("Shift+Tab")  # back to the toolbar's button
+    expect(markdown).to_be_focused()
+    page.keyboard.press("Space")
+    expect(surface(page)).to_be_focused()
+    expect(surface(page).locator("strong")).to_have_text("Key terms")
+    expect(surface(page)).to_contain_text("Key terms: asylum, readmission")
+    assert_accessible(page)
+    page.keyboard.press("Control+s")
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert stored(drafting.purpose).body == BODY + "\n\n**Key terms**: asylum, readmission"
+
+
+def test_the_editor_works_at_phone_width(browser, live_server, drafting):
+    context, page, problems = new_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    sign_in(page)
+    page.goto(edit_url(drafting.purpose))
+    expect(surface(page)).to_be_visible()
+    toolbar = page.get_by_role("toolbar", name="Formatting")
+    box = toolbar.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    surface(page).tap()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    toolbar_button(page, "Numbered list").tap()
+    page.keyboard.type("first step")
+    if os.environ.get("E2E_SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(os.environ["E2E_SCREENSHOT_DIR"]) / "e2e-editor-phone.png"), full_page=True)
+    assert_accessible(page)
+    page.get_by_role("button", name="Save", exact=True).tap()
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert stored(drafting.purpose).body == BODY + "\n\n1. first step"
+    context.close()
+    assert not problems, problems
