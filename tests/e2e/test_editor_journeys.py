@@ -513,3 +513,63 @@ def test_the_editor_works_at_phone_width(browser, live_server, drafting):
     assert stored(drafting.purpose).body == BODY + "\n\n1. first step"
     context.close()
     assert not problems, problems
+
+
+# --------------------------------------------------------------------------------------------
+# The translation editor and the comment form
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_translation_typed_and_never_saved_is_offered_back(browser, live_server, drafting):
+    drafting.concept.target_languages = ["ru"]
+    drafting.concept.save(update_fields=["target_languages"])
+    translate_url = f"{drafting.purpose.get_absolute_url()}translate/ru/"
+    context, first, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(first)
+    first.goto(translate_url)
+    first.get_by_label("Title").fill("Цель и сфера")
+    first.get_by_label("Translation of paragraph 1").fill("Концепция определяет миграционную политику.")
+    expect(draft_status(first)).to_have_text(re.compile(r"^A draft of your text was kept at \d\d:\d\d\.$"))
+    context.close()
+
+    context, page, more = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(page)
+    page.goto(translate_url)
+    offer = page.locator("[data-draft-offer]")
+    expect(offer.get_by_role("heading")).to_have_text(re.compile(r"^You have unsaved text from \d\d:\d\d$"))
+    expect(page.get_by_label("Translation of paragraph 1")).to_have_value("")
+    assert_accessible(page)
+    offer.get_by_role("link", name="Restore").click()
+    expect(page.get_by_label("Translation of paragraph 1")).to_have_value("Концепция определяет миграционную политику.")
+    expect(page.get_by_label("Title")).to_have_value("Цель и сфера")
+    page.keyboard.press("Control+s")
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 1.")
+    assert not SectionDraft.objects.exists()
+    context.close()
+    assert not problems + more, problems + more
+
+
+def test_a_comment_typed_and_not_posted_is_put_back_in_the_form(browser, live_server, drafting):
+    """Comment drafts are kept in the browser only (not on the server)."""
+    context, page, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(page)
+    page.goto(drafting.purpose.get_absolute_url())
+    comment = page.get_by_label("Comment*", exact=True)
+    comment.fill("Please name the agencies responsible.")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="History", exact=True).click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+    page.close()  # the tab is closed; the browser (and its storage) stays
+    page = context.new_page()
+    page.goto(drafting.purpose.get_absolute_url())
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("Please name the agencies responsible.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Your comment was added.")
+    page.goto(drafting.purpose.get_absolute_url())
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("")
+    context.close()
+    assert not problems, problems
