@@ -160,6 +160,10 @@ export function cleanPastedHTML(html) {
   const images = root.querySelectorAll(IMAGES).length;
   root.querySelectorAll(`${DROPPED}, ${IMAGES}, ${WORD_COMMENTS}`).forEach((element) => element.remove());
   [...root.querySelectorAll("*")].filter(isWordComment).forEach((element) => element.remove());
+  // Paragraphs left empty (an image's, Word's spacers) would be blank lines in the text.
+  root.querySelectorAll("p").forEach((paragraph) => {
+    if (!paragraph.textContent.replace(/\u00a0/g, " ").trim()) paragraph.remove();
+  });
   convertWordLists(root);
   stylesToElements(root);
   normaliseTables(root);
