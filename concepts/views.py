@@ -247,9 +247,8 @@ def section_edit(request, concept_id, section_id):
         "language": language,
         "source_number": section.head.number,
     }
-    restored = None
-    if request.method != "POST" and "draft" in request.GET:
-        restored = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
+    restored = _restored_draft(request, section, language, EDITOR)
+    if restored:
         initial.update(
             base_number=restored.base_number, title=restored.title, body=restored.body, summary=restored.summary
         )
@@ -808,6 +807,16 @@ def concept_translations(request, concept_id):
     return render(request, "concepts/translations.html", context)
 
 
+def _restored_draft(request, section, language, kind):
+    """The user's own draft named by `?draft=` on opening an editor, to put back in its form; else None."""
+    if request.method == "POST" or "draft" not in request.GET:
+        return None
+    draft = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
+    if draft.kind != kind or draft.language != language:
+        raise Http404("No such draft.")
+    return draft
+
+
 @login_required
 def section_translate(request, concept_id, section_id, language):
     """The translation beside its source, paragraph by paragraph, for editing."""
@@ -834,11 +843,8 @@ def section_translate(request, concept_id, section_id, language):
         source = selectors.version_get(section=section, number=number) if number != source.number else source
     source_paragraphs = split_paragraphs(source.body)
     translated = split_paragraphs(head.body) if head else []
-    restored = None
-    if request.method != "POST" and "draft" in request.GET:
-        restored = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
-        if restored.kind != TRANSLATOR or restored.language != language:
-            raise Http404("No such draft.")
+    restored = _restored_draft(request, section, language, TRANSLATOR)
+    if restored:
         translated = split_paragraphs(restored.body)
     if request.method != "POST":
         count = max(len(source_paragraphs), len(translated)) + 1  # one more, for a paragraph to add

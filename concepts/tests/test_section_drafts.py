@@ -273,3 +273,11 @@ def test_html_posted_instead_of_the_editors_markdown_is_neutralised_by_the_serve
             assert tag in {"p", "a"}, (tag, shown)
             assert not any(name.startswith("on") or name == "style" for name in attributes), shown
             assert re.match(r"^https?://", attributes.get("href", "https://")), shown
+
+
+def test_a_draft_of_one_editor_is_not_restored_into_another(client_for, section):
+    client = client_for("drafter")
+    keep(client, section, BODY + " Typed.")
+    draft = SectionDraft.objects.get()
+    assert client.get(f"{urls(section)['translate']}?draft={draft.pk}").status_code == 404
+    assert client.get(f"{urls(section)['edit']}?language=ru&draft={draft.pk}").status_code == 404
