@@ -246,7 +246,11 @@ function setUp(textarea, labels) {
     box.setAttribute("role", "group");
     group.forEach(([name, glyph, run, active, possible]) => {
       const button = makeButton(name, glyph, labels);
-      button.addEventListener("click", () => run());
+      button.addEventListener("click", () => {
+        run();
+        // Tiptap focuses on the next frame: keys typed before then would go to the button.
+        if (!markdownMode) editor.view.focus();
+      });
       box.appendChild(button);
       refreshers.push(() => {
         if (active) button.setAttribute("aria-pressed", active() ? "true" : "false");

@@ -210,6 +210,11 @@
 
   document.querySelectorAll("form[data-draft-form]").forEach(enhance);
   if (!forms.length) return;
+  // Opened with ?draft=…: once it is in the form, a reload should not ask for it again (saved, it is gone).
+  if (window.history.replaceState && /[?&]draft=/.test(window.location.search)) {
+    var query = window.location.search.replace(/([?&])draft=[^&]*&?/, "$1").replace(/[?&]$/, "");
+    window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
+  }
 
   window.addEventListener("beforeunload", function (event) {
     var unsaved = forms.some(function (form) { return form.draftState.dirty && !form.draftState.submitting; });

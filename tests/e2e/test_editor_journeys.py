@@ -382,7 +382,7 @@ def test_text_typed_and_never_saved_is_offered_back_after_the_browser_is_closed(
     page.goto(edit_url(drafting.purpose))
     offer = page.locator("[data-draft-offer]")
     expect(offer.get_by_role("heading")).to_have_text(re.compile(r"^You have unsaved text from \d\d:\d\d$"))
-    offer.get_by_text("How it differs from the current version").click()
+    expect(offer.get_by_text("How it differs from the current version")).to_be_visible()
     expect(offer.locator(".diff-inline ins")).to_have_text(["The concept is reviewed every two years."])
     expect(surface(page)).not_to_contain_text("reviewed every two years")  # nothing changes until asked
     assert_accessible(page)
