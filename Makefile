@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install install-dev migrate seed clean
+.PHONY: run test lint bench install install-dev migrate seed clean editor-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench: install-dev
 	$(BIN)/python -m bench.text_engine
 	$(BIN)/python -m bench.exports $(BENCH_EXPORTS_ARGS)
 	$(BIN)/python -m bench.after_save $(BENCH_AFTER_SAVE_ARGS)
+
+# The section editor (static/vendor/editor/): needs Node.js and npm in development only; the
+# bundle is committed, so running and testing the portal never need them.
+editor-bundle:
+	cd frontend && npm ci && node build.mjs
 
 clean:
 	rm -rf var/mpf.sqlite3 var/media var/staticfiles

@@ -412,3 +412,32 @@ class RenderJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SectionDraft(TimeStampedModel):
+    """What one person has typed in a section's editor and not saved yet: theirs alone, never shown
+    to anyone else, deleted when they save the section or discard it. One per person, section,
+    language and editor; each keystroke pause overwrites it."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("Section editor")
+        TRANSLATE = "translate", _("Translation editor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="section_drafts")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="drafts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    kind = models.CharField(_("editor"), max_length=16, choices=Kind.choices, default=Kind.EDIT)
+    base_number = models.PositiveIntegerField(_("based on version"), help_text=_("0: a first translation."))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_LENGTH)
+    summary = models.CharField(_("summary of the change"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("unsaved draft")
+        verbose_name_plural = _("unsaved drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "section", "language", "kind"], name="one_draft_per_editor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.section_id} · {self.language} · {self.kind}"

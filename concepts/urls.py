@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import draft_views, import_views, views
 from .rendering import views as render_views
 
 app_name = "concepts"
@@ -17,6 +17,9 @@ urlpatterns = [
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
     path(f"{S}/translate/<str:language>/", views.section_translate, name="section_translate"),
     path(f"{S}/presence/", views.section_presence, name="section_presence"),
+    path(f"{S}/draft/", draft_views.section_draft_save, name="section_draft_save"),
+    path(f"{S}/drafts/<int:draft_id>/", draft_views.section_draft, name="section_draft"),
+    path(f"{S}/drafts/<int:draft_id>/discard/", draft_views.section_draft_discard, name="section_draft_discard"),
     path(f"{S}/move/", views.section_move, name="section_move"),
     path(f"{S}/place/", views.section_place, name="section_place"),
     path(f"{S}/remove/", views.section_remove, name="section_remove"),

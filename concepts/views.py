@@ -27,7 +27,7 @@ from projects.access import Capability
 from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
-from . import selectors, services
+from . import drafts, editing, selectors, services
 from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
     MAX_PARAGRAPHS,
@@ -44,11 +44,13 @@ from .forms import (
     TranslationForm,
 )
 from .merging import conflict_markup
-from .models import Comment
+from .models import Comment, SectionDraft
 from .presence import presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
+
+EDITOR, TRANSLATOR = SectionDraft.Kind.EDIT, SectionDraft.Kind.TRANSLATE
 
 
 def _fold_label(count: int) -> str:
@@ -296,10 +298,21 @@ def section_edit(request, concept_id, section_id):
         "language": language,
         "source_number": section.head.number,
     }
+    restored = _restored_draft(request, section, language, EDITOR)
+    if restored:
+        initial.update(
+            base_number=restored.base_number, title=restored.title, body=restored.body, summary=restored.summary
+        )
     form = SectionEditForm(request.POST or None, initial=initial)
+    form.fields["body"].widget.attrs["data-rich-editor"] = ""
     if request.method == "POST" and form.is_valid():
         form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
         data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
+        if _unchanged(head, form.cleaned_data):
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+            presence_leave(section_id=section.pk, user=request.user)
+            messages.info(request, _("Nothing was changed, so no new version was saved."))
+            return _to_section(section, language)
         try:
             result = services.section_save_incorporating(
                 section=section, user=request.user, suggestion_id=form.cleaned_data.get("suggestion"), **data
@@ -309,6 +322,7 @@ def section_edit(request, concept_id, section_id):
         else:
             if not result.conflict:
                 presence_leave(section_id=section.pk, user=request.user)
+                drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
                 if result.merged:
                     messages.success(
                         request,
@@ -321,6 +335,9 @@ def section_edit(request, concept_id, section_id):
                 return _to_section(section, language)
             return _conflict_page(request, concept, section, form.cleaned_data, result)
     presence_touch(section_id=section.pk, user=request.user)
+    offer = None
+    if request.method != "POST" and restored is None:
+        offer = drafts.draft_offer(user=request.user, section=section, language=language, kind=EDITOR, head=head)
     context = {
         "concept": concept,
         "project": concept.project,
@@ -330,8 +347,20 @@ def section_edit(request, concept_id, section_id):
         "lq": _language_query(concept, language),
         "form": form,
         "others": presence_others(section_id=section.pk, user=request.user),
+        **editing.editor_page_context(kind=EDITOR, language=language, head=head, offer=offer, restored=restored),
     }
     return render(request, "concepts/section_edit.html", context)
+
+
+def _unchanged(head, data) -> bool:
+    """Saving the current version's own text and title, from that version: nothing to record."""
+    return (
+        head is not None
+        and not data.get("suggestion")
+        and data["base_number"] == head.number
+        and data["title"].strip() == head.title
+        and services.normalise_newlines(data["body"]) == head.body
+    )
 
 
 def _to_section(section, language, anchor=""):
@@ -830,6 +859,16 @@ def concept_translations(request, concept_id):
     return render(request, "concepts/translations.html", context)
 
 
+def _restored_draft(request, section, language, kind):
+    """The user's own draft named by `?draft=` on opening an editor, to put back in its form; else None."""
+    if request.method == "POST" or "draft" not in request.GET:
+        return None
+    draft = drafts.draft_get_for_user(user=request.user, section=section, draft_id=request.GET["draft"])
+    if draft.kind != kind or draft.language != language:
+        raise Http404("No such draft.")
+    return draft
+
+
 @login_required
 def section_translate(request, concept_id, section_id, language):
     """The translation beside its source, paragraph by paragraph, for editing."""
@@ -856,6 +895,9 @@ def section_translate(request, concept_id, section_id, language):
         source = selectors.version_get(section=section, number=number) if number != source.number else source
     source_paragraphs = split_paragraphs(source.body)
     translated = split_paragraphs(head.body) if head else []
+    restored = _restored_draft(request, section, language, TRANSLATOR)
+    if restored:
+        translated = split_paragraphs(restored.body)
     if request.method != "POST":
         count = max(len(source_paragraphs), len(translated)) + 1  # one more, for a paragraph to add
     initial = {
@@ -865,6 +907,8 @@ def section_translate(request, concept_id, section_id, language):
         "title": head.title if head else "",
         **{f"paragraph_{i}": text for i, text in enumerate(translated)},
     }
+    if restored:
+        initial.update(base_number=restored.base_number, title=restored.title, summary=restored.summary)
     form = TranslationForm(request.POST or None, count=count, language=language, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -880,6 +924,7 @@ def section_translate(request, concept_id, section_id, language):
                 edit = SectionEditForm({**data, "body": form.body(), "language": language})
                 edit.is_valid()
                 return _conflict_page(request, concept, section, edit.cleaned_data, result)
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=TRANSLATOR)
             if result.merged:
                 messages.success(
                     request,
@@ -907,5 +952,16 @@ def section_translate(request, concept_id, section_id, language):
         "state": selectors.TranslationState(section=section, language=language, head=head),
         "rows": rows,
         "form": form,
+        **editing.editor_page_context(
+            kind=TRANSLATOR,
+            language=language,
+            head=head,
+            restored=restored,
+            offer=(
+                drafts.draft_offer(user=request.user, section=section, language=language, kind=TRANSLATOR, head=head)
+                if request.method != "POST" and restored is None
+                else None
+            ),
+        ),
     }
     return render(request, "concepts/section_translate.html", context)

@@ -94,6 +94,10 @@ def section_kwargs(objects):
     return {"concept_id": objects["concept"].pk, "section_id": objects["section"].pk}
 
 
+def draft_kwargs(objects):
+    return {**section_kwargs(objects), "draft_id": objects["draft"].pk}
+
+
 def version_kwargs(objects):
     return {**section_kwargs(objects), "number": 1}
 
@@ -636,6 +640,23 @@ MATRIX: dict[str, list[Case]] = {
     "concepts:section_presence": [
         Case(drafting(200), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
+    # Unsaved drafts: the owner's alone (the matrix's draft is the drafter's); reviewers may not draft.
+    "concepts:section_draft_save": [
+        Case(
+            drafting(200),
+            method="post",
+            kwargs=section_kwargs,
+            data={"kind": "edit", "base_number": "1", "title": "Purpose", "body": "Typed, not saved."},
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
+    "concepts:section_draft": [
+        Case(outcomes(404, anonymous=LOGIN, drafter=200, reviewer=403), kwargs=draft_kwargs),
+    ],
+    "concepts:section_draft_discard": [
+        Case(outcomes(404, anonymous=LOGIN, drafter=REDIRECT, reviewer=403), method="post", kwargs=draft_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=draft_kwargs, label="get is refused"),
     ],
     "concepts:section_move": [
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
+from concepts.models import SectionDraft
 from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
 from projects.tests.factories import ProjectFactory, ProjectPartnerFactory, role_users
@@ -68,12 +69,17 @@ def _objects(users, project, published_project, other_project) -> dict:
     update = results_services.update_save(
         indicator=results["trained"], period=results["period"], user=users["drafter"], value=5, submit=True
     )
+    concept_parts = concept_objects(concept, author=users["drafter"])
+    draft = SectionDraft.objects.create(
+        user=users["drafter"], section=concept_parts["section"], language=concept.language, base_number=1, body="Typed"
+    )
     return {
         "result": results["output"],
         "indicator": results["trained"],
         "period": results["period"],
         "update": update,
-        **concept_objects(concept, author=users["drafter"]),
+        **concept_parts,
+        "draft": draft,
         "public_concept": public_concept,
         "final_edition": concept_objects(public_concept, author=users["drafter"])["edition"],
         "activity": activity,

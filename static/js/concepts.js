@@ -20,3 +20,81 @@
   text.addEventListener("mouseup", copySelection);
   text.addEventListener("keyup", copySelection);
 })();
+
+// Comment and reply forms: what is typed is kept in this browser (not on the server) until it is
+// posted, and put back into the form when the page is opened again, so that a closed tab or an
+// expired session loses nothing. Leaving the page with a comment typed but not posted asks first.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="mpf-user"]');
+  if (!meta) return;
+  var MAX_AGE = 30 * 24 * 3600 * 1000;
+  var WRITTEN = ["body", "suggested_text"]; // a quote alone comes from selecting text: nothing typed
+  var forms = [];
+
+  function store() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function read(key) {
+    try {
+      return JSON.parse((store() && store().getItem(key)) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function write(key, value) {
+    try {
+      if (store()) store().setItem(key, JSON.stringify(value));
+    } catch (error) {
+      /* full or forbidden: nothing more to do */
+    }
+  }
+
+  function values(form) {
+    var found = {};
+    form.querySelectorAll("textarea[name]").forEach(function (field) { found[field.name] = field.value; });
+    return found;
+  }
+
+  function typed(form) {
+    var now = values(form);
+    return WRITTEN.some(function (name) { return (now[name] || "").trim() && now[name] !== form.commentInitial[name]; });
+  }
+
+  document.querySelectorAll('form[action$="/comments/"]').forEach(function (form) {
+    var parent = form.querySelector('input[name="parent_id"]');
+    var language = form.querySelector('input[name="language"]');
+    var key = ["mpf-comment", meta.getAttribute("content"), form.getAttribute("action"),
+      language ? language.value : "", parent ? parent.value : ""].join(":");
+    form.commentInitial = values(form);
+    var kept = read(key);
+    if (kept && (kept.submitted || Date.now() - kept.at > MAX_AGE)) {
+      if (store()) store().removeItem(key);
+    } else if (kept) {
+      form.querySelectorAll("textarea[name]").forEach(function (field) {
+        if (!field.value && kept.fields[field.name]) field.value = kept.fields[field.name];
+      });
+    }
+    form.addEventListener("input", function () {
+      write(key, { at: Date.now(), fields: values(form), submitted: false });
+    });
+    form.addEventListener("submit", function () {
+      form.commentSubmitting = true;
+      write(key, { at: Date.now(), fields: values(form), submitted: true });
+    });
+    forms.push(form);
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!forms.some(function (form) { return !form.commentSubmitting && typed(form); })) return undefined;
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  });
+})();

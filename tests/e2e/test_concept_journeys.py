@@ -160,7 +160,13 @@ def open_editor(page, section, title: str) -> None:
 
 
 def text_field(page):
-    return page.get_by_label("Text", exact=True)
+    """The Markdown source field. The edit page shows the rich-text editor in its place; these
+    journeys type Markdown, so they switch it to the source (tests/e2e/test_editor_journeys.py
+    covers the rich-text editor)."""
+    source = page.get_by_role("button", name="Markdown", exact=True)
+    if source.count() and source.get_attribute("aria-pressed") == "false":
+        source.click()
+    return page.locator("textarea[name=body]")
 
 
 def replace_in_field(field, old: str, new: str) -> None:
