@@ -208,7 +208,9 @@ def test_a_published_concept_is_public_and_a_draft_is_not(client_for, published_
     draft_final = freeze(draft, "Final draft", is_final=True, user=users["manager"])
     client = client_for("anonymous")
 
-    documents = html(client.get("/projects/public-project/")).xpath('//section[@aria-labelledby="concepts-heading"]//a')
+    documents = html(client.get("/projects/public-project/")).xpath(
+        '//section[@aria-labelledby="documents-heading"]//ul//a'
+    )
     assert [(a.get("href"), a.text_content()) for a in documents] == [
         (f"/concepts/{published.pk}/", "Migration policy concept")
     ]
