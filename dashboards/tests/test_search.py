@@ -250,3 +250,25 @@ def test_query_count_does_not_grow_with_the_results(users, project, published_pr
 def test_sqlite_stems_trim_common_endings():
     assert search_module.simple_stems("мигрантов Мигрантам migrants") == ["мигрант", "migrant"]
     assert search_module.simple_stems("a") == []
+
+
+def test_the_search_indexes_cover_the_fields_searched():
+    from importlib import import_module
+
+    tables = import_module("dashboards.migrations.0003_search_indexes").TABLES
+    assert tables["concepts_sectionversion"] == search_module.VERSION_FIELDS
+    assert tables["concepts_comment"] == search_module.COMMENT_FIELDS
+    assert tables["activities_activity"] == search_module.ACTIVITY_FIELDS
+    assert tables["projects_project"] == search_module.PROJECT_FIELDS
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes exist on PostgreSQL only")
+def test_postgresql_uses_the_index_for_sections():
+    from concepts.models import SectionVersion
+
+    matching = search_module.Matcher("migrant").filter(SectionVersion.objects.order_by(), search_module.VERSION_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = matching.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "concepts_sectionversion_search_en" in plan and "concepts_sectionversion_search_ru" in plan
