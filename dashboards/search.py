@@ -19,10 +19,10 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
+from django.db import connection, transaction
+from django.db.models import Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -111,10 +111,10 @@ class Matcher:
 
     def filter(self, queryset: QuerySet, fields: list[str]) -> QuerySet:
         if self.postgres:
-            return queryset.alias(
-                _vector_en=SearchVector(*fields, config="english"),
-                _vector_ru=SearchVector(*fields, config="russian"),
-            ).filter(Q(_vector_en=self.english) | Q(_vector_ru=self.russian))
+            english, russian = _vectors(queryset.model, fields)
+            return queryset.alias(_vector_en=english, _vector_ru=russian).filter(
+                Q(_vector_en=self.english) | Q(_vector_ru=self.russian)
+            )
         if not self.stems:
             return queryset.none()
         condition = Q()
@@ -129,9 +129,8 @@ class Matcher:
     def ranked(self, queryset: QuerySet, fields: list[str], fallback_order: list[str]) -> QuerySet:
         if not self.postgres:
             return queryset.order_by(*fallback_order)
-        rank = SearchRank(SearchVector(*fields, config="english"), self.english) + SearchRank(
-            SearchVector(*fields, config="russian"), self.russian
-        )
+        english, russian = _vectors(queryset.model, fields)
+        rank = SearchRank(english, self.english) + SearchRank(russian, self.russian)
         return queryset.annotate(search_rank=rank).order_by(F("search_rank").desc(), *fallback_order)
 
     def with_snippet(self, queryset: QuerySet, fields: list[str]) -> QuerySet:
@@ -160,6 +159,28 @@ class Matcher:
             marked = escaped.replace(escape(self.start), "<mark>").replace(escape(self.stop), "</mark>")
             return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> tags added
         return python_snippet(" ".join(text for text in texts if text), self.stems)
+
+
+class StoredVector(Expression):
+    """A `tsvector` column that migration dashboards/0003 adds (generated, stored, indexed) to the
+    table of the query it is compiled in: the model does not know it, so it is named here."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
+
+
+def _vectors(model, fields: list[str]) -> tuple:
+    """The English and the Russian vector of `fields`: stored columns where the table has them."""
+    if STORED_VECTORS.get(model._meta.db_table) == fields:
+        return StoredVector("search_en"), StoredVector("search_ru")
+    return SearchVector(*fields, config="english"), SearchVector(*fields, config="russian")
 
 
 def _spaced(fields: list[str]) -> list:
@@ -246,6 +267,23 @@ class Scope:
         return cls(visible=visible.values("pk"), drafts=drafts.values("pk"))
 
 
+# The tables with stored vectors (migration dashboards/0003), and the fields they are made of.
+STORED_VECTORS = {
+    "concepts_sectionversion": ["title", "body"],
+    "concepts_comment": ["body", "quote", "suggested_text"],
+    "activities_activity": [
+        "title",
+        "title_ru",
+        "theme",
+        "theme_ru",
+        "description",
+        "description_ru",
+        "outputs",
+        "outputs_ru",
+        "city",
+    ],
+    "projects_project": ["title", "title_ru", "code", "thematic_area", "thematic_area_ru", "summary", "summary_ru"],
+}
 PROJECT_FIELDS = ["title", "title_ru", "code", "thematic_area", "thematic_area_ru", "summary", "summary_ru"]
 ACTIVITY_FIELDS = [
     "title",
@@ -469,9 +507,10 @@ def _snippet_fields(kind: str, fields: list[str]) -> list[str]:
 
 def _rows(matcher, kind, spec, window):
     """The hits of one kind in `window` (a slice), ranked, with their snippets: one query (plus a
-    prefetch for organisations)."""
+    prefetch for organisations). Snippets are cut for the rows of the window only."""
     matching, fields, order, build, related, *prefetch = spec
-    ranked = matcher.ranked(matching, fields, order)
+    page = matcher.ranked(matching, fields, order).values("pk")[window]
+    ranked = matcher.ranked(matching.model.objects.filter(pk__in=page), fields, order)
     if kind != "organisation":
         ranked = matcher.with_snippet(ranked, _snippet_fields(kind, fields))
     if related:
@@ -483,6 +522,16 @@ def _rows(matcher, kind, spec, window):
 
 def search(*, user, text: str, kind: str = "", project_slug: str = "", page: str | int | None = None) -> list[Group]:
     """The groups of hits for `text`, one per kind the reader may search (or only `kind`)."""
+    with transaction.atomic():
+        if is_postgres():
+            # The planner's cost of the text-search rows sets off JIT compilation, which takes far
+            # longer (over a second) than the queries it would speed up; for this transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _search(user=user, text=text, kind=kind, project_slug=project_slug, page=page)
+
+
+def _search(*, user, text: str, kind: str, project_slug: str, page) -> list[Group]:
     matcher = Matcher(text)
     scope = Scope.of(user, project_slug)
     specs = _querysets(matcher, scope, user)

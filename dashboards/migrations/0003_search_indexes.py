@@ -1,8 +1,12 @@
-"""GIN indexes for search (dashboards/search.py), on PostgreSQL only.
+"""Stored text-search vectors for search (dashboards/search.py), on PostgreSQL only.
 
-Each index is on exactly the expression `SearchVector(*fields, config=...)` compiles to, so that
-PostgreSQL uses it for the search's `@@` match: one per text configuration (English, Russian) on
-the tables with many rows. Other databases search without them.
+Each table that search reads many rows of gets two generated columns, `search_en` and
+`search_ru` (`to_tsvector` of its text fields in the English and the Russian configuration,
+kept up to date by PostgreSQL itself), each with a GIN index. Search matches and ranks on them
+without parsing the text again. The models do not know these columns: Django never writes them.
+A later migration that changes the type of one of these text fields must drop the columns first
+(PostgreSQL refuses to alter a column that a generated one uses) and add them again after.
+Other databases search without them.
 """
 
 from django.db import migrations
@@ -24,7 +28,7 @@ TABLES = {
     ],
     "projects_project": ["title", "title_ru", "code", "thematic_area", "thematic_area_ru", "summary", "summary_ru"],
 }
-CONFIGS = ("english", "russian")
+CONFIGS = {"search_en": "english", "search_ru": "russian"}
 
 
 def _expression(config: str, fields: list[str]) -> str:
@@ -36,19 +40,20 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table, fields in TABLES.items():
-        for config in CONFIGS:
+        for column, config in CONFIGS.items():
             schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{table}_search_{config[:2]}" ON "{table}" '
-                f"USING gin (({_expression(config, fields)}))"
+                f'ALTER TABLE "{table}" ADD COLUMN "{column}" tsvector '
+                f"GENERATED ALWAYS AS ({_expression(config, fields)}) STORED"
             )
+            schema_editor.execute(f'CREATE INDEX "{table}_{column}" ON "{table}" USING gin ("{column}")')
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
-        for config in CONFIGS:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_search_{config[:2]}"')
+        for column in CONFIGS:
+            schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{column}"')
 
 
 class Migration(migrations.Migration):
