@@ -301,7 +301,7 @@ VERSION_FIELDS = ["title", "body"]
 COMMENT_FIELDS = ["body", "quote", "suggested_text"]
 
 
-def _project_hits(matcher, queryset, rows):
+def _project_hits(matcher, rows):
     return [
         Hit(
             title=project.localized("title"),
@@ -313,7 +313,7 @@ def _project_hits(matcher, queryset, rows):
     ]
 
 
-def _activity_hits(matcher, queryset, rows):
+def _activity_hits(matcher, rows):
     return [
         Hit(
             title=activity.localized("title"),
@@ -329,7 +329,7 @@ def _activity_hits(matcher, queryset, rows):
     ]
 
 
-def _organisation_hits(matcher, queryset, rows):
+def _organisation_hits(matcher, rows):
     return [
         Hit(
             title=str(organisation),
@@ -350,7 +350,7 @@ def _language_query(concept: Concept, language: str) -> str:
     return "" if language == concept.language else f"?language={language}"
 
 
-def _section_hits(matcher, queryset, rows):
+def _section_hits(matcher, rows):
     hits = []
     for version in rows:
         concept = version.section.concept
@@ -366,7 +366,7 @@ def _section_hits(matcher, queryset, rows):
     return hits
 
 
-def _comment_hits(matcher, queryset, rows):
+def _comment_hits(matcher, rows):
     hits = []
     for comment in rows:
         section = comment.section
@@ -387,7 +387,7 @@ def _comment_hits(matcher, queryset, rows):
     return hits
 
 
-def _edition_hits(matcher, queryset, rows):
+def _edition_hits(matcher, rows):
     hits = []
     for entry in rows:
         edition = entry.edition
@@ -427,48 +427,65 @@ def _in_kept_language(queryset: QuerySet, *, concept: str, language: str) -> Que
     )
 
 
-def _querysets(matcher: Matcher, scope: Scope, user) -> dict[str, tuple]:
-    """Per kind: (matching rows, text fields for rank and snippet, order after the rank, hit builder)."""
+@dataclass
+class KindQuery:
+    """What one kind searches: its matching rows, the fields ranked, the order among equal ranks, the
+    fields its snippet is cut from (none: no snippet), what to read with it, and its hits' builder."""
+
+    matching: QuerySet
+    fields: list[str]
+    order: list[str]
+    snippet_fields: list[str]
+    build: object
+    related: list[str] = field(default_factory=list)
+    prefetch: list = field(default_factory=list)
+
+
+def _querysets(matcher: Matcher, scope: Scope) -> dict[str, KindQuery]:
     published_final = Q(edition__is_final=True, edition__concept__status=Concept.Status.PUBLISHED)
     matching_versions = matcher.filter(SectionVersion.objects.all(), VERSION_FIELDS)
     visible_partners = ProjectPartner.objects.filter(project__in=scope.visible).select_related("project")
     return {
-        "project": (
+        "project": KindQuery(
             matcher.filter(Project.objects.filter(pk__in=scope.visible), PROJECT_FIELDS),
             PROJECT_FIELDS,
             ["title", "pk"],
+            ["summary", "summary_ru", "thematic_area", "thematic_area_ru"],
             _project_hits,
-            [],
         ),
-        "activity": (
+        "activity": KindQuery(
             matcher.filter(Activity.objects.filter(project__in=scope.visible), ACTIVITY_FIELDS),
             ACTIVITY_FIELDS,
             ["title", "pk"],
+            ["description", "description_ru", "theme", "theme_ru", "outputs", "outputs_ru"],
             _activity_hits,
-            ["project"],
+            related=["project"],
         ),
-        "organisation": (
+        "organisation": KindQuery(
             matcher.filter(
                 Organisation.objects.filter(partnerships__project__in=scope.visible).distinct(), ORGANISATION_FIELDS
             ),
             ORGANISATION_FIELDS,
             ["name", "pk"],
-            _organisation_hits,
             [],
-            Prefetch(
-                "partnerships",
-                queryset=visible_partners.order_by("project__title", "pk"),
-                to_attr="visible_partnerships",
-            ),
+            _organisation_hits,
+            prefetch=[
+                Prefetch(
+                    "partnerships",
+                    queryset=visible_partners.order_by("project__title", "pk"),
+                    to_attr="visible_partnerships",
+                )
+            ],
         ),
-        "section": (
+        "section": KindQuery(
             _matching_heads(matcher, scope),
             VERSION_FIELDS,
             ["title", "pk"],
+            ["body"],
             _section_hits,
-            ["section__concept__project"],
+            related=["section__concept__project"],
         ),
-        "comment": (
+        "comment": KindQuery(
             matcher.filter(
                 _in_kept_language(
                     Comment.objects.filter(section__concept__project__in=scope.drafts, section__is_removed=False),
@@ -479,45 +496,31 @@ def _querysets(matcher: Matcher, scope: Scope, user) -> dict[str, tuple]:
             ),
             COMMENT_FIELDS,
             ["-created_at", "pk"],
+            COMMENT_FIELDS,
             _comment_hits,
-            ["author", "version", "section__head", "section__concept__project"],
+            related=["author", "version", "section__head", "section__concept__project"],
         ),
-        "edition": (
+        "edition": KindQuery(
             EditionEntry.objects.filter(
                 published_final, edition__concept__project__in=scope.visible, version__in=matching_versions
             ),
             [f"version__{name}" for name in VERSION_FIELDS],
             ["edition__concept_id", "edition_id", "position"],
+            ["version__body"],
             _edition_hits,
-            ["edition__concept__project", "version"],
+            related=["edition__concept__project", "version"],
         ),
     }
 
 
-def _snippet_fields(kind: str, fields: list[str]) -> list[str]:
-    """The fields a snippet is cut from: the longer texts, not titles and codes."""
-    return {
-        "project": ["summary", "summary_ru", "thematic_area", "thematic_area_ru"],
-        "activity": ["description", "description_ru", "theme", "theme_ru", "outputs", "outputs_ru"],
-        "section": ["body"],
-        "comment": COMMENT_FIELDS,
-        "edition": ["version__body"],
-    }.get(kind, fields)
-
-
-def _rows(matcher, kind, spec, window):
-    """The hits of one kind in `window` (a slice), ranked, with their snippets: one query (plus a
-    prefetch for organisations). Snippets are cut for the rows of the window only."""
-    matching, fields, order, build, related, *prefetch = spec
-    page = matcher.ranked(matching, fields, order).values("pk")[window]
-    ranked = matcher.ranked(matching.model.objects.filter(pk__in=page), fields, order)
-    if kind != "organisation":
-        ranked = matcher.with_snippet(ranked, _snippet_fields(kind, fields))
-    if related:
-        ranked = ranked.select_related(*related)
-    if prefetch:
-        ranked = ranked.prefetch_related(*prefetch)
-    return list(ranked[window])
+def _rows(matcher, query: KindQuery, window: slice) -> list:
+    """The rows of one kind in `window`, ranked, with their snippets: one query (plus a prefetch for
+    organisations). Snippets are cut for the rows of the window only."""
+    page = matcher.ranked(query.matching, query.fields, query.order).values("pk")[window]
+    ranked = matcher.ranked(query.matching.model.objects.filter(pk__in=page), query.fields, query.order)
+    if query.snippet_fields:
+        ranked = matcher.with_snippet(ranked, query.snippet_fields)
+    return list(ranked.select_related(*query.related).prefetch_related(*query.prefetch))
 
 
 def search(*, user, text: str, kind: str = "", project_slug: str = "", page: str | int | None = None) -> list[Group]:
@@ -533,24 +536,22 @@ def search(*, user, text: str, kind: str = "", project_slug: str = "", page: str
 
 def _search(*, user, text: str, kind: str, project_slug: str, page) -> list[Group]:
     matcher = Matcher(text)
-    scope = Scope.of(user, project_slug)
-    specs = _querysets(matcher, scope, user)
+    queries = _querysets(matcher, Scope.of(user, project_slug))
     groups = []
     for entry in kinds_for(user):
         if kind and entry.key != kind:
             continue
-        spec = specs[entry.key]
-        build = spec[3]
+        query = queries[entry.key]
         if kind:
-            paginator = Paginator(_CountOnly(spec[0]), PAGE_SIZE)
+            paginator = Paginator(_CountOnly(query.matching), PAGE_SIZE)
             current = paginator.get_page(page)
-            window = slice(current.start_index() - 1, current.end_index()) if paginator.count else slice(0, 0)
-            rows = _rows(matcher, entry.key, spec, window) if paginator.count else []
-            groups.append(Group(entry, paginator.count, build(matcher, spec[0], rows), current))
+            window = slice(current.start_index() - 1, current.end_index())
+            rows = _rows(matcher, query, window) if paginator.count else []
+            groups.append(Group(entry, paginator.count, query.build(matcher, rows), current))
         else:
-            count = spec[0].count()
-            rows = _rows(matcher, entry.key, spec, slice(0, GROUP_LIMIT)) if count else []
-            groups.append(Group(entry, count, build(matcher, spec[0], rows)))
+            count = query.matching.count()
+            rows = _rows(matcher, query, slice(0, GROUP_LIMIT)) if count else []
+            groups.append(Group(entry, count, query.build(matcher, rows)))
     return groups
 
 
