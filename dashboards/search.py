@@ -38,6 +38,10 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 GROUP_LIMIT = 5  # hits per kind when every kind is shown
 PAGE_SIZE = 20  # hits per page when one kind is chosen
+# Matches of one kind counted and ranked: a word found in more things than this (say "migration" in
+# 50,000 sections) costs no more than this many rows; the page then says "more than" and lists the
+# best-ranked of the first ones found. Narrower searches (more words, a kind, a project) rank all.
+MATCH_LIMIT = 1000
 SNIPPET_WORDS = 30
 SQLITE_SNIPPET_CHARS = 90  # each side of the first match
 
@@ -69,6 +73,7 @@ class Hit:
     language: str = ""  # the text's language when it is known
     badge: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): an organisation's projects
+    project_slug: str = ""  # a project's own hit: offers to search within it
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Group:
     count: int
     hits: list[Hit]
     page: object = None  # the Paginator page when one kind is shown
+    more: bool = False  # more than MATCH_LIMIT matched: `count` is the limit
 
 
 def kinds_for(user) -> list[Kind]:
@@ -308,6 +314,7 @@ def _project_hits(matcher, rows):
             url=project.get_absolute_url(),
             snippet=matcher.snippet(project, [project.summary, project.summary_ru, project.thematic_area]),
             context=project.code,
+            project_slug=project.slug,
         )
         for project in rows
     ]
@@ -513,11 +520,18 @@ def _querysets(matcher: Matcher, scope: Scope) -> dict[str, KindQuery]:
     }
 
 
+def _count(query: KindQuery) -> int:
+    """The matches of one kind, counted up to one more than MATCH_LIMIT."""
+    return query.matching.order_by()[: MATCH_LIMIT + 1].count()
+
+
 def _rows(matcher, query: KindQuery, window: slice) -> list:
-    """The rows of one kind in `window`, ranked, with their snippets: one query (plus a prefetch for
-    organisations). Snippets are cut for the rows of the window only."""
-    page = matcher.ranked(query.matching, query.fields, query.order).values("pk")[window]
-    ranked = matcher.ranked(query.matching.model.objects.filter(pk__in=page), query.fields, query.order)
+    """The rows of one kind in `window`, ranked among the first MATCH_LIMIT matches, with their
+    snippets: one query (plus a prefetch for organisations). Snippets are cut for the window only."""
+    model = query.matching.model
+    candidates = model.objects.filter(pk__in=query.matching.order_by().values("pk")[:MATCH_LIMIT])
+    page = matcher.ranked(candidates, query.fields, query.order).values("pk")[window]
+    ranked = matcher.ranked(model.objects.filter(pk__in=page), query.fields, query.order)
     if query.snippet_fields:
         ranked = matcher.with_snippet(ranked, query.snippet_fields)
     return list(ranked.select_related(*query.related).prefetch_related(*query.prefetch))
@@ -542,27 +556,27 @@ def _search(*, user, text: str, kind: str, project_slug: str, page) -> list[Grou
         if kind and entry.key != kind:
             continue
         query = queries[entry.key]
+        count = _count(query)
+        listed = min(count, MATCH_LIMIT)
         if kind:
-            paginator = Paginator(_CountOnly(query.matching), PAGE_SIZE)
-            current = paginator.get_page(page)
+            current = Paginator(_CountOnly(listed), PAGE_SIZE).get_page(page)
             window = slice(current.start_index() - 1, current.end_index())
-            rows = _rows(matcher, query, window) if paginator.count else []
-            groups.append(Group(entry, paginator.count, query.build(matcher, rows), current))
+            rows = _rows(matcher, query, window) if count else []
+            groups.append(Group(entry, listed, query.build(matcher, rows), current, more=count > MATCH_LIMIT))
         else:
-            count = query.matching.count()
             rows = _rows(matcher, query, slice(0, GROUP_LIMIT)) if count else []
-            groups.append(Group(entry, count, query.build(matcher, rows)))
+            groups.append(Group(entry, listed, query.build(matcher, rows), more=count > MATCH_LIMIT))
     return groups
 
 
 class _CountOnly:
-    """What Paginator needs of a queryset whose page is read separately (ranked, with snippets)."""
+    """What Paginator needs to count pages whose rows are read separately (ranked, with snippets)."""
 
-    def __init__(self, queryset):
-        self.queryset = queryset
+    def __init__(self, total: int):
+        self.total = total
 
     def count(self):
-        return self.queryset.count()
+        return self.total
 
     def __len__(self):
         return self.count()

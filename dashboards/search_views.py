@@ -63,6 +63,7 @@ def search(request):
         "message": message,
         "groups": groups,
         "found": sum(group.count for group in groups),
+        "found_more": any(group.more for group in groups),
         "all_kinds_query": _without(request, "kind"),
         "all_projects_query": _without(request, "project"),
         "page_query": _without(request),

@@ -274,3 +274,30 @@ def test_postgresql_matches_sections_on_their_indexed_vectors():
         cursor.execute("SET enable_seqscan = on")
     assert "concepts_sectionversion_search_en" in plan and "concepts_sectionversion_search_ru" in plan
     assert "to_tsvector" not in plan  # the text is not parsed again
+
+
+def test_a_member_removed_from_a_project_stops_finding_its_drafts_at_once(planted, client_for, project):
+    from projects.models import Membership
+
+    client = client_for("reviewer")
+    found = {hit.url for hit in client.get(SEARCH, {"q": WORD, "kind": "section"}).context["groups"][0].hits}
+    assert planted["project"]["section"] <= found
+    Membership.objects.filter(project=project, user__username="reviewer").delete()
+    found = {hit.url for hit in client.get(SEARCH, {"q": WORD, "kind": "section"}).context["groups"][0].hits}
+    assert not planted["project"]["section"] & found and planted["published_project"]["section"] <= found
+
+
+def test_a_word_found_in_more_than_the_limit_lists_the_first_ones_and_says_so(planted, client_for, monkeypatch):
+    monkeypatch.setattr(search_module, "MATCH_LIMIT", 2)
+    client = client_for("staff")
+    response = client.get(SEARCH, {"q": WORD})
+    sections = response.context["groups"][3]
+    assert (sections.count, sections.more, len(sections.hits)) == (2, True, 2)
+    assert "More than 2 match" in response.content.decode()
+    response = client.get(SEARCH, {"q": WORD, "kind": "comment"})
+    assert response.context["groups"][0].page.paginator.count == 2 and len(response.context["groups"][0].hits) == 2
+
+
+def test_a_project_hit_offers_to_search_within_it(planted, client_for, published_project):
+    page = client_for("outsider").get(SEARCH, {"q": WORD}).content.decode()
+    assert f"q={WORD}&amp;project={published_project.slug}" in page
