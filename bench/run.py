@@ -75,6 +75,13 @@ PAGES = [
         user="manager",
         aim=True,
     ),
+    # Search (/search/) over the scale projects and seed_bench_search's sections (--sections, 50,000).
+    Page("search-staff", "/search/?q=migration", user="staff"),
+    Page("search-ru-staff", "/search/?q=%D0%BC%D0%B8%D0%B3%D1%80%D0%B0%D0%BD%D1%82", user="staff"),  # «мигрант»
+    Page("search-nothing-staff", "/search/?q=zzqxnothing", user="staff"),
+    Page("search-sections-staff", "/search/?q=migration&kind=section&page=3", user="staff"),
+    Page("search-manager", "/search/?q=migration", user="manager"),
+    Page("search-anon", "/search/?q=migration"),
 ]
 FLOOR = "floor"
 TEMPLATE_FLOOR = "template-floor"
@@ -628,7 +635,10 @@ def git_commit() -> str | None:
 def parse_args(argv=None):
     names = [page.name for page in PAGES]
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=200, help="scale projects to seed (default 200)")
+    parser.add_argument("--projects", type=int, default=1000, help="scale projects to seed (default 1000)")
+    parser.add_argument(
+        "--sections", type=int, default=50_000, help="concept sections over the scale projects, for search (50000)"
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--concurrency", type=int, default=8, help="simultaneous requests (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
@@ -688,12 +698,14 @@ def run(args) -> dict:
     print(f"Preparing the bench database {redact(url)}", flush=True)
     manage(env, "migrate", "--noinput")
     # Earlier scale data goes before seed_demo, which gives a budget to every project it finds.
+    manage(env, "seed_bench_search", "--sections", "0")  # quicker than deleting its sections with the projects
     manage(env, "seed_scale", "--projects", "0", "--reset")
     manage(env, "seed_demo", "--not-production")
     manage(env, "seed_scale", "--projects", str(args.projects), "--seed", str(args.seed),
            "--activities-per-project", str(args.activities_per_project),
            "--expenditures-per-project", str(args.expenditures_per_project))  # fmt: skip
     bench_ids = json.loads(manage(env, "seed_bench_concept").strip().splitlines()[-1])
+    manage(env, "seed_bench_search", "--sections", str(args.sections), "--seed", str(args.seed))
     args.selected = [Page(page.name, page.path.format(**bench_ids), page.user, page.aim) for page in args.selected]
     manage(env, "collectstatic", "--noinput", "--clear")
     cookies = session_cookies({page.user for page in args.selected if page.user})

@@ -6,7 +6,9 @@ not); `capabilities()` decides what they may do on one they can see (403 if not)
 
 from enum import StrEnum
 
-from .models import DONORS_GROUP, Project, Role
+from django.db.models import Q, QuerySet
+
+from .models import DONORS_GROUP, Membership, Project, Role
 
 
 class Capability(StrEnum):
@@ -60,3 +62,25 @@ def capabilities(user, project: Project) -> frozenset[Capability]:
     if project.is_published and not granted.issuperset(DONORS_GROUP_CAPABILITIES) and is_portfolio_donor(user):
         granted |= DONORS_GROUP_CAPABILITIES
     return frozenset(granted)
+
+
+def projects_with(user, capability: Capability) -> QuerySet[Project]:
+    """The projects on which `user` has `capability`: the rules of `capabilities()` as one queryset,
+    for pages that list many projects' things at once (search). No row is read to build it."""
+    if user.is_authenticated and user.is_staff:
+        return Project.objects.all()
+    rules = []
+    if capability == C.VIEW:
+        rules.append(Q(is_published=True))
+    if user.is_authenticated:
+        roles = [role for role, granted in ROLE_CAPABILITIES.items() if capability in granted]
+        if roles:
+            rules.append(Q(pk__in=Membership.objects.filter(user=user, role__in=roles).values("project_id")))
+        if capability in DONORS_GROUP_CAPABILITIES and is_portfolio_donor(user):
+            rules.append(Q(is_published=True))
+    if not rules:
+        return Project.objects.none()
+    rule = rules[0]
+    for other in rules[1:]:
+        rule |= other
+    return Project.objects.filter(rule)

@@ -802,6 +802,13 @@ MATRIX: dict[str, list[Case]] = {
         Case(EXPORT_OWNER, kwargs=export_job("donor", done=True)),
         Case(outcomes(404, anonymous=LOGIN), kwargs=export_job("donor", done=False), label="not ready"),
     ],
+    # Search (dashboards/search.py): open to all; what each role finds is tested in dashboards/tests/test_search.py
+    "dashboards:search": [
+        Case(outcomes(200)),
+        Case(outcomes(200), data={"q": "project"}, label="query"),
+        Case(outcomes(200), data={"q": "remark", "kind": "comment", "project": "the-project"}, label="filtered"),
+        Case(outcomes(405), method="post", data={"q": "project"}, label="post is refused"),
+    ],
     # Read API (dashboards/api.py): what the pages show; an object the user may not see is 404
     "api:api-root": [Case(outcomes(200))],
     "api:schema": [Case(outcomes(200))],

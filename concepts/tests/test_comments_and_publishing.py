@@ -162,7 +162,7 @@ def test_an_activity_of_another_project_is_an_ignored_filter_of_the_matrix(clien
     foreign = ActivityFactory(project=other_project)
     response = client_for("manager").get(f"/concepts/{concept.pk}/dispositions/", {"activity": foreign.pk})
     page = html(response)
-    assert "This filter was ignored." in page.xpath('//form[@method="get"]')[0].text_content()
+    assert "This filter was ignored." in page.xpath('//main//form[@method="get"]')[0].text_content()
     assert len(page.xpath("//table//tbody/tr")) == 4
 
 
