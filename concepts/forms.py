@@ -187,6 +187,8 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        # The suggested wording is kept as typed: a leading space or line break is part of it.
+        self.fields["suggested_text"].strip = False
         self.fields["source_activity"].queryset = Activity.objects.filter(project=project)
         self.fields["source_organisation"].queryset = Organisation.objects.all()
 

@@ -6,6 +6,7 @@ text, and otherwise nothing is written and the caller gets both texts to resolve
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -393,6 +394,8 @@ def comment_add(
                 "The quoted passage starts or ends inside formatted text (bold, italic, code or a link). "
                 "Quote the whole formatted phrase, or only words outside it."
             )})  # fmt: skip
+    if suggestion_mode == Comment.SuggestionMode.INSERT_AFTER and not suggested_text.strip():
+        raise ValidationError({"suggested_text": _("Type the wording to insert after the quoted passage.")})
     if suggestion_mode == Comment.SuggestionMode.REPLACE and suggested_text == quote:
         raise ValidationError({"suggested_text": _("The suggested wording is the same as the quoted passage.")})
     comment = Comment(
@@ -443,11 +446,42 @@ def comment_set_disposition(
     return comment
 
 
+# Punctuation that sits against the word before it: closing marks, stops, commas, hyphens.
+_NO_SPACE_BEFORE = {"Po", "Pe", "Pf"}
+_JOINING_DASHES = "-\u2010\u2011"  # a hyphen joins words; an en or em dash stands apart
+_OPENING = {"Ps", "Pi"}
+
+
+def _needs_space(before: str, inserted: str) -> bool:
+    """Whether an insertion right after `before` needs a space to stand apart from it.
+
+    A reviewer types "and a right of appeal" after "legal aid" and means two words: one space goes
+    between. Where the insertion starts with a space or a line break, or with punctuation that sits
+    against the word before (", including appeals"), or follows an opening bracket or quote, it is
+    written exactly as typed.
+    """
+    if not before or not inserted:
+        return False
+    first, last = inserted[0], before[-1]
+    if first.isspace() or last.isspace():
+        return False
+    if unicodedata.category(first) in _NO_SPACE_BEFORE or first in _JOINING_DASHES:
+        return False
+    return unicodedata.category(last) not in _OPENING and last not in _JOINING_DASHES
+
+
+def suggested_insertion(comment: Comment) -> str:
+    """What an "insert after" suggestion adds after its passage: the words typed, with the one space
+    that separates them from the passage when the reviewer did not type it."""
+    inserted = comment.suggested_text
+    return (" " + inserted) if _needs_space(comment.quote, inserted) else inserted
+
+
 def suggested_passage(comment: Comment) -> str:
     """What the quoted passage becomes if the suggestion is accepted."""
     if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
         return comment.suggested_text
-    return comment.quote + comment.suggested_text
+    return comment.quote + suggested_insertion(comment)
 
 
 def suggested_body(comment: Comment) -> str:

@@ -208,7 +208,7 @@ def _suggestions_in_place(version, previews):
         if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
             ops.extend([Op(DELETE, comment.quote), Op(INSERT, comment.suggested_text)])
         else:
-            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, comment.suggested_text)])
+            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, services.suggested_insertion(comment))])
         at = end
     ops.append(Op(EQUAL, text[at:]))
     return inline_html([op for op in ops if op.text], context=len(text) + 1)
