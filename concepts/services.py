@@ -22,7 +22,7 @@ from audit.models import Kind as AuditKind
 from audit.services import record
 from projects.models import Organisation, Project
 
-from .merging import has_conflict_markers, merge3
+from .merging import MergeResult, Resolution, merge3, resolve
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
@@ -263,11 +263,6 @@ def section_save(
             raise ValidationError(_("The source version this translation was made from does not exist."))
     body = normalise_newlines(body)
     _check_length(body)
-    if has_conflict_markers(body):
-        raise ValidationError(
-            {"body": _("The text still holds conflict markers (<<<<<<<, =======, >>>>>>>). Keep the wording "
-                       "that should stay, delete the markers, then save.")}
-        )  # fmt: skip
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
@@ -518,6 +513,82 @@ def section_save_incorporating(*, section: Section, suggestion_id: int | None, u
         comment_set_disposition(comment=suggestion, disposition=Comment.Disposition.INCORPORATED,
                                 incorporated_in=result.version, user=user)  # fmt: skip
     return result
+
+
+@dataclass
+class EditConflict:
+    """An edit that met another person's save, rebuilt from the two saved versions and the edit.
+
+    Versions never change, so the same edit against the same versions always gives the same
+    conflicts: the resolver page posts back the edit and the choices, not the passages.
+    """
+
+    base: SectionVersion  # the version the edit started from (unsaved and empty for a first translation)
+    theirs: SectionVersion  # the version saved meanwhile, which the resolution is based on
+    title: str  # the edit's title and text
+    body: str
+    merge: MergeResult
+    title_conflict: bool
+
+
+def edit_conflict(
+    *, section: Section, language: str, base_number: int, theirs_number: int, title: str, body: str
+) -> EditConflict:
+    """The conflict between an edit from `base_number` and version `theirs_number` (404 if one is missing)."""
+    versions = SectionVersion.objects.select_related("author").filter(section=section, language=language)
+    theirs = versions.filter(number=theirs_number).first()
+    base = versions.filter(number=base_number).first()
+    if base is None and base_number == 0:
+        base = SectionVersion(title="", body="")
+    if theirs is None or base is None or base_number >= theirs_number:
+        raise ValidationError(_("The versions this conflict was between do not exist."))
+    body, title = normalise_newlines(body), title.strip()
+    _merged, title_conflict = _merge_titles(base.title, title, theirs.title)
+    return EditConflict(
+        base=base,
+        theirs=theirs,
+        title=title,
+        body=body,
+        merge=merge3(base.body, body, theirs.body),
+        title_conflict=title_conflict,
+    )
+
+
+def resolved_edit(*, conflict: EditConflict, resolutions: list[Resolution], keep_my_title: bool) -> tuple[str, str]:
+    """The title and text that the choices make of the conflicting edit."""
+    if conflict.title_conflict:
+        title = conflict.title if keep_my_title else conflict.theirs.title
+    else:
+        title, _title_conflict = _merge_titles(conflict.base.title, conflict.title, conflict.theirs.title)
+    return title, resolve(conflict.merge, resolutions)
+
+
+def section_resolve_conflict(
+    *,
+    section: Section,
+    conflict: EditConflict,
+    resolutions: list[Resolution],
+    keep_my_title: bool,
+    summary: str,
+    user,
+    language: str,
+    source_number: int | None = None,
+    suggestion_id: int | None = None,
+) -> SaveResult:
+    """Saves the text chosen passage by passage, as an edit of the version saved meanwhile: a third
+    save that landed since is merged with it, or meets it as a conflict again."""
+    title, body = resolved_edit(conflict=conflict, resolutions=resolutions, keep_my_title=keep_my_title)
+    return section_save_incorporating(
+        section=section,
+        suggestion_id=suggestion_id,
+        user=user,
+        base_number=conflict.theirs.number,
+        title=title,
+        body=body,
+        summary=summary,
+        language=language,
+        source_number=source_number,
+    )
 
 
 @dataclass

@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
     path(f"{S}/translate/<str:language>/", views.section_translate, name="section_translate"),
+    path(f"{S}/resolve/", views.section_resolve, name="section_resolve"),
     path(f"{S}/presence/", views.section_presence, name="section_presence"),
     path(f"{S}/move/", views.section_move, name="section_move"),
     path(f"{S}/place/", views.section_place, name="section_place"),

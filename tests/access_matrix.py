@@ -503,6 +503,11 @@ MATRIX: dict[str, list[Case]] = {
         Case(drafting(200), kwargs=section_kwargs),
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
     ],
+    # Settling an edit conflict: the form must carry the conflicting edit, so an empty post is refused (400).
+    "concepts:section_resolve": [
+        Case(drafting(400), method="post", kwargs=section_kwargs, label="without the edit"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
     "concepts:section_presence": [
         Case(drafting(200), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),

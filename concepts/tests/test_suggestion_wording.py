@@ -18,8 +18,16 @@ def concept(project):
 
 def accepted_body(concept, users, body, quote, mode, typed):
     section = section_with_version(concept, title="Rights", body=body, author=users["drafter"])
-    comment = services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Wording.",
-                                   quote=quote, suggestion_mode=mode, suggested_text=typed, notify=False)  # fmt: skip
+    comment = services.comment_add(
+        section=section,
+        version=section.head,
+        author=users["reviewer"],
+        body="Wording.",
+        quote=quote,
+        suggestion_mode=mode,
+        suggested_text=typed,
+        notify=False,
+    )
     return services.suggestion_accept(comment=comment, user=users["drafter"]).version.body
 
 
@@ -43,14 +51,26 @@ def test_an_insertion_after_a_word_is_written_with_one_space_between_words(conce
 
 
 def test_cyrillic_words_are_kept_apart(concept, users):
-    body = accepted_body(concept, users, "Каждый имеет право на бесплатную правовую помощь.", "правовую помощь",
-                         "insert_after", "и на обжалование в суде")  # fmt: skip
+    body = accepted_body(
+        concept,
+        users,
+        "Каждый имеет право на бесплатную правовую помощь.",
+        "правовую помощь",
+        "insert_after",
+        "и на обжалование в суде",
+    )
     assert body == "Каждый имеет право на бесплатную правовую помощь и на обжалование в суде."
 
 
 def test_cyrillic_punctuation_sits_against_the_word(concept, users):
-    body = accepted_body(concept, users, "Каждый имеет право на бесплатную правовую помощь.", "правовую помощь",
-                         "insert_after", ", включая обжалование")  # fmt: skip
+    body = accepted_body(
+        concept,
+        users,
+        "Каждый имеет право на бесплатную правовую помощь.",
+        "правовую помощь",
+        "insert_after",
+        ", включая обжалование",
+    )
     assert body == "Каждый имеет право на бесплатную правовую помощь, включая обжалование."
 
 
@@ -67,8 +87,7 @@ def test_an_insertion_at_the_very_end_of_the_text(concept, users):
 
 
 def test_a_new_paragraph_typed_with_its_line_breaks_is_kept_as_typed(concept, users):
-    body = accepted_body(concept, users, LEGAL_AID, "The State pays for it.", "insert_after",
-                         "\n\nA new paragraph.")  # fmt: skip
+    body = accepted_body(concept, users, LEGAL_AID, "The State pays for it.", "insert_after", "\n\nA new paragraph.")
     assert "The State pays for it.\n\nA new paragraph.\n\nAppeals go" in body
 
 
@@ -87,18 +106,31 @@ def test_a_replacement_is_written_exactly_as_typed(concept, users, typed, expect
 def test_an_empty_insertion_is_refused(concept, users):
     section = section_with_version(concept, title="Rights", body=LEGAL_AID, author=users["drafter"])
     with pytest.raises(ValidationError) as error:
-        services.comment_add(section=section, version=section.head, author=users["reviewer"], body="x",
-                             quote="legal aid", suggestion_mode="insert_after", suggested_text="  ")  # fmt: skip
+        services.comment_add(
+            section=section,
+            version=section.head,
+            author=users["reviewer"],
+            body="x",
+            quote="legal aid",
+            suggestion_mode="insert_after",
+            suggested_text="  ",
+        )
     assert "suggested_text" in error.value.message_dict
 
 
 def test_the_comment_form_keeps_the_leading_space_and_accepting_reads_the_exact_words(client_for, concept, users):
     section = section_with_version(concept, title="Rights", body=LEGAL_AID, author=users["drafter"])
     url = f"/concepts/{concept.pk}/sections/{section.pk}/"
-    posted = client_for("reviewer").post(f"{url}comments/", {
-        "version_number": 1, "body": "Add the appeal.", "quote": "free legal aid", "suggestion_mode": "insert_after",
-        "suggested_text": " and a right of appeal to a court",
-    })  # fmt: skip
+    posted = client_for("reviewer").post(
+        f"{url}comments/",
+        {
+            "version_number": 1,
+            "body": "Add the appeal.",
+            "quote": "free legal aid",
+            "suggestion_mode": "insert_after",
+            "suggested_text": " and a right of appeal to a court",
+        },
+    )
     assert posted.status_code == 302
     comment = section.comments.get()
     assert comment.suggested_text == " and a right of appeal to a court"
@@ -112,8 +144,15 @@ def test_the_comment_form_keeps_the_leading_space_and_accepting_reads_the_exact_
 
 def test_an_insertion_typed_without_a_space_is_shown_in_place_with_it(client_for, concept, users):
     section = section_with_version(concept, title="Rights", body=LEGAL_AID, author=users["drafter"])
-    services.comment_add(section=section, version=section.head, author=users["reviewer"], body="Add.",
-                         quote="free legal aid", suggestion_mode="insert_after", suggested_text="and appeals",
-                         notify=False)  # fmt: skip
+    services.comment_add(
+        section=section,
+        version=section.head,
+        author=users["reviewer"],
+        body="Add.",
+        quote="free legal aid",
+        suggestion_mode="insert_after",
+        suggested_text="and appeals",
+        notify=False,
+    )
     page = client_for("drafter").get(f"/concepts/{concept.pk}/sections/{section.pk}/").content.decode()
     assert "free legal aid<ins> and appeals</ins>" in page
