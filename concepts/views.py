@@ -382,7 +382,9 @@ def _resolver(request, concept, section, conflict, form, suggestion, status=200)
     with_theirs = resolve(conflict.merge, [Resolution(THEIRS)] * len(passages))
     for passage in passages:
         if not passage["edited"].value():
-            passage["edited"].initial = passage["both"]  # "Edit" starts from both wordings: nothing typed is lost
+            passage["edited"].initial = passage["both"].strip(
+                "\n"
+            )  # "Edit" starts from both wordings: nothing typed is lost
     script = {
         "pending": [_("[Passage %(number)s: choose what to keep]") % {"number": p["number"]} for p in passages],
         "chosen": [_("Passage %(number)s: %(choice)s") % {"number": p["number"], "choice": "%s"} for p in passages],

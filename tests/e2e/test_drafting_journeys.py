@@ -1,0 +1,175 @@
+"""The drafting workspace as an official uses it: conflicts settled in plain words, suggestions that keep
+the reviewer's words, deliberate actions confirmed, and a long concept read with its contents beside it.
+
+The people and the concept are those of test_concept_journeys (Maria manages, Dana drafts, Rita reviews).
+Every page visited is checked with axe.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from concepts import services
+from tests.e2e import test_concept_journeys as journeys
+from tests.e2e.axe import assert_accessible
+from tests.e2e.test_concept_journeys import (
+    COVERS,
+    DANAS_COVERS,
+    MARIAS_COVERS,
+    PASSWORD,
+    PURPOSE,
+    PURPOSE_TITLE,
+    heading,
+    open_editor,
+    replace_in_field,
+    section_text,
+    sign_in,
+    success,
+    text_field,
+)
+
+pytestmark = pytest.mark.e2e
+
+# The people, the concept and the second browser of the concept journeys.
+drafting = journeys.drafting
+other_browser = journeys.other_browser
+
+DANAS_YEARS = "from 2025 to 2035"
+MARIAS_SUPPORT = "with the support of ICMPD and UNHCR"
+
+
+def tab_to(page, accepts, limit=80):
+    """Presses Tab until the focused element satisfies `accepts` (a JS predicate on it); keyboard only."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({accepts}); }})()"):
+            return
+    pytest.fail(f"Tab never reached an element where {accepts}")
+
+
+def test_two_people_collide_and_the_second_keeps_both_wordings_by_keyboard(
+    page, log_in, other_browser, drafting, save_screenshot
+):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose, PURPOSE_TITLE)
+    maria = sign_in(other_browser(), "maria")
+    open_editor(maria, drafting.purpose, PURPOSE_TITLE)
+
+    # Dana changes the first paragraph and the second; Maria the second too, and the third.
+    replace_in_field(text_field(page), "from 2025 to 2030", DANAS_YEARS)
+    replace_in_field(text_field(page), COVERS, DANAS_COVERS)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(success(page)).to_have_text("Saved as version 2.")
+
+    replace_in_field(text_field(maria), COVERS, MARIAS_COVERS)
+    replace_in_field(text_field(maria), "with the support of ICMPD", MARIAS_SUPPORT)
+    with maria.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/edit/")) as posted:
+        maria.get_by_role("button", name="Save", exact=True).click()
+    assert posted.value.status == 409
+    expect(heading(maria)).to_have_text("Someone else changed the same passage")
+    assert_accessible(maria)
+    for marker in ("<<<<<<<", "=======", ">>>>>>>"):
+        assert marker not in maria.content()
+
+    # The paragraphs only one of them changed are combined already, and shown as such.
+    combined = maria.get_by_role("region", name="Already combined")
+    expect(combined).to_contain_text("Your other changes")
+    expect(combined.locator("ins")).to_contain_text(["and UNHCR", "2035"])
+    expect(combined).to_contain_text("Changes saved by Dana Petrova")
+    # Only the second paragraph collided: Maria's wording first.
+    expect(maria.locator("fieldset.resolver-passage")).to_have_count(1)
+    passage = maria.get_by_role("group", name="Passage 1 of 1")
+    expect(passage.locator(".resolver-text").nth(0)).to_have_text(MARIAS_COVERS + "\n")
+    expect(passage.locator(".resolver-text").nth(1)).to_have_text(DANAS_COVERS + "\n")
+    expect(maria.locator("#resolution-preview .resolution-pending")).to_have_text("[Passage 1: choose what to keep]")
+
+    # Keyboard only: Tab to the choices, arrows to "Keep both"; the result shows both wordings.
+    tab_to(maria, "el.name === 'choice_0'")
+    maria.keyboard.press("Space")
+    expect(passage.get_by_label("Keep mine")).to_be_checked()
+    maria.keyboard.press("ArrowRight")
+    maria.keyboard.press("ArrowRight")
+    expect(passage.get_by_label("Keep both")).to_be_checked()
+    expect(maria.get_by_role("status")).to_have_text("Passage 1: Keep both")
+    expect(maria.locator("#resolution-preview mark")).to_have_text(f"{MARIAS_COVERS}\n\n{DANAS_COVERS}\n")
+    expect(passage.get_by_label(re.compile("Your wording of this passage"))).to_be_hidden()
+    assert_accessible(maria)
+    save_screenshot("conflict-resolver")
+
+    tab_to(maria, "el.textContent.trim() === 'Save the result'")
+    maria.keyboard.press("Enter")
+    expect(maria).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/$"))
+    expect(success(maria)).to_have_text("Saved as version 3.")
+    saved = section_text(maria)
+    expect(saved.locator("p")).to_have_count(4)
+    expect(saved.locator("p").nth(0)).to_contain_text(DANAS_YEARS)
+    expect(saved.locator("p").nth(1)).to_have_text(MARIAS_COVERS)
+    expect(saved.locator("p").nth(2)).to_have_text(DANAS_COVERS)
+    expect(saved.locator("p").nth(3)).to_contain_text(MARIAS_SUPPORT)
+    drafting.purpose.refresh_from_db()
+    assert drafting.purpose.head.based_on.number == 2
+
+
+def test_the_conflict_page_at_phone_width_and_without_javascript(browser, live_server, drafting):
+    """390 px wide, no JavaScript: every choice works by posting, "Show the result" previews."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        phone = context.new_page()
+        phone.set_default_timeout(15_000)
+        phone.goto("/accounts/login/")  # by hand: axe needs JavaScript, which this context has not
+        phone.locator('input[name="username"]').fill("maria")
+        phone.locator('input[name="password"]').fill(PASSWORD)
+        phone.get_by_role("button", name="Log in", exact=True).click()
+        expect(phone).not_to_have_url(re.compile(r"/accounts/login/"))
+        phone.goto(f"{drafting.purpose.get_absolute_url()}edit/")
+        expect(heading(phone)).to_have_text(f"Edit “{PURPOSE_TITLE}”")
+        # Dana saves while Maria has the editor open (the page has loaded: the live server is idle).
+        services.section_save(
+            section=drafting.purpose,
+            base_number=1,
+            title=PURPOSE_TITLE,
+            body=PURPOSE.replace(COVERS, DANAS_COVERS),
+            user=drafting.dana,
+        )
+        text_field(phone).fill(PURPOSE.replace(COVERS, MARIAS_COVERS))
+        phone.get_by_role("button", name="Save", exact=True).click()
+        expect(heading(phone)).to_have_text("Someone else changed the same passage")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways at 390 px ({width} px wide)"
+        passage = phone.get_by_role("group", name="Passage 1 of 1")
+        passage.get_by_label("Edit", exact=True).check()
+        edited = passage.get_by_label(re.compile("Your wording of this passage"))
+        expect(edited).to_have_value(f"{MARIAS_COVERS}\n\n{DANAS_COVERS}")  # starts from both: nothing lost
+        edited.fill("It covers labour migration, asylum, statelessness and trafficking in human beings.")
+        phone.get_by_role("button", name="Show the result").click()
+        expect(phone.locator("#resolution-preview mark")).to_have_text(
+            "It covers labour migration, asylum, statelessness and trafficking in human beings.\n"
+        )
+        phone.get_by_role("button", name="Save the result").click()
+        expect(success(phone)).to_have_text("Saved as version 3.")
+        expect(section_text(phone)).to_contain_text("asylum, statelessness and trafficking in human beings.")
+    finally:
+        context.close()
+
+
+def test_an_accepted_insertion_reads_with_the_exact_words(page, log_in, drafting):
+    services.comment_add(
+        section=drafting.purpose,
+        version=drafting.purpose.head,
+        author=drafting.rita,
+        body="Name the partner.",
+        quote="with the support of ICMPD",
+        suggestion_mode="insert_after",
+        suggested_text="and of the European Union",
+        notify=False,
+    )
+    log_in("dana", PASSWORD)
+    page.goto(drafting.purpose.get_absolute_url())
+    expect(page.locator(".suggestions-in-place ins")).to_have_text(" and of the European Union")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept and apply").click()
+    expect(success(page)).to_have_text("The suggestion was applied as version 2.")
+    expect(section_text(page)).to_contain_text("with the support of ICMPD and of the European Union.")
