@@ -5,7 +5,9 @@ The people and the concept are those of test_concept_journeys (Maria manages, Da
 Every page visited is checked with axe.
 """
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -39,6 +41,13 @@ DANAS_YEARS = "from 2025 to 2035"
 MARIAS_SUPPORT = "with the support of ICMPD and UNHCR"
 
 
+def shoot(page, name: str) -> None:
+    """A full-page screenshot of any page in $E2E_SCREENSHOT_DIR (if set), to look at."""
+    directory = os.environ.get("E2E_SCREENSHOT_DIR")
+    if directory:
+        page.screenshot(path=str(Path(directory) / f"e2e-{name}.png"), full_page=True)
+
+
 def tab_to(page, accepts, limit=80):
     """Presses Tab until the focused element satisfies `accepts` (a JS predicate on it); keyboard only."""
     for _press in range(limit):
@@ -48,9 +57,7 @@ def tab_to(page, accepts, limit=80):
     pytest.fail(f"Tab never reached an element where {accepts}")
 
 
-def test_two_people_collide_and_the_second_keeps_both_wordings_by_keyboard(
-    page, log_in, other_browser, drafting, save_screenshot
-):
+def test_two_people_collide_and_the_second_keeps_both_wordings_by_keyboard(page, log_in, other_browser, drafting):
     log_in("dana", PASSWORD)
     open_editor(page, drafting.purpose, PURPOSE_TITLE)
     maria = sign_in(other_browser(), "maria")
@@ -95,7 +102,7 @@ def test_two_people_collide_and_the_second_keeps_both_wordings_by_keyboard(
     expect(maria.locator("#resolution-preview mark")).to_have_text(f"{MARIAS_COVERS}\n\n{DANAS_COVERS}\n")
     expect(passage.get_by_label(re.compile("Your wording of this passage"))).to_be_hidden()
     assert_accessible(maria)
-    save_screenshot("conflict-resolver")
+    shoot(maria, "conflict-resolver")
 
     tab_to(maria, "el.textContent.trim() === 'Save the result'")
     maria.keyboard.press("Enter")
@@ -148,6 +155,7 @@ def test_the_conflict_page_at_phone_width_and_without_javascript(browser, live_s
         expect(phone.locator("#resolution-preview mark")).to_have_text(
             "It covers labour migration, asylum, statelessness and trafficking in human beings.\n"
         )
+        shoot(phone, "conflict-phone-no-js")
         phone.get_by_role("button", name="Save the result").click()
         expect(success(phone)).to_have_text("Saved as version 3.")
         expect(section_text(phone)).to_contain_text("asylum, statelessness and trafficking in human beings.")
