@@ -123,11 +123,20 @@ def concept_set_target_languages(*, concept: Concept, target_languages) -> Conce
 
 
 @transaction.atomic
-def concept_advance_status(*, concept: Concept) -> Concept:
-    """drafting → consultation → final → published. Publishing needs a final edition."""
+def concept_advance_status(*, concept: Concept, to: str | None = None) -> Concept:
+    """drafting → consultation → final → published. Publishing needs a final edition.
+
+    `to`: the status the person confirmed; if the concept moved on meanwhile (another tab, another
+    manager), nothing happens, so a confirmation of "Mark as final" can never publish.
+    """
+    concept.status = Concept.objects.select_for_update().values_list("status", flat=True).get(pk=concept.pk)
     following = Concept.NEXT_STATUS.get(concept.status)
     if following is None:
         raise ValidationError(_("This concept is already published."))
+    if to is not None and to != following:
+        raise ValidationError(
+            _("The concept has moved on meanwhile: it is now %(status)s.") % {"status": concept.get_status_display()}
+        )
     if following == Concept.Status.PUBLISHED and not concept.editions.filter(is_final=True).exists():
         raise ValidationError(_("Freeze a final edition before publishing the concept."))
     concept.status = following
@@ -222,6 +231,22 @@ def section_remove(*, section: Section) -> None:
         current = pending.pop()
         Section.objects.filter(pk=current.pk).update(is_removed=True, updated_at=timezone.now())
         pending.extend(current.children.filter(is_removed=False))
+
+
+@transaction.atomic
+def section_restore(*, section: Section) -> None:
+    """Puts a removed section back in its place in the outline, with the subsections removed with it
+    (or before it: the portal does not tell them apart)."""
+    locked = Section.objects.select_for_update().select_related("parent").get(pk=section.pk)
+    if not locked.is_removed:
+        raise ValidationError(_("This section is in the outline already."))
+    if locked.parent is not None and locked.parent.is_removed:
+        raise ValidationError(_("The section it belongs under was removed too: restore that one first."))
+    pending = [locked]
+    while pending:
+        current = pending.pop()
+        Section.objects.filter(pk=current.pk).update(is_removed=False, updated_at=timezone.now())
+        pending.extend(current.children.filter(is_removed=True))
 
 
 def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{S}/move/", views.section_move, name="section_move"),
     path(f"{S}/place/", views.section_place, name="section_place"),
     path(f"{S}/remove/", views.section_remove, name="section_remove"),
+    path(f"{S}/restore/", views.section_restore, name="section_restore"),
     path(f"{S}/history/", views.section_history, name="section_history"),
     path(f"{S}/compare/", views.section_compare, name="section_compare"),
     path(f"{S}/versions/<int:number>/", views.version_detail, name="version"),

@@ -44,8 +44,9 @@ from .forms import (
 )
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
-from .models import Comment
-from .presence import presence_leave, presence_others, presence_touch
+from .models import Comment, Concept
+from .outline import subtree
+from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
@@ -105,26 +106,99 @@ def concept_detail(request, concept_id):
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
+    outline = selectors.outline_for_concept(concept=concept)
+    if request.user.is_authenticated:
+        editing = presence_by_section(section_ids=[entry.section.pk for entry in outline], user=request.user)
+        for entry in outline:
+            entry.editing = editing.get(entry.section.pk, [])
     context = {
         "concept": concept,
         "project": concept.project,
-        "outline": selectors.outline_for_concept(concept=concept),
+        "outline": outline,
         "editions": selectors.editions_for_concept(concept=concept),
+        "removed": selectors.removed_sections_for_concept(concept=concept)
+        if Capability.EDIT in concept.capabilities
+        else [],
     }
     return render(request, "concepts/concept_detail.html", context)
 
 
-@login_required
-@require_POST
-def concept_advance(request, concept_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
-    try:
-        services.concept_advance_status(concept=concept)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+# Steps that change who may read the concept, or end a stage, are confirmed first.
+CONFIRMED_STEPS = {Concept.Status.FINAL, Concept.Status.PUBLISHED}
+
+
+def _advance_consequence(concept, following) -> tuple[str, str, bool]:
+    """The question, what it will do, and whether it may be done now."""
+    title = concept.title
+    if following == Concept.Status.CONSULTATION:
+        return (
+            _("Open the consultation on “%(title)s”?") % {"title": title},
+            _("Reviewers are invited to comment on the draft and make recommendations."),
+            True,
+        )
+    if following == Concept.Status.FINAL:
+        return (
+            _("Mark “%(title)s” as final?") % {"title": title},
+            _(
+                "The consultation stage ends and the concept is shown as Final; publishing its final edition "
+                "becomes the next step. The text itself does not change and can still be edited."
+            ),
+            True,
+        )
+    final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
+    if final is None:
+        return (
+            _("Publish “%(title)s”?") % {"title": title},
+            _("Freeze a final edition before publishing the concept."),
+            False,
+        )
+    if concept.project.is_published:
+        consequence = _(
+            "Anyone on the internet will be able to read “%(edition)s”, the final edition, on the "
+            "project's public page. The portal has no way to take a publication back."
+        )
     else:
-        messages.success(request, _("The concept is now: %(status)s.") % {"status": concept.get_status_display()})
-    return redirect(concept)
+        consequence = _(
+            "Everyone who may see the project will be able to read “%(edition)s”, the final edition; "
+            "once the project itself is published, anyone on the internet will. The portal has no way "
+            "to take a publication back."
+        )
+    return _("Publish “%(title)s”?") % {"title": title}, consequence % {"edition": final.name}, True
+
+
+@login_required
+def concept_advance(request, concept_id):
+    """Moves the concept on one stage; marking it final and publishing ask for confirmation first."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    following = Concept.NEXT_STATUS.get(concept.status)
+    confirmed = following not in CONFIRMED_STEPS or request.POST.get("confirmed") == "yes"
+    if following is None or (request.method == "POST" and confirmed):
+        try:
+            services.concept_advance_status(concept=concept, to=request.POST.get("to") or None)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The concept is now: %(status)s.") % {"status": concept.get_status_display()})
+        return redirect(concept)
+    question, consequence, possible = _advance_consequence(concept, following)
+    labels = {
+        Concept.Status.CONSULTATION: _("Open consultation"),
+        Concept.Status.FINAL: _("Mark as final"),
+        Concept.Status.PUBLISHED: _("Publish"),
+    }
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "question": question,
+        "consequence": consequence,
+        "possible": possible,
+        "action": reverse("concepts:advance", args=[concept.pk]),
+        "fields": {"to": following},
+        "button": labels[following],
+        "danger": following == Concept.Status.PUBLISHED,
+        "back": concept.get_absolute_url(),
+    }
+    return render(request, "concepts/confirm.html", context)
 
 
 @login_required
@@ -223,6 +297,7 @@ def section_detail(request, concept_id, section_id):
     )
     concept = section.concept
     context = _section_context(request, concept, section, _language(request, concept))
+    context.update(selectors.section_neighbours(section=section))
     return render(request, "concepts/section_detail.html", context)
 
 
@@ -552,18 +627,65 @@ def section_place(request, concept_id, section_id):
 
 
 @login_required
-@require_POST
 def section_remove(request, concept_id, section_id):
+    """Takes a section out of the outline, once the manager has confirmed it."""
+    section = _section_in_outline(request, concept_id, section_id, Capability.EDIT)
+    concept = section.concept
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        services.section_remove(section=section)
+        messages.success(
+            request,
+            _(
+                "The section was removed from the outline. Its history is kept, and it can be restored from the "
+                "concept's page."
+            ),
+        )
+        return redirect(concept)
+    outline = selectors.outline_for_concept(concept=concept)
+    moving, _height = subtree(outline, section.pk)
+    values = {"title": section.head.title, "count": len(moving) - 1}
+    if len(moving) > 1:
+        consequence = ngettext(
+            "“%(title)s” and its %(count)s subsection leave the outline, and editions frozen from now on leave "
+            "them out.",
+            "“%(title)s” and its %(count)s subsections leave the outline, and editions frozen from now on leave "
+            "them out.",
+            len(moving) - 1,
+        )
+    else:
+        consequence = _("“%(title)s” leaves the outline, and editions frozen from now on leave it out.")
+    kept = _(
+        "Versions, comments and dispositions are kept, editions already frozen keep the text, and a manager "
+        "can restore it from the concept's page."
+    )
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "question": _("Remove “%(title)s”?") % values,
+        "consequence": f"{consequence % values} {kept}",
+        "possible": True,
+        "action": reverse("concepts:section_remove", args=[concept.pk, section.pk]),
+        "fields": {},
+        "button": _("Remove section"),
+        "danger": True,
+        "back": section.get_absolute_url(),
+    }
+    return render(request, "concepts/confirm.html", context)
+
+
+@login_required
+@require_POST
+def section_restore(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.EDIT
     )
-    concept = section.concept
-    services.section_remove(section=section)
-    messages.success(
-        request,
-        _("The section was removed from the outline. Its history is kept, and editions already frozen keep it."),
-    )
-    return redirect(concept)
+    try:
+        services.section_restore(section=section)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{section.concept.get_absolute_url()}#removed-sections")
+    messages.success(request, _("“%(title)s” is back in the outline.") % {"title": section.head.title})
+    return redirect(f"{section.concept.get_absolute_url()}#section-{section.pk}")
 
 
 HISTORY_PAGE_SIZE = 50
