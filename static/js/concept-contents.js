@@ -18,7 +18,6 @@
   });
   if (!("IntersectionObserver" in window)) return;
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.concept-section[id]"));
-  var visible = {};
 
   function mark(id) {
     Object.keys(links).forEach(function (key) {
@@ -36,15 +35,18 @@
     }
   }
 
-  var observer = new IntersectionObserver(
-    function (entries) {
-      entries.forEach(function (entry) {
-        visible[entry.target.id] = entry.isIntersecting;
-      });
-      var first = sections.find(function (section) { return visible[section.id]; });
-      if (first) mark(first.id);
-    },
-    { rootMargin: "0px 0px -65% 0px" }
-  );
+  // The section being read: the last one whose heading has passed the upper third of the window.
+  // The observer only says when a section crosses that line; the choice is then made on all of them.
+  function reading() {
+    var line = window.innerHeight * 0.3;
+    var chosen = sections[0];
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].getBoundingClientRect().top - line > 0) break;
+      chosen = sections[i];
+    }
+    if (chosen) mark(chosen.id);
+  }
+
+  var observer = new IntersectionObserver(reading, { rootMargin: "0px 0px -70% 0px" });
   sections.forEach(function (section) { observer.observe(section); });
 })();

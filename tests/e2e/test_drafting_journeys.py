@@ -181,3 +181,103 @@ def test_an_accepted_insertion_reads_with_the_exact_words(page, log_in, drafting
     page.get_by_role("button", name="Accept and apply").click()
     expect(success(page)).to_have_text("The suggestion was applied as version 2.")
     expect(section_text(page)).to_contain_text("with the support of ICMPD and of the European Union.")
+
+
+def test_removing_a_section_is_confirmed_and_a_manager_restores_it(page, log_in, drafting):
+    log_in("maria", PASSWORD)
+    page.goto(drafting.institutions.get_absolute_url())
+    page.get_by_role("link", name="Remove section…").click()
+    expect(heading(page)).to_have_text("Remove “Institutional set-up”?")
+    expect(page.get_by_role("note")).to_contain_text("a manager can restore it from the concept's page")
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove section").click()
+    expect(success(page)).to_contain_text("it can be restored from the concept's page")
+    removed = page.get_by_role("region", name="Removed sections")
+    expect(removed.get_by_role("link", name="Institutional set-up")).to_be_visible()
+    expect(page.locator("#concept-contents")).not_to_contain_text("Institutional set-up")
+    assert_accessible(page)
+    removed.get_by_role("button", name="Restore Institutional set-up").click()
+    expect(success(page)).to_have_text("“Institutional set-up” is back in the outline.")
+    expect(page.locator("#concept-contents")).to_contain_text("3 Institutional set-up")
+    expect(page.get_by_role("region", name="Removed sections")).to_have_count(0)
+
+
+def test_marking_final_is_confirmed_with_its_consequence(page, log_in, drafting):
+    drafting.concept.status = "consultation"
+    drafting.concept.save()
+    log_in("maria", PASSWORD)
+    page.goto(drafting.concept.get_absolute_url())
+    page.get_by_role("link", name="Mark as final…").click()
+    expect(heading(page)).to_have_text(f"Mark “{drafting.concept.title}” as final?")
+    expect(page.get_by_role("note")).to_contain_text("The consultation stage ends")
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
+    drafting.concept.refresh_from_db()
+    assert drafting.concept.status == "consultation"
+    page.get_by_role("link", name="Mark as final…").click()
+    page.get_by_role("button", name="Mark as final").click()
+    expect(success(page)).to_have_text("The concept is now: Final.")
+
+
+@pytest.fixture
+def long_concept(drafting):
+    """Forty-eight more sections (twelve chapters of three parts, numbered 4 to 15.3), a few paragraphs each."""
+    from concepts.tests.factories import section_with_version
+
+    body = "\n\n".join(["The working group reviewed the provisions of this part and agreed on their wording. " * 4] * 3)
+    sections = []
+    for number in range(1, 13):
+        top = section_with_version(
+            drafting.concept, title=f"Chapter {number}", body=body, author=drafting.dana, position=10 + number
+        )
+        sections.append(top)
+        for sub in range(1, 4):
+            sections.append(
+                section_with_version(
+                    drafting.concept,
+                    title=f"Part {number}.{sub}",
+                    body=body,
+                    parent=top,
+                    author=drafting.dana,
+                    position=sub,
+                )
+            )
+    return sections
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}])
+def test_a_long_concept_is_read_with_its_contents_beside_it(browser, live_server, drafting, long_concept, viewport):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
+    context.set_default_timeout(15_000)
+    try:
+        reader = sign_in(context.new_page(), "rita")
+        reader.goto(drafting.concept.get_absolute_url())
+        assert reader.locator("section.concept-section").count() == 51
+        contents = reader.locator("#concept-contents")
+        target = long_concept[30]
+        if viewport["width"] < 992:
+            expect(reader.locator("#contents")).not_to_have_attribute("open", "")  # folded on a phone
+            assert reader.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            assert_accessible(reader)
+            reader.locator("#contents > summary").click()
+        expect(contents.get_by_role("link", name=re.compile(r"^11\.2 Part 8\.2$"))).to_be_visible()
+        assert_accessible(reader)
+        contents.get_by_role("link", name=re.compile(r"^11\.2 Part 8\.2$")).click()
+        expect(reader).to_have_url(re.compile(rf"#section-{target.pk}$"))
+        current = contents.locator('a[aria-current="location"]')
+        expect(current).to_have_text(re.compile(r"^11\.2 Part 8\.2$"))
+        expect(contents).to_be_in_viewport()  # the contents stay in view at the place read
+        if viewport["width"] < 992:
+            expect(reader.locator("#contents-current")).to_have_text(" · 11.2 Part 8.2")
+        shoot(reader, f"long-concept-{viewport['width']}")
+        reader.evaluate("window.scrollBy(0, 2500)")
+        expect(current).not_to_have_text(re.compile(r"^11\.2 Part 8\.2$"))
+        # A section page leads on to the next and back to the contents.
+        reader.goto(target.get_absolute_url())
+        pager = reader.get_by_role("navigation", name="Previous and next section")
+        expect(pager.get_by_role("link", name=re.compile("Next section: 11.3 Part 8.3"))).to_be_visible()
+        assert_accessible(reader)
+        reader.get_by_role("link", name="Back to contents").click()
+        expect(reader).to_have_url(re.compile(rf"/concepts/{drafting.concept.pk}/#section-{target.pk}$"))
+    finally:
+        context.close()
