@@ -30,7 +30,7 @@
     var list = nav.querySelector(".concept-outline");
     if (list && !narrow.matches) {
       // Keep the marked entry in view inside the contents pane, without scrolling the page.
-      var top = link.offsetTop - nav.offsetTop;
+      var top = link.getBoundingClientRect().top - nav.getBoundingClientRect().top + nav.scrollTop;
       if (top < nav.scrollTop || top > nav.scrollTop + nav.clientHeight - 40) nav.scrollTop = Math.max(0, top - 80);
     }
   }
