@@ -237,10 +237,10 @@ def section_remove(*, section: Section) -> None:
 def section_restore(*, section: Section) -> None:
     """Puts a removed section back in its place in the outline, with the subsections removed with it
     (or before it: the portal does not tell them apart)."""
-    locked = Section.objects.select_for_update().select_related("parent").get(pk=section.pk)
+    locked = Section.objects.select_for_update().get(pk=section.pk)
     if not locked.is_removed:
         raise ValidationError(_("This section is in the outline already."))
-    if locked.parent is not None and locked.parent.is_removed:
+    if Section.objects.filter(pk=locked.parent_id, is_removed=True).exists():
         raise ValidationError(_("The section it belongs under was removed too: restore that one first."))
     pending = [locked]
     while pending:
