@@ -187,6 +187,8 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        # The suggested wording is kept as typed: a leading space or line break is part of it.
+        self.fields["suggested_text"].strip = False
         self.fields["source_activity"].queryset = Activity.objects.filter(project=project)
         self.fields["source_organisation"].queryset = Organisation.objects.all()
 
@@ -272,3 +274,62 @@ class DispositionFilterForm(forms.Form):
     def valid_filters(self) -> dict:
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class ConflictResolutionForm(forms.Form):
+    """What to keep of each passage two people changed at once. Carries the edit that could not be
+    saved (its text and the versions it met), so that the conflict can be rebuilt on every post."""
+
+    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    theirs_number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    language = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
+    source_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    title = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    body = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_BODY_LENGTH)
+    summary = forms.CharField(
+        label=_("Summary of your change"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, conflicts: int = 0, title_conflict: bool = False, mine_label="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflicts = conflicts
+        keep = [
+            ("mine", mine_label or _("Keep mine")),
+            ("theirs", _("Keep theirs")),
+            ("both", _("Keep both")),
+            ("edit", _("Edit")),
+        ]
+        for index in range(conflicts):
+            self.fields[f"choice_{index}"] = forms.ChoiceField(
+                label=_("What to keep"),
+                choices=keep,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Choose what to keep of this passage.")},
+            )
+            self.fields[f"edited_{index}"] = forms.CharField(
+                label=_("Your wording of this passage"),
+                required=False,
+                strip=False,
+                max_length=MAX_BODY_LENGTH,
+                error_messages={"max_length": TOO_LONG},
+                widget=LongTextarea(attrs={"rows": 5, "class": "form-control"}),
+            )
+        if title_conflict:
+            self.fields["title_choice"] = forms.ChoiceField(
+                label=_("Which title to keep"),
+                choices=[("mine", _("Keep my title")), ("theirs", _("Keep theirs"))],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Choose which title to keep.")},
+            )
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(choice, edited text) per passage, as posted so far ("" where nothing is chosen yet)."""
+        return [(self._raw(f"choice_{i}"), self._raw(f"edited_{i}")) for i in range(self.conflicts)]
+
+    def _raw(self, name: str) -> str:
+        value = self[name].value()
+        return value if isinstance(value, str) else ""

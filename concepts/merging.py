@@ -23,8 +23,9 @@ Decisions
 ---------
 * Insertions at the same place by both (two new paragraphs after the same one, or two different
   words inserted at the same point of a sentence) are a conflict, not both kept in some order:
-  keeping both silently could duplicate or garble content, while the merge editor shows both
-  texts prefilled, and keeping both is then just deleting the marker lines.
+  keeping both silently could duplicate or garble content, while the person saving chooses, for
+  each such passage, to keep their wording, the other, both (their own first: ``keep_both``)
+  or an edited one (``resolve``).
 * Deleting a paragraph that the other person edited is a conflict (the edit would be lost).
 * Inside a paragraph, edits that touch each other (one inserts a word right before a word the
   other replaced) conflict, as in any diff3: they change one region of the base.
@@ -41,17 +42,15 @@ from dataclasses import dataclass
 from concepts.textdiff import matching_blocks, tokenize
 
 __all__ = [
-    "DEFAULT_MINE_LABEL",
-    "DEFAULT_THEIRS_LABEL",
+    "CHOICES",
     "Conflict",
     "MergeResult",
-    "conflict_markup",
-    "has_conflict_markers",
+    "Resolution",
+    "edges",
+    "keep_both",
     "merge3",
+    "resolve",
 ]
-
-DEFAULT_MINE_LABEL = "your version"
-DEFAULT_THEIRS_LABEL = "saved by someone else"
 
 # A unit of the first, coarse pass: a line with the blank lines that follow it. (Blank lines on
 # their own would match each other everywhere and misalign paragraphs that both sides edited.)
@@ -346,50 +345,89 @@ def _tidy(parts: list[str | Conflict], base: str) -> tuple[str | Conflict, ...]:
 
 
 # --------------------------------------------------------------------------------------------
-# Text for a merge editor
+# Resolving conflicts, passage by passage
 # --------------------------------------------------------------------------------------------
 
-_START = "<<<<<<<"
-_MIDDLE = "======="
-_END = ">>>>>>>"
+MINE, THEIRS, BOTH, EDIT = "mine", "theirs", "both", "edit"
+CHOICES = (MINE, THEIRS, BOTH, EDIT)
+
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_LIST_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)]|\|)\s?")
 
 
-def _ensure_line_end(text: str) -> str:
-    return text if not text or text.endswith(("\n", "\r")) else text + "\n"
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What to keep of one conflict: ``choice`` is one of ``CHOICES``; ``text`` is the edited wording."""
+
+    choice: str
+    text: str = ""
 
 
-def conflict_markup(
-    result: MergeResult, *, mine_label: str = DEFAULT_MINE_LABEL, theirs_label: str = DEFAULT_THEIRS_LABEL
-) -> str:
-    """The merged text with each conflict written out for a merge editor, as::
-
-        <<<<<<< your version
-        the paragraph as you wrote it
-        =======
-        the paragraph as saved by someone else
-        >>>>>>> saved by someone else
-
-    Pass translated labels (``mine_label=gettext("your version")``). A clean result gives the
-    merged text unchanged.
-    """
-    out: list[str] = []
-    for part in result.parts:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        if out and not out[-1].endswith(("\n", "\r")):
-            out.append("\n")
-        out.append(f"{_START} {mine_label}\n")
-        out.append(_ensure_line_end(part.mine))
-        out.append(f"{_MIDDLE}\n")
-        out.append(_ensure_line_end(part.theirs))
-        out.append(f"{_END} {theirs_label}\n")
-    return "".join(out)
+def edges(conflict: Conflict) -> tuple[str, str]:
+    """The line breaks the passage starts and ends with, so that a resolved passage keeps its place
+    between the paragraphs around it."""
+    reference = conflict.mine if conflict.mine.strip() else conflict.theirs
+    core = reference.strip("\n")
+    if not core:
+        return "", ""
+    start = reference.index(core)
+    return reference[:start], reference[start + len(core) :]
 
 
-_MARKERS_RE = re.compile(rf"^{_START}(?: .*)?$.*?^{_MIDDLE}[ \t]*$.*?^{_END}(?: .*)?$", re.MULTILINE | re.DOTALL)
+def _paragraphs(text: str) -> list[str]:
+    return [part for part in _BLANK_LINE_RE.split(text.strip("\n")) if part.strip()]
 
 
-def has_conflict_markers(text: str) -> bool:
-    """True if ``text`` still holds a "<<<<<<< … ======= … >>>>>>>" block (refuse to save it)."""
-    return _MARKERS_RE.search(text) is not None
+def keep_both(conflict: Conflict) -> str:
+    """Both wordings, the merging person's first. Paragraphs that both kept alike appear once, and
+    two list items or table rows stay in one list or table."""
+    mine, theirs = _paragraphs(conflict.mine), _paragraphs(conflict.theirs)
+    prefix = 0
+    while prefix < min(len(mine), len(theirs)) and mine[prefix] == theirs[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(mine), len(theirs)) - prefix and mine[-1 - suffix] == theirs[-1 - suffix]:
+        suffix += 1
+    mine_own = mine[prefix : len(mine) - suffix]
+    theirs_own = theirs[prefix : len(theirs) - suffix]
+    middle = "\n\n".join(mine_own)
+    if mine_own and theirs_own:
+        last, first = mine_own[-1].splitlines()[-1], theirs_own[0].splitlines()[0]
+        joint = "\n" if _LIST_LINE_RE.match(last) and _LIST_LINE_RE.match(first) else "\n\n"
+        middle += joint
+    middle += "\n\n".join(theirs_own)
+    paragraphs = (
+        [*mine[:prefix], middle, *mine[len(mine) - suffix :]] if middle else mine[:prefix] + mine[len(mine) - suffix :]
+    )
+    lead, trail = edges(conflict)
+    return lead + "\n\n".join(paragraphs) + trail if paragraphs else ""
+
+
+def fit_edited(conflict: Conflict, text: str) -> str:
+    """An edited wording of the passage, set between the paragraphs around it (nothing: the passage goes)."""
+    core = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not core.strip():
+        return ""
+    lead, trail = edges(conflict)
+    return lead + core + trail
+
+
+def resolved_passage(conflict: Conflict, resolution: Resolution) -> str:
+    if resolution.choice == MINE:
+        return conflict.mine
+    if resolution.choice == THEIRS:
+        return conflict.theirs
+    if resolution.choice == BOTH:
+        return keep_both(conflict)
+    if resolution.choice == EDIT:
+        return fit_edited(conflict, resolution.text)
+    raise ValueError(f"Unknown choice {resolution.choice!r}")
+
+
+def resolve(result: MergeResult, resolutions: Sequence[Resolution]) -> str:
+    """The merged text with each conflict replaced by what was chosen for it, in order."""
+    conflicts = result.conflicts
+    if len(resolutions) != len(conflicts):
+        raise ValueError(f"{len(conflicts)} conflicts, {len(resolutions)} resolutions")
+    chosen = iter(resolutions)
+    return "".join(part if isinstance(part, str) else resolved_passage(part, next(chosen)) for part in result.parts)

@@ -92,6 +92,36 @@ def outline_for_concept(*, concept: Concept):
     return build_outline(sections)
 
 
+def removed_sections_for_concept(*, concept: Concept) -> QuerySet[Section]:
+    """Sections taken out of the outline, each once: those under a removed section come back with it."""
+    return (
+        Section.objects.filter(concept=concept, is_removed=True)
+        .exclude(parent__is_removed=True)
+        .select_related("head")
+        .order_by("-updated_at", "pk")
+    )
+
+
+def section_neighbours(*, section: Section) -> dict:
+    """The sections before and after this one in reading order (`previous`, `next`: outline entries or
+    None), in one query; none for a removed section."""
+    if section.is_removed:
+        return {"previous": None, "next": None}
+    sections = (
+        Section.objects.filter(concept_id=section.concept_id, is_removed=False)
+        .select_related("head")
+        .only("pk", "concept_id", "parent_id", "position", "head__title")
+    )
+    outline = build_outline(sections)
+    at = next((index for index, entry in enumerate(outline) if entry.section.pk == section.pk), None)
+    if at is None:
+        return {"previous": None, "next": None}
+    return {
+        "previous": outline[at - 1] if at > 0 else None,
+        "next": outline[at + 1] if at + 1 < len(outline) else None,
+    }
+
+
 def section_get(*, concept: Concept, section_id: int) -> Section:
     section = Section.objects.select_related("head", "head__author").filter(concept=concept, pk=section_id).first()
     if section is None:

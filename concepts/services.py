@@ -6,6 +6,7 @@ text, and otherwise nothing is written and the caller gets both texts to resolve
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from audit.models import Kind as AuditKind
 from audit.services import record
 from projects.models import Organisation, Project
 
-from .merging import has_conflict_markers, merge3
+from .merging import MergeResult, Resolution, merge3, resolve
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
@@ -122,11 +123,20 @@ def concept_set_target_languages(*, concept: Concept, target_languages) -> Conce
 
 
 @transaction.atomic
-def concept_advance_status(*, concept: Concept) -> Concept:
-    """drafting → consultation → final → published. Publishing needs a final edition."""
+def concept_advance_status(*, concept: Concept, to: str | None = None) -> Concept:
+    """drafting → consultation → final → published. Publishing needs a final edition.
+
+    `to`: the status the person confirmed; if the concept moved on meanwhile (another tab, another
+    manager), nothing happens, so a confirmation of "Mark as final" can never publish.
+    """
+    concept.status = Concept.objects.select_for_update().values_list("status", flat=True).get(pk=concept.pk)
     following = Concept.NEXT_STATUS.get(concept.status)
     if following is None:
         raise ValidationError(_("This concept is already published."))
+    if to is not None and to != following:
+        raise ValidationError(
+            _("The concept has moved on meanwhile: it is now %(status)s.") % {"status": concept.get_status_display()}
+        )
     if following == Concept.Status.PUBLISHED and not concept.editions.filter(is_final=True).exists():
         raise ValidationError(_("Freeze a final edition before publishing the concept."))
     concept.status = following
@@ -223,6 +233,22 @@ def section_remove(*, section: Section) -> None:
         pending.extend(current.children.filter(is_removed=False))
 
 
+@transaction.atomic
+def section_restore(*, section: Section) -> None:
+    """Puts a removed section back in its place in the outline, with the subsections removed with it
+    (or before it: the portal does not tell them apart)."""
+    locked = Section.objects.select_for_update().get(pk=section.pk)
+    if not locked.is_removed:
+        raise ValidationError(_("This section is in the outline already."))
+    if Section.objects.filter(pk=locked.parent_id, is_removed=True).exists():
+        raise ValidationError(_("The section it belongs under was removed too: restore that one first."))
+    pending = [locked]
+    while pending:
+        current = pending.pop()
+        Section.objects.filter(pk=current.pk).update(is_removed=False, updated_at=timezone.now())
+        pending.extend(current.children.filter(is_removed=True))
+
+
 def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     if mine in (theirs, base):
         return theirs, False
@@ -262,11 +288,6 @@ def section_save(
             raise ValidationError(_("The source version this translation was made from does not exist."))
     body = normalise_newlines(body)
     _check_length(body)
-    if has_conflict_markers(body):
-        raise ValidationError(
-            {"body": _("The text still holds conflict markers (<<<<<<<, =======, >>>>>>>). Keep the wording "
-                       "that should stay, delete the markers, then save.")}
-        )  # fmt: skip
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
@@ -393,6 +414,8 @@ def comment_add(
                 "The quoted passage starts or ends inside formatted text (bold, italic, code or a link). "
                 "Quote the whole formatted phrase, or only words outside it."
             )})  # fmt: skip
+    if suggestion_mode == Comment.SuggestionMode.INSERT_AFTER and not suggested_text.strip():
+        raise ValidationError({"suggested_text": _("Type the wording to insert after the quoted passage.")})
     if suggestion_mode == Comment.SuggestionMode.REPLACE and suggested_text == quote:
         raise ValidationError({"suggested_text": _("The suggested wording is the same as the quoted passage.")})
     comment = Comment(
@@ -443,11 +466,42 @@ def comment_set_disposition(
     return comment
 
 
+# Punctuation that sits against the word before it: closing marks, stops, commas, hyphens.
+_NO_SPACE_BEFORE = {"Po", "Pe", "Pf"}
+_JOINING_DASHES = "-\u2010\u2011"  # a hyphen joins words; an en or em dash stands apart
+_OPENING = {"Ps", "Pi"}
+
+
+def _needs_space(before: str, inserted: str) -> bool:
+    """Whether an insertion right after `before` needs a space to stand apart from it.
+
+    A reviewer types "and a right of appeal" after "legal aid" and means two words: one space goes
+    between. Where the insertion starts with a space or a line break, or with punctuation that sits
+    against the word before (", including appeals"), or follows an opening bracket or quote, it is
+    written exactly as typed.
+    """
+    if not before or not inserted:
+        return False
+    first, last = inserted[0], before[-1]
+    if first.isspace() or last.isspace():
+        return False
+    if unicodedata.category(first) in _NO_SPACE_BEFORE or first in _JOINING_DASHES:
+        return False
+    return unicodedata.category(last) not in _OPENING and last not in _JOINING_DASHES
+
+
+def suggested_insertion(comment: Comment) -> str:
+    """What an "insert after" suggestion adds after its passage: the words typed, with the one space
+    that separates them from the passage when the reviewer did not type it."""
+    inserted = comment.suggested_text
+    return (" " + inserted) if _needs_space(comment.quote, inserted) else inserted
+
+
 def suggested_passage(comment: Comment) -> str:
     """What the quoted passage becomes if the suggestion is accepted."""
     if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
         return comment.suggested_text
-    return comment.quote + comment.suggested_text
+    return comment.quote + suggested_insertion(comment)
 
 
 def suggested_body(comment: Comment) -> str:
@@ -484,6 +538,82 @@ def section_save_incorporating(*, section: Section, suggestion_id: int | None, u
         comment_set_disposition(comment=suggestion, disposition=Comment.Disposition.INCORPORATED,
                                 incorporated_in=result.version, user=user)  # fmt: skip
     return result
+
+
+@dataclass
+class EditConflict:
+    """An edit that met another person's save, rebuilt from the two saved versions and the edit.
+
+    Versions never change, so the same edit against the same versions always gives the same
+    conflicts: the resolver page posts back the edit and the choices, not the passages.
+    """
+
+    base: SectionVersion  # the version the edit started from (unsaved and empty for a first translation)
+    theirs: SectionVersion  # the version saved meanwhile, which the resolution is based on
+    title: str  # the edit's title and text
+    body: str
+    merge: MergeResult
+    title_conflict: bool
+
+
+def edit_conflict(
+    *, section: Section, language: str, base_number: int, theirs_number: int, title: str, body: str
+) -> EditConflict:
+    """The conflict between an edit from `base_number` and version `theirs_number` (404 if one is missing)."""
+    versions = SectionVersion.objects.select_related("author").filter(section=section, language=language)
+    theirs = versions.filter(number=theirs_number).first()
+    base = versions.filter(number=base_number).first()
+    if base is None and base_number == 0:
+        base = SectionVersion(title="", body="")
+    if theirs is None or base is None or base_number >= theirs_number:
+        raise ValidationError(_("The versions this conflict was between do not exist."))
+    body, title = normalise_newlines(body), title.strip()
+    _merged, title_conflict = _merge_titles(base.title, title, theirs.title)
+    return EditConflict(
+        base=base,
+        theirs=theirs,
+        title=title,
+        body=body,
+        merge=merge3(base.body, body, theirs.body),
+        title_conflict=title_conflict,
+    )
+
+
+def resolved_edit(*, conflict: EditConflict, resolutions: list[Resolution], keep_my_title: bool) -> tuple[str, str]:
+    """The title and text that the choices make of the conflicting edit."""
+    if conflict.title_conflict:
+        title = conflict.title if keep_my_title else conflict.theirs.title
+    else:
+        title, _title_conflict = _merge_titles(conflict.base.title, conflict.title, conflict.theirs.title)
+    return title, resolve(conflict.merge, resolutions)
+
+
+def section_resolve_conflict(
+    *,
+    section: Section,
+    conflict: EditConflict,
+    resolutions: list[Resolution],
+    keep_my_title: bool,
+    summary: str,
+    user,
+    language: str,
+    source_number: int | None = None,
+    suggestion_id: int | None = None,
+) -> SaveResult:
+    """Saves the text chosen passage by passage, as an edit of the version saved meanwhile: a third
+    save that landed since is merged with it, or meets it as a conflict again."""
+    title, body = resolved_edit(conflict=conflict, resolutions=resolutions, keep_my_title=keep_my_title)
+    return section_save_incorporating(
+        section=section,
+        suggestion_id=suggestion_id,
+        user=user,
+        base_number=conflict.theirs.number,
+        title=title,
+        body=body,
+        summary=summary,
+        language=language,
+        source_number=source_number,
+    )
 
 
 @dataclass

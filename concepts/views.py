@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -33,6 +34,7 @@ from .forms import (
     MAX_PARAGRAPHS,
     CommentForm,
     ConceptForm,
+    ConflictResolutionForm,
     DispositionFilterForm,
     DispositionForm,
     EditionForm,
@@ -43,9 +45,11 @@ from .forms import (
     TargetLanguagesForm,
     TranslationForm,
 )
-from .merging import conflict_markup
-from .models import Comment, SectionDraft
-from .presence import presence_leave, presence_others, presence_touch
+from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
+from .merging import edges as merging_edges
+from .models import Comment, Concept, SectionDraft
+from .outline import subtree
+from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
@@ -120,11 +124,18 @@ def concept_detail(request, concept_id):
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
     outline = selectors.outline_for_concept(concept=concept)
     _render_sections(concept, outline)
+    if request.user.is_authenticated:
+        editing = presence_by_section(section_ids=[entry.section.pk for entry in outline], user=request.user)
+        for entry in outline:
+            entry.editing = editing.get(entry.section.pk, [])
     context = {
         "concept": concept,
         "project": concept.project,
         "outline": outline,
         "editions": selectors.editions_for_concept(concept=concept),
+        "removed": selectors.removed_sections_for_concept(concept=concept)
+        if Capability.EDIT in concept.capabilities
+        else [],
     }
     return render(request, "concepts/concept_detail.html", context)
 
@@ -156,17 +167,82 @@ def _render_sections(concept, outline) -> None:
         entry.html = html[entry.key]
 
 
-@login_required
-@require_POST
-def concept_advance(request, concept_id):
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
-    try:
-        services.concept_advance_status(concept=concept)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+# Steps that change who may read the concept, or end a stage, are confirmed first.
+CONFIRMED_STEPS = {Concept.Status.FINAL, Concept.Status.PUBLISHED}
+
+
+def _advance_consequence(concept, following) -> tuple[str, str, bool]:
+    """The question, what it will do, and whether it may be done now."""
+    title = concept.title
+    if following == Concept.Status.CONSULTATION:
+        return (
+            _("Open the consultation on “%(title)s”?") % {"title": title},
+            _("Reviewers are invited to comment on the draft and make recommendations."),
+            True,
+        )
+    if following == Concept.Status.FINAL:
+        return (
+            _("Mark “%(title)s” as final?") % {"title": title},
+            _(
+                "The consultation stage ends and the concept is shown as Final; publishing its final edition "
+                "becomes the next step. The text itself does not change and can still be edited."
+            ),
+            True,
+        )
+    final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
+    if final is None:
+        return (
+            _("Publish “%(title)s”?") % {"title": title},
+            _("Freeze a final edition before publishing the concept."),
+            False,
+        )
+    if concept.project.is_published:
+        consequence = _(
+            "Anyone on the internet will be able to read “%(edition)s”, the final edition, on the "
+            "project's public page. The portal has no way to take a publication back."
+        )
     else:
-        messages.success(request, _("The concept is now: %(status)s.") % {"status": concept.get_status_display()})
-    return redirect(concept)
+        consequence = _(
+            "Everyone who may see the project will be able to read “%(edition)s”, the final edition; "
+            "once the project itself is published, anyone on the internet will. The portal has no way "
+            "to take a publication back."
+        )
+    return _("Publish “%(title)s”?") % {"title": title}, consequence % {"edition": final.name}, True
+
+
+@login_required
+def concept_advance(request, concept_id):
+    """Moves the concept on one stage; marking it final and publishing ask for confirmation first."""
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.EDIT)
+    following = Concept.NEXT_STATUS.get(concept.status)
+    confirmed = following not in CONFIRMED_STEPS or request.POST.get("confirmed") == "yes"
+    if following is None or (request.method == "POST" and confirmed):
+        try:
+            services.concept_advance_status(concept=concept, to=request.POST.get("to") or None)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The concept is now: %(status)s.") % {"status": concept.get_status_display()})
+        return redirect(concept)
+    question, consequence, possible = _advance_consequence(concept, following)
+    labels = {
+        Concept.Status.CONSULTATION: _("Open consultation"),
+        Concept.Status.FINAL: _("Mark as final"),
+        Concept.Status.PUBLISHED: _("Publish"),
+    }
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "question": question,
+        "consequence": consequence,
+        "possible": possible,
+        "action": reverse("concepts:advance", args=[concept.pk]),
+        "fields": {"to": following},
+        "button": labels[following],
+        "danger": following == Concept.Status.PUBLISHED,
+        "back": concept.get_absolute_url(),
+    }
+    return render(request, "concepts/confirm.html", context)
 
 
 @login_required
@@ -260,7 +336,7 @@ def _suggestions_in_place(version, previews):
         if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
             ops.extend([Op(DELETE, comment.quote), Op(INSERT, comment.suggested_text)])
         else:
-            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, comment.suggested_text)])
+            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, services.suggested_insertion(comment))])
         at = end
     ops.append(Op(EQUAL, text[at:]))
     return inline_html([op for op in ops if op.text], context=len(text) + 1)
@@ -273,6 +349,7 @@ def section_detail(request, concept_id, section_id):
     concept = section.concept
     language = _reading_language(request, concept, lambda code: section.versions.filter(language=code).exists())
     context = _section_context(request, concept, section, language)
+    context.update(selectors.section_neighbours(section=section))
     return render(request, "concepts/section_detail.html", context)
 
 
@@ -369,39 +446,208 @@ def _to_section(section, language, anchor=""):
 
 
 def _conflict_page(request, concept, section, data, result, suggestion=None):
-    """Nothing is lost: both texts side by side, and a merge editor prefilled with both.
+    """Nothing is lost: the passages both people changed, each to be settled by the person saving.
 
-    `data`: the text that could not be saved (title, body, summary, language, source_number).
-    For a `suggestion` that could not be applied, saving the merged text incorporates it.
+    `data`: the edit that could not be saved (base_number, title, body, summary, language,
+    source_number). For a `suggestion` that could not be applied, saving incorporates it.
     """
-    mine, theirs = data["body"], result.theirs.body
-    mine_label = _("the suggestion") if suggestion else _("your version")
-    prefilled = conflict_markup(result.merge, mine_label=mine_label, theirs_label=_("saved by someone else"))
-    merge_form = SectionEditForm(
+    conflict = services.edit_conflict(
+        section=section,
+        language=data["language"] or concept.language,
+        base_number=data["base_number"],
+        theirs_number=result.theirs.number,
+        title=data["title"],
+        body=data["body"],
+    )
+    form = _resolution_form(
+        conflict,
+        suggestion,
         initial={
-            "base_number": result.theirs.number,
-            "title": data["title"],
-            "body": prefilled,
+            "base_number": data["base_number"],
+            "theirs_number": result.theirs.number,
+            "title": conflict.title,
+            "body": conflict.body,
             "summary": data["summary"],
             "language": data["language"],
             "source_number": data["source_number"],
             "suggestion": suggestion.pk if suggestion else None,
-        }
+        },
     )
+    return _resolver(request, concept, section, conflict, form, suggestion, status=409)
+
+
+def _resolution_form(conflict, suggestion, data=None, initial=None):
+    mine_label = _("Keep the suggestion") if suggestion else _("Keep mine")
+    return ConflictResolutionForm(
+        data,
+        initial=initial,
+        conflicts=len(conflict.merge.conflicts),
+        title_conflict=conflict.title_conflict,
+        mine_label=mine_label,
+    )
+
+
+def _saved_by(version) -> str:
+    when = timezone.localtime(version.created_at)
+    values = {"who": _person(version.author), "time": when.strftime("%H:%M")}
+    if when.date() == timezone.localdate():
+        return _("Saved by %(who)s at %(time)s") % values
+    return _("Saved by %(who)s on %(date)s at %(time)s") % {**values, "date": date_format(when, "j E Y")}
+
+
+def _changes_html(old: str, new: str):
+    ops = diff_words(old, new)
+    return inline_html(ops, context=12) if any(op.kind != EQUAL for op in ops) else None
+
+
+def _last_words(text: str, count: int = 12) -> str:
+    words = text.split()
+    return ("… " if len(words) > count else "") + " ".join(words[-count:])
+
+
+def _resolver(request, concept, section, conflict, form, suggestion, status=200):
+    """The conflict page: what was combined already, each colliding passage with its choices, and the result."""
+    choices = form.choices()
+    passages, preview, parts, before = [], [], [], ""
+    for part in conflict.merge.parts:
+        if isinstance(part, str):
+            preview.append({"text": part})
+            parts.append(part)
+            before = part
+            continue
+        index = len(passages)
+        choice, edited = choices[index]
+        passages.append(
+            {
+                "number": index + 1,
+                "conflict": part,
+                "before": _last_words(before),
+                "choice": form[f"choice_{index}"],
+                "edited": form[f"edited_{index}"],
+                "both": keep_both(part),
+            }
+        )
+        text = resolved_passage(part, Resolution(choice, edited)) if choice in CHOICES else None
+        pending = _("[Passage %(number)s: choose what to keep]") % {"number": index + 1}
+        preview.append({"pending": text is None, "text": text, "number": index + 1, "label": pending})
+        parts.append(index)
+        before = ""
+    with_mine = resolve(conflict.merge, [Resolution(MINE)] * len(passages))
+    with_theirs = resolve(conflict.merge, [Resolution(THEIRS)] * len(passages))
+    for passage in passages:
+        if not passage["edited"].value():
+            passage["edited"].initial = passage["both"].strip(
+                "\n"
+            )  # "Edit" starts from both wordings: nothing typed is lost
+    script = {
+        "pending": [_("[Passage %(number)s: choose what to keep]") % {"number": p["number"]} for p in passages],
+        "chosen": [_("Passage %(number)s: %(choice)s") % {"number": p["number"], "choice": "%s"} for p in passages],
+        "parts": parts,
+        "conflicts": [
+            {
+                "mine": p["conflict"].mine,
+                "theirs": p["conflict"].theirs,
+                "both": p["both"],
+                "edges": list(merging_edges(p["conflict"])),
+            }
+            for p in passages
+        ],
+    }
     context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
-        "theirs": result.theirs,
-        "my_title": data["title"],
-        "my_body": mine,
-        "rows": side_by_side(diff_words(theirs, mine), context=30),
-        "form": merge_form,
-        "title_conflict": result.title_conflict,
-        "lq": _language_query(concept, data["language"]),
+        "conflict": conflict,
+        "theirs": conflict.theirs,
+        "theirs_label": _saved_by(conflict.theirs),
+        "mine_label": _("The suggested wording") if suggestion else _("Your wording"),
+        "passages": passages,
+        "preview": preview,
+        "resolver_data": script,
+        "my_changes": _changes_html(conflict.theirs.body, with_theirs),
+        "their_changes": _changes_html(conflict.body, with_mine),
+        "form": form,
+        "lq": _language_query(concept, conflict.theirs.language),
         "suggestion": suggestion,
     }
-    return render(request, "concepts/conflict.html", context, status=409)
+    return render(request, "concepts/conflict.html", context, status=status)
+
+
+@login_required
+@require_POST
+def section_resolve(request, concept_id, section_id):
+    """Saves what the conflict page's choices make of the edit; shows the page again to preview or fix."""
+    section = _section_in_outline(request, concept_id, section_id, Capability.DRAFT)
+    concept = section.concept
+    carried = ConflictResolutionForm(request.POST)
+    if not carried.is_valid():
+        return HttpResponseBadRequest(_("This form must be sent from the page that shows the conflict."))
+    edit = carried.cleaned_data
+    language = concept.language_or_source(edit["language"])
+    try:
+        conflict = services.edit_conflict(
+            section=section,
+            language=language,
+            base_number=edit["base_number"],
+            theirs_number=edit["theirs_number"],
+            title=edit["title"],
+            body=edit["body"],
+        )
+    except ValidationError:
+        return HttpResponseBadRequest(_("This form must be sent from the page that shows the conflict."))
+    suggestion = section.comments.filter(pk=edit["suggestion"]).first() if edit["suggestion"] else None
+    form = _resolution_form(conflict, suggestion, data=request.POST)
+    if request.POST.get("action") != "preview" and form.is_valid():
+        resolutions = [
+            Resolution(form.cleaned_data[f"choice_{i}"], form.cleaned_data[f"edited_{i}"])
+            for i in range(form.conflicts)
+        ]
+        keep_my_title = form.cleaned_data.get("title_choice", "mine") == "mine"
+        try:
+            result = services.section_resolve_conflict(
+                section=section,
+                conflict=conflict,
+                resolutions=resolutions,
+                keep_my_title=keep_my_title,
+                summary=form.cleaned_data["summary"],
+                user=request.user,
+                language=language,
+                source_number=edit["source_number"],
+                suggestion_id=edit["suggestion"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if result.conflict:
+                title, body = services.resolved_edit(
+                    conflict=conflict, resolutions=resolutions, keep_my_title=keep_my_title
+                )
+                data = {
+                    **edit,
+                    "title": title,
+                    "body": body,
+                    "base_number": conflict.theirs.number,
+                    "summary": form.cleaned_data["summary"],
+                }
+                return _conflict_page(request, concept, section, data, result, suggestion=suggestion)
+            presence_leave(section_id=section.pk, user=request.user)
+            _saved_message(request, result, _("Saved as version %(number)s."))
+            return _to_section(section, language)
+    return _resolver(request, concept, section, conflict, form, suggestion)
+
+
+def _saved_message(request, result, saved):
+    if result.merged:
+        messages.success(
+            request,
+            _(
+                "%(other)s saved this section while you were editing. Your changes touched other parts "
+                "of the text, so both were kept in version %(number)s."
+            )
+            % {"other": _person(result.theirs.author), "number": result.version.number},
+        )
+    else:
+        messages.success(request, saved % {"number": result.version.number})
 
 
 @login_required
@@ -460,18 +706,65 @@ def section_place(request, concept_id, section_id):
 
 
 @login_required
-@require_POST
 def section_remove(request, concept_id, section_id):
+    """Takes a section out of the outline, once the manager has confirmed it."""
+    section = _section_in_outline(request, concept_id, section_id, Capability.EDIT)
+    concept = section.concept
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        services.section_remove(section=section)
+        messages.success(
+            request,
+            _(
+                "The section was removed from the outline. Its history is kept, and it can be restored from the "
+                "concept's page."
+            ),
+        )
+        return redirect(concept)
+    outline = selectors.outline_for_concept(concept=concept)
+    moving, _height = subtree(outline, section.pk)
+    values = {"title": section.head.title, "count": len(moving) - 1}
+    if len(moving) > 1:
+        consequence = ngettext(
+            "“%(title)s” and its %(count)s subsection leave the outline, and editions frozen from now on leave "
+            "them out.",
+            "“%(title)s” and its %(count)s subsections leave the outline, and editions frozen from now on leave "
+            "them out.",
+            len(moving) - 1,
+        )
+    else:
+        consequence = _("“%(title)s” leaves the outline, and editions frozen from now on leave it out.")
+    kept = _(
+        "Versions, comments and dispositions are kept, editions already frozen keep the text, and a manager "
+        "can restore it from the concept's page."
+    )
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "question": _("Remove “%(title)s”?") % values,
+        "consequence": f"{consequence % values} {kept}",
+        "possible": True,
+        "action": reverse("concepts:section_remove", args=[concept.pk, section.pk]),
+        "fields": {},
+        "button": _("Remove section"),
+        "danger": True,
+        "back": section.get_absolute_url(),
+    }
+    return render(request, "concepts/confirm.html", context)
+
+
+@login_required
+@require_POST
+def section_restore(request, concept_id, section_id):
     section = selectors.section_get_for_user(
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.EDIT
     )
-    concept = section.concept
-    services.section_remove(section=section)
-    messages.success(
-        request,
-        _("The section was removed from the outline. Its history is kept, and editions already frozen keep it."),
-    )
-    return redirect(concept)
+    try:
+        services.section_restore(section=section)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{section.concept.get_absolute_url()}#removed-sections")
+    messages.success(request, _("“%(title)s” is back in the outline.") % {"title": section.head.title})
+    return redirect(f"{section.concept.get_absolute_url()}#section-{section.pk}")
 
 
 HISTORY_PAGE_SIZE = 50
@@ -672,7 +965,8 @@ def suggestion_accept(request, concept_id, comment_id):
         messages.info(request, _("This suggestion was already incorporated in version %(number)s.")
                       % {"number": result.version.number})  # fmt: skip
     elif result.version is None:
-        data = {"title": comment.version.title, "body": services.suggested_body(comment),
+        data = {"base_number": comment.version.number, "title": comment.version.title,
+                "body": services.suggested_body(comment),
                 "summary": services.suggestion_summary(comment), "language": comment.version.language,
                 "source_number": result.save.theirs.source_version.number if result.save.theirs.source_version_id
                 else None}  # fmt: skip

@@ -619,9 +619,10 @@ MATRIX: dict[str, list[Case]] = {
             label="invalid",
         ),
     ],
+    # GET: the confirmation page; opening the consultation (the drafting concept's next step) needs none.
     "concepts:advance": [
         Case(concept_editing(REDIRECT), method="post", kwargs=concept_kwargs),
-        Case(outcomes(405, anonymous=LOGIN), kwargs=concept_kwargs, label="get is refused"),
+        Case(concept_editing(200), kwargs=concept_kwargs, label="confirmation page"),
     ],
     "concepts:section_add": [
         Case(concept_editing(200), kwargs=concept_kwargs),
@@ -636,6 +637,11 @@ MATRIX: dict[str, list[Case]] = {
     "concepts:section_edit": [
         Case(drafting(200), kwargs=section_kwargs),
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
+    ],
+    # Settling an edit conflict: the form must carry the conflicting edit, so an empty post is refused (400).
+    "concepts:section_resolve": [
+        Case(drafting(400), method="post", kwargs=section_kwargs, label="without the edit"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
     ],
     "concepts:section_presence": [
         Case(drafting(200), method="post", kwargs=section_kwargs),
@@ -666,7 +672,14 @@ MATRIX: dict[str, list[Case]] = {
         Case(concept_editing(200), kwargs=section_kwargs),
         Case(concept_editing(200), method="post", kwargs=section_kwargs, label="invalid form"),
     ],
+    # Without the confirmation a POST only shows the confirmation page (200).
     "concepts:section_remove": [
+        Case(concept_editing(200), kwargs=section_kwargs, label="confirmation page"),
+        Case(concept_editing(200), method="post", kwargs=section_kwargs, label="unconfirmed"),
+        Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs, data={"confirmed": "yes"}),
+    ],
+    # Restoring a section that is not removed says so and goes back to the concept.
+    "concepts:section_restore": [
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
     ],

@@ -75,9 +75,10 @@ def test_conflict_page_shows_both_texts_and_keeps_what_the_user_typed(client_for
     page = response.content.decode()
     assert "my own wording" in page
     assert "asylum and return procedures" in page
-    editor = response.context["form"].initial["body"]
-    assert "my own wording" in editor and "asylum and return procedures" in editor
-    assert response.context["form"].initial["base_number"] == 2
+    conflict = response.context["passages"][0]["conflict"]
+    assert "my own wording" in conflict.mine and "asylum and return procedures" in conflict.theirs
+    assert response.context["form"].initial["theirs_number"] == 2
+    assert response.context["form"].initial["body"] == BASE.replace("asylum procedures", "my own wording")
 
 
 def test_a_title_changed_differently_by_both_is_a_conflict(section, users):
@@ -496,12 +497,15 @@ def test_a_suggestion_that_cannot_be_applied_opens_a_merge_editor_whose_save_inc
     page = response.content.decode()
     assert "The suggestion cannot be applied as it stands" in page
     form = response.context["form"]
-    assert "international protection" in form.initial["body"] and "return procedures" in form.initial["body"]
-    assert form.initial["suggestion"] == comment.pk and form.initial["base_number"] == 2
+    conflict = response.context["passages"][0]["conflict"]
+    assert "international protection" in conflict.mine and "return procedures" in conflict.theirs
+    assert form.initial["suggestion"] == comment.pk and form.initial["theirs_number"] == 2
     merged = BASE.replace("asylum procedures", "return and international protection procedures")
-    saved = client.post(f"/concepts/{concept.pk}/sections/{section.pk}/edit/",
-                        {**{k: v for k, v in form.initial.items() if v is not None}, "body": merged,
-                         "summary": "Worked in the suggestion"})  # fmt: skip
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    saved = client.post(
+        f"/concepts/{concept.pk}/sections/{section.pk}/resolve/",
+        {**data, "choice_0": "edit", "edited_0": merged.split("\n\n")[1], "summary": "Worked in the suggestion"},
+    )
     assert saved.status_code == 302
     comment.refresh_from_db()
     assert comment.disposition == "incorporated" and comment.incorporated_in.number == 3

@@ -60,13 +60,13 @@ def test_moving_removing_and_adding_sections_show_at_once(client_for, concept, s
 
 def test_comments_dispositions_and_editions_show_at_once(client_for, concept, sections, users):
     client = client_for("manager")
-    assert "open comments" not in page_of(client, concept)
+    assert "open comment" not in page_of(client, concept)
     comment = services.comment_add(section=sections[0], version=sections[0].head, author=users["reviewer"],
                                    body="Add a timeline.", notify=False)  # fmt: skip
-    assert re.search(r">1<span class=\"visually-hidden\"> open comments", page_of(client, concept))
+    assert re.search(r">1<span class=\"visually-hidden\"> open comment<", page_of(client, concept))
     services.comment_set_disposition(comment=comment, disposition="declined", reason="Out of scope.",
                                      user=users["manager"], notify=False)  # fmt: skip
-    assert "open comments" not in page_of(client, concept)
+    assert "open comment" not in page_of(client, concept)
     services.edition_create(concept=concept, name="First advanced draft", date=datetime.date(2019, 6, 1),
                             is_final=False, user=users["manager"])  # fmt: skip
     assert "First advanced draft" in page_of(client, concept)

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from concepts.merging import Conflict, MergeResult, conflict_markup, has_conflict_markers, merge3
+from concepts.merging import Conflict, MergeResult, Resolution, keep_both, merge3, resolve
 from concepts.tests.test_textdiff import VOCAB, edit_words, make_text
 
 BASE = (
@@ -106,13 +106,13 @@ def test_a_conflict_covers_only_its_paragraph_and_the_rest_still_merges():
     theirs = BASE.replace("EUR 1,500,000", "EUR 2,000,000").replace("Local partners", "Partners")
     result = merge3(BASE, mine, theirs)
     assert len(result.conflicts) == 1
-    text = conflict_markup(result)
+    text = resolve(result, [Resolution("mine")])
     assert "four ministries" in text and "Partners deliver" in text and "Local partners" not in text
-    assert text.count("<<<<<<<") == 1
+    assert "EUR 1,750,000" in text and "EUR 2,000,000" not in text
 
 
 def test_both_inserting_different_paragraphs_at_the_same_point_conflict():
-    """Decision: not kept both in some order; the merge editor shows both, prefilled."""
+    """Decision: not kept both in some order; the person saving chooses, and may keep both."""
     mine = BASE + "\nMy new paragraph.\n"
     theirs = BASE + "\nTheir new paragraph.\n"
     result = merge3(BASE, mine, theirs)
@@ -120,14 +120,7 @@ def test_both_inserting_different_paragraphs_at_the_same_point_conflict():
         ("", "My new paragraph.\n", "Their new paragraph.\n")
     ]
     check_positions(BASE, result)
-    assert conflict_markup(result) == (
-        BASE + "\n"
-        "<<<<<<< your version\n"
-        "My new paragraph.\n"
-        "=======\n"
-        "Their new paragraph.\n"
-        ">>>>>>> saved by someone else\n"
-    )
+    assert resolve(result, [Resolution("both")]) == BASE + "\nMy new paragraph.\n\nTheir new paragraph.\n"
 
 
 def test_both_inserting_different_paragraphs_in_the_middle_conflict():
@@ -167,8 +160,8 @@ def test_deleting_a_paragraph_the_other_edited_conflicts():
     assert "Partners deliver the training." in conflict.theirs
     assert conflict.line == 3
     check_positions(BASE, result)
-    text = conflict_markup(result)
-    assert "<<<<<<< your version\n=======\nReturnees receive" in text
+    assert resolve(result, [Resolution("mine")]) == mine
+    assert "Partners deliver the training." in resolve(result, [Resolution("both")])
 
 
 def test_deleting_a_paragraph_next_to_one_the_other_edited_merges():
@@ -185,31 +178,55 @@ def test_cyrillic_and_crlf_texts_merge():
     assert result.merged == "Концепция национальной миграционной политики.\r\n\r\nОсновные цели и задачи программы.\r\n"
 
 
-def test_conflict_markup_labels_can_be_translated_and_a_clean_result_is_unchanged():
-    result = merge3(BASE, BASE.replace("three years", "two years"), BASE.replace("three years", "five years"))
-    text = conflict_markup(result, mine_label="votre version", theirs_label="enregistrée par quelqu'un d'autre")
-    assert "<<<<<<< votre version\n" in text
-    assert "\n>>>>>>> enregistrée par quelqu'un d'autre\n" in text
-    clean = merge3(BASE, BASE, BASE.replace("three", "3"))
-    assert conflict_markup(clean) == clean.merged
+PARAGRAPHS = "Purpose.\n\nThe State provides legal aid.\n\nFunding comes from the budget.\n"
+MINE = PARAGRAPHS.replace("provides legal aid", "provides free legal aid")
+THEIRS = PARAGRAPHS.replace("provides legal aid", "provides public legal aid")
 
 
-def test_markers_end_up_on_their_own_lines_even_without_a_final_line_break():
-    base = "Intro.\n\nLast paragraph"
-    result = merge3(base, "Intro.\n\nLast paragraph, mine", "Intro.\n\nLast paragraph, theirs")
-    assert conflict_markup(result) == (
-        "Intro.\n\n"
-        "<<<<<<< your version\nLast paragraph, mine\n=======\nLast paragraph, theirs\n>>>>>>> saved by someone else\n"
+def test_each_choice_resolves_the_passage():
+    result = merge3(PARAGRAPHS, MINE, THEIRS)
+    assert resolve(result, [Resolution("mine")]) == MINE
+    assert resolve(result, [Resolution("theirs")]) == THEIRS
+    assert resolve(result, [Resolution("both")]) == (
+        "Purpose.\n\nThe State provides free legal aid.\n\nThe State provides public legal aid.\n\n"
+        "Funding comes from the budget.\n"
     )
+    edited = resolve(result, [Resolution("edit", "The State guarantees free legal aid.")])
+    assert edited == PARAGRAPHS.replace("provides legal aid", "guarantees free legal aid")
 
 
-def test_has_conflict_markers():
-    result = merge3(BASE, BASE.replace("three years", "two years"), BASE.replace("three years", "five years"))
-    assert has_conflict_markers(conflict_markup(result))
-    assert has_conflict_markers(conflict_markup(result, mine_label="x", theirs_label="y"))
-    assert not has_conflict_markers(BASE)
-    # a Markdown heading underlined with "=" is not a conflict
-    assert not has_conflict_markers("Title\n=======\n\nText\n")
+def test_an_edited_passage_keeps_its_place_between_paragraphs_whatever_line_breaks_were_typed():
+    result = merge3(PARAGRAPHS, MINE, THEIRS)
+    expected = PARAGRAPHS.replace("The State provides legal aid.", "Edited.")
+    assert resolve(result, [Resolution("edit", "\r\nEdited.\r\n\r\n")]) == expected
+    assert resolve(result, [Resolution("edit", "  \n")]) == "Purpose.\n\n\nFunding comes from the budget.\n"
+
+
+def test_keeping_both_list_items_keeps_one_list():
+    base = "- labour\n- asylum\n- return\n"
+    result = merge3(base, base.replace("asylum", "asylum and protection"), base.replace("asylum", "statelessness"))
+    assert resolve(result, [Resolution("both")]) == "- labour\n- asylum and protection\n- statelessness\n- return\n"
+
+
+def test_keeping_both_does_not_repeat_what_both_kept():
+    result = merge3("A.\n\nB.", "A.\n\nB mine.", "A.")
+    assert [(c.mine, c.theirs) for c in result.conflicts] == [("A.\n\nB mine.", "A.")]
+    assert keep_both(result.conflicts[0]) == "A.\n\nB mine."
+
+
+def test_every_conflict_needs_its_own_resolution_in_order():
+    base = "One.\n\nTwo.\n\nThree.\n\nFour.\n"
+    mine = base.replace("One.", "One mine.").replace("Four.", "Four mine.")
+    theirs = base.replace("One.", "One theirs.").replace("Four.", "Four theirs.")
+    result = merge3(base, mine, theirs)
+    assert len(result.conflicts) == 2
+    assert resolve(result, [Resolution("theirs"), Resolution("mine")]) == (
+        "One theirs.\n\nTwo.\n\nThree.\n\nFour mine.\n"
+    )
+    with pytest.raises(ValueError):
+        resolve(result, [Resolution("mine")])
+    with pytest.raises(ValueError):
+        resolve(result, [Resolution("mine"), Resolution("neither")])
 
 
 @pytest.mark.parametrize("seed", range(15))
@@ -239,10 +256,15 @@ def test_random_edits_in_the_same_paragraphs_merge_or_conflict_consistently(seed
     check_positions(base, result)
     for conflict in result.conflicts:
         assert conflict.mine != conflict.theirs
-    text = conflict_markup(result)
-    assert has_conflict_markers(text) == (not result.clean)
+    choices = [Resolution("mine")] * len(result.conflicts)
     if result.clean:
-        assert result.merged == text
+        assert result.merged == resolve(result, choices)
+    else:
+        # nothing either person typed is lost: keeping both holds every word of each side's passages
+        both = resolve(result, [Resolution("both")] * len(result.conflicts))
+        for conflict in result.conflicts:
+            assert set(conflict.mine.split()) <= set(both.split())
+            assert set(conflict.theirs.split()) <= set(both.split())
     # against an unchanged side, each version comes back as it is
     assert merge3(base, mine, base).merged == mine
     assert merge3(base, base, theirs).merged == theirs

@@ -89,7 +89,7 @@ def test_a_drafter_imports_a_word_document_into_a_new_concept(page, log_in, proj
     expect(page).to_have_url(re.compile(r"/concepts/\d+/$"))
     expect(page.locator(".alert-success")).to_contain_text("The concept was created with 3 sections from the file.")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    outline = page.get_by_role("navigation", name="Outline")
+    outline = page.get_by_role("navigation", name="Contents")
     expect(outline.get_by_role("link")).to_have_text(["1 General provisions", "1.1 Scope", "2 Implementation"])
     expect(page.get_by_role("heading", name="1.1 Scope", exact=True)).to_be_visible()
     expect(page.locator(".section-body strong")).to_have_text("principles")

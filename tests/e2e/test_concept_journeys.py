@@ -59,10 +59,6 @@ MERGED_MESSAGE_TAIL = (
     "saved this section while you were editing. Your changes touched other parts of the text, "
     "so both were kept in version 3."
 )
-CONFLICT_MARKERS_REFUSED = (
-    "The text still holds conflict markers (<<<<<<<, =======, >>>>>>>). Keep the wording that should stay, "
-    "delete the markers, then save."
-)
 
 
 @pytest.fixture
@@ -347,26 +343,14 @@ def test_concurrent_edits_of_the_same_sentence_conflict_and_are_resolved(page, l
     )
     assert_accessible(maria)
 
-    # Both texts side by side: Dana's saved one on the left, Maria's on the right.
-    table = maria.locator("main table.diff-side")
-    expect(table.locator("thead th")).to_have_text(["Saved version 2", "Your text"])
-    expect(table.locator("tbody td:nth-child(1)")).to_contain_text([re.compile("statelessness")])
-    expect(table.locator("tbody td:nth-child(2)")).to_contain_text([re.compile("trafficking in human beings")])
-    expect(table.locator("tbody td:nth-child(1) del")).to_contain_text(["statelessness"])
-    expect(table.locator("tbody td:nth-child(2) ins")).to_contain_text(["trafficking in human beings"])
-
-    # The merge editor holds both wordings between the markers, the rest of the text once.
-    editor = text_field(maria)
-    prefilled = editor.input_value()
-    assert re.search(
-        rf"^<<<<<<< your version\n{re.escape(MARIAS_COVERS)}\n+=======\n{re.escape(DANAS_COVERS)}\n+"
-        rf">>>>>>> saved by someone else\n",
-        prefilled,
-        re.MULTILINE,
-    ), prefilled
-    assert prefilled.count("This concept sets out how") == 1
-    assert prefilled.count("A working group of ministries") == 1
+    # The passage both changed: Maria's wording first, then Dana's, named with the time she saved.
+    passage = maria.get_by_role("group", name="Passage 1 of 1")
+    expect(passage.locator(".resolver-text").nth(0)).to_contain_text(MARIAS_COVERS)
+    expect(passage.locator(".resolver-text").nth(1)).to_contain_text(DANAS_COVERS)
+    expect(passage.get_by_role("heading", name=re.compile(r"^Saved by Dana Petrova at \d\d:\d\d$"))).to_be_visible()
     expect(maria.get_by_label("Summary of your change")).to_have_value("Added trafficking in human beings")
+    for marker in ("<<<<<<<", "=======", ">>>>>>>"):
+        assert marker not in maria.content()
 
     # And what Maria typed, untouched.
     typed = maria.locator("details").filter(has_text="Your text as you typed it")
@@ -376,28 +360,21 @@ def test_concurrent_edits_of_the_same_sentence_conflict_and_are_resolved(page, l
     expect(typed.locator("pre")).not_to_contain_text("statelessness")
     assert_accessible(maria)
 
-    # Saving with the markers still in is refused, and the text stays in the editor.
-    maria.get_by_role("button", name="Save the merged text").click()
-    expect(maria.locator(".invalid-feedback")).to_have_text(CONFLICT_MARKERS_REFUSED)
-    editor = text_field(maria)
-    expect(editor).to_have_attribute("aria-invalid", "true")
-    expect(editor).to_have_value(prefilled)
+    # Saving without a choice is refused, and says what is missing.
+    maria.get_by_role("button", name="Save the result").click()
+    expect(maria.get_by_text("Choose what to keep of this passage.")).to_be_visible()
     assert_accessible(maria)
 
-    # Maria keeps her wording: she deletes the markers and Dana's wording, then saves.
-    replace_in_field(editor, "<<<<<<< your version\n", "")
-    value = editor.input_value()
-    theirs_block = value[value.index("=======\n") : value.index(">>>>>>> saved by someone else\n")]
-    replace_in_field(editor, theirs_block + ">>>>>>> saved by someone else\n", "")
-    assert "<<<<<<<" not in editor.input_value() and ">>>>>>>" not in editor.input_value()
-    maria.get_by_role("button", name="Save", exact=True).click()
+    # Maria keeps her wording; the result shows it before she saves.
+    maria.get_by_role("group", name="Passage 1 of 1").get_by_label("Keep mine").check()
+    expect(maria.locator("#resolution-preview mark")).to_have_text(MARIAS_COVERS + "\n")
+    maria.get_by_role("button", name="Save the result").click()
 
     expect(maria).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/$"))
     expect(success(maria)).to_have_text("Saved as version 3.")
     resolved = section_text(maria)
     expect(resolved).to_contain_text(MARIAS_COVERS)
     expect(resolved).not_to_contain_text("statelessness")
-    expect(resolved).not_to_contain_text("=======")
     expect(resolved.locator("p")).to_have_count(3)
     assert_accessible(maria)
 
