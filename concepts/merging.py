@@ -133,6 +133,26 @@ def _diff3(base: Sequence[Hashable], a: Sequence[Hashable], b: Sequence[Hashable
     return chunks
 
 
+def _join_touching(chunks: list[tuple], base: Sequence[str]) -> list[tuple]:
+    """Changed chunks kept apart only by spaces touch: they are one change. Otherwise "legal aid"
+    edited to "free legal aid" on one side and "public legal aid" on the other could be read as two
+    insertions either side of the space and merged silently into "public free legal aid"."""
+    out: list[tuple] = []
+    for chunk in chunks:
+        if (
+            chunk[0] == _CHANGED
+            and len(out) >= 2
+            and out[-1][0] == _SAME
+            and out[-2][0] == _CHANGED
+            and all(token.isspace() and token not in _NEWLINES for token in base[out[-1][1] : out[-1][2]])
+        ):
+            out.pop()
+            first = out.pop()
+            chunk = (_CHANGED, first[1], chunk[2], first[3], chunk[4], first[5], chunk[6])
+        out.append(chunk)
+    return out
+
+
 def _resolve(base, mine, theirs):
     """The result of a changed chunk when it is not a conflict, else ``None``."""
     if mine == theirs or theirs == base:
@@ -252,7 +272,7 @@ def _merge_words(base: str, mine: str, theirs: str, offset: int) -> list[str | C
         group_b, group_m, group_t, merged = [], [], [], []
         conflict = False
 
-    for kind, b0, b1, m0, m1, t0, t1 in _diff3(bt, mt, tt):
+    for kind, b0, b1, m0, m1, t0, t1 in _join_touching(_diff3(bt, mt, tt), bt):
         if kind == _SAME:
             # a line break that all three keep ends a paragraph
             for token in bt[b0:b1]:

@@ -268,3 +268,23 @@ def test_random_edits_in_the_same_paragraphs_merge_or_conflict_consistently(seed
     # against an unchanged side, each version comes back as it is
     assert merge3(base, mine, base).merged == mine
     assert merge3(base, base, theirs).merged == theirs
+
+
+def test_two_words_inserted_either_side_of_the_same_space_are_a_conflict_not_both_kept():
+    # With another paragraph changed too, the word diff could align the two insertions on either
+    # side of the space before "legal" and merge them silently into "public free legal aid".
+    base = "Intro.\n\nThe state provides legal aid.\n\nEnd."
+    mine = "Intro.\n\nThe state provides free legal aid.\n\nEnd."
+    theirs = "Intro changed.\n\nThe state provides public legal aid.\n\nEnd."
+    result = merge3(base, mine, theirs)
+    assert [part.mine for part in result.parts if isinstance(part, Conflict)] == [
+        "The state provides free legal aid.\n"
+    ]
+    assert "public free" not in "".join(part for part in result.parts if isinstance(part, str))
+
+
+def test_an_insertion_in_one_paragraph_still_merges_with_a_change_to_another():
+    base = "Intro.\n\nThe state provides legal aid.\n\nEnd."
+    mine = "Intro.\n\nThe state provides free legal aid.\n\nEnd."
+    theirs = "Intro changed.\n\nThe state provides legal aid.\n\nEnd."
+    assert merge3(base, mine, theirs).parts == ("Intro changed.\n\nThe state provides free legal aid.\n\nEnd.",)
