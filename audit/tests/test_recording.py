@@ -99,7 +99,7 @@ def test_freezing_an_edition_and_publishing_the_concept(client_for, users, proje
     client.post(reverse("concepts:edition_create", args=[concept.pk]), {"name": "Second draft", "date": "2025-03-01"})
     frozen = only(Kind.EDITION_FROZEN)
     assert (frozen.actor, frozen.project_id, frozen.details["name"]) == (users["manager"], project.pk, "Second draft")
-    client.post(reverse("concepts:advance", args=[concept.pk]))
+    client.post(reverse("concepts:advance", args=[concept.pk]), {"to": "published", "confirmed": "yes"})
     assert only(Kind.CONCEPT_PUBLISHED).object_id == str(concept.pk)
     assert not any("A remark" in str(entry.details) for entry in AuditEntry.objects.all())
 
