@@ -19,7 +19,7 @@ from results.models import Indicator, IndicatorUpdate, ReportingPeriod, Result, 
 
 pytestmark = pytest.mark.django_db
 
-FRAMEWORK_QUERIES = 13
+FRAMEWORK_QUERIES = 12
 DASHBOARD_QUERIES = 14
 
 
