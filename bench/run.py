@@ -82,6 +82,10 @@ PAGES = [
     Page("search-sections-staff", "/search/?q=migration&kind=section&page=3", user="staff"),
     Page("search-manager", "/search/?q=migration", user="manager"),
     Page("search-anon", "/search/?q=migration"),
+    # A scale project's results (seed_bench_results: 20 indicators × 8 periods with targets and approved
+    # updates on every scale project): the framework page and the results on its dashboard.
+    Page("results-framework-scale-staff", "/projects/scale-00001/results/", user="staff", aim=True),
+    Page("project-dashboard-scale-staff", "/projects/scale-00001/dashboard/", user="staff", aim=True),
 ]
 FLOOR = "floor"
 TEMPLATE_FLOOR = "template-floor"
@@ -699,6 +703,7 @@ def run(args) -> dict:
     manage(env, "migrate", "--noinput")
     # Earlier scale data goes before seed_demo, which gives a budget to every project it finds.
     manage(env, "seed_bench_search", "--sections", "0")  # quicker than deleting its sections with the projects
+    manage(env, "seed_bench_results", "--reset", "--projects", "0")  # likewise its 160,000 updates
     manage(env, "seed_scale", "--projects", "0", "--reset")
     manage(env, "seed_demo", "--not-production")
     manage(env, "seed_scale", "--projects", str(args.projects), "--seed", str(args.seed),
@@ -706,6 +711,7 @@ def run(args) -> dict:
            "--expenditures-per-project", str(args.expenditures_per_project))  # fmt: skip
     bench_ids = json.loads(manage(env, "seed_bench_concept").strip().splitlines()[-1])
     manage(env, "seed_bench_search", "--sections", str(args.sections), "--seed", str(args.seed))
+    manage(env, "seed_bench_results", "--seed", str(args.seed))  # 20 indicators × 8 periods per scale project
     args.selected = [Page(page.name, page.path.format(**bench_ids), page.user, page.aim) for page in args.selected]
     manage(env, "collectstatic", "--noinput", "--clear")
     cookies = session_cookies({page.user for page in args.selected if page.user})

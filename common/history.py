@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
+from simple_history import utils
+from simple_history.models import HistoricalRecords
+
 _sources: list[Callable] = []
 
 
@@ -41,7 +44,8 @@ def project_history(project, *, limit: int = 100) -> list[HistoryEntry]:
     records.sort(key=lambda record: record.history_date, reverse=True)
     records = records[:limit]
     previous = _previous_records(records)
-    return [_entry(record, previous.get((type(record), record.history_id))) for record in records]
+    related = _RelatedSets([*records, *previous.values()])
+    return [_entry(record, previous.get((type(record), record.history_id)), related) for record in records]
 
 
 def _previous_records(records: Iterable) -> dict:
@@ -58,13 +62,56 @@ def _previous_records(records: Iterable) -> dict:
     return previous
 
 
-def _entry(record, before) -> HistoryEntry:
+class _RelatedSets:
+    """The many-to-many fields kept with each version (django-simple-history's `m2m_fields`): the
+    related objects of every record read at once, one query per field and one per related model,
+    instead of two queries per record that `diff_against` would make."""
+
+    def __init__(self, records: list):
+        self.ids: dict[tuple, frozenset] = {}  # (record type, history_id, field name) -> related ids
+        self.names: dict[tuple, str] = {}  # (related model, pk) -> its name
+        by_model: dict[type, list] = {}
+        for record in records:
+            by_model.setdefault(type(record), []).append(record.history_id)
+        for model, history_ids in by_model.items():
+            for field in getattr(model, "_history_m2m_fields", ()):
+                self._read(model, field, history_ids)
+
+    def _read(self, model, field, history_ids) -> None:
+        through = HistoricalRecords.m2m_models[field]
+        target = utils.get_m2m_reverse_field_name(field)
+        found: dict[int, set] = {history_id: set() for history_id in history_ids}
+        for history_id, pk in through.objects.filter(history_id__in=history_ids).values_list("history_id", target):
+            found[history_id].add(pk)
+        for history_id, pks in found.items():
+            self.ids[(model, history_id, field.name)] = frozenset(pks)
+        wanted = set().union(*found.values())
+        for obj in field.related_model._base_manager.filter(pk__in=wanted):
+            self.names[(field.related_model, obj.pk)] = str(obj)
+
+    def changes(self, record, before) -> list[tuple[str, str, str]]:
+        changes = []
+        for field in getattr(type(record), "_history_m2m_fields", ()):
+            old = self.ids.get((type(before), before.history_id, field.name), frozenset())
+            new = self.ids.get((type(record), record.history_id, field.name), frozenset())
+            if old != new:
+                changes.append((str(field.verbose_name), self._display(field, old), self._display(field, new)))
+        return changes
+
+    def _display(self, field, pks) -> str:
+        names = sorted(self.names.get((field.related_model, pk), f"#{pk}") for pk in pks)
+        return _display("; ".join(names))
+
+
+def _entry(record, before, related: _RelatedSets) -> HistoryEntry:
     changes = []
     if before is not None and record.history_type == "~":
-        delta = record.diff_against(before)
+        m2m = [field.name for field in getattr(type(record), "_history_m2m_fields", ())]
+        delta = record.diff_against(before, excluded_fields=m2m)
         for change in delta.changes:
             field = record.instance_type._meta.get_field(change.field)
             changes.append((str(field.verbose_name), _display(change.old), _display(change.new)))
+        changes.extend(related.changes(record, before))
     user = record.history_user
     return HistoryEntry(
         when=record.history_date,

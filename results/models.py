@@ -68,7 +68,8 @@ class Result(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     activities = models.ManyToManyField(
         Activity, verbose_name=_("contributing activities"), related_name="results", blank=True
     )
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # The contributing activities are kept with each version: the project's history shows them change.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=["activities"])
 
     translated_fields = ("title", "description")
     constraint_fields = {"second_objective": "level"}

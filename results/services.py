@@ -80,9 +80,20 @@ def result_set_activities(*, result: Result, activities) -> Result:
     activities = list(activities)
     if any(activity.project_id != result.project_id for activity in activities):
         raise ValidationError({"activities": _("Choose activities of this project.")})
-    result.activities.set(activities)
+    if set(result.activities.values_list("pk", flat=True)) != {activity.pk for activity in activities}:
+        _set_without_history(result, lambda: result.activities.set(activities))
+        result.save()  # one version with the new activities, for the project's history
     data_changed()
     return result
+
+
+def _set_without_history(instance, change) -> None:
+    """Runs `change` (a many-to-many set) without django-simple-history's version per add and remove."""
+    instance.skip_history_when_saving = True
+    try:
+        change()
+    finally:
+        del instance.skip_history_when_saving
 
 
 @transaction.atomic
@@ -91,7 +102,10 @@ def activity_set_results(*, activity: Activity, results) -> Activity:
     results = list(results)
     if any(result.project_id != activity.project_id for result in results):
         raise ValidationError({"results": _("Choose results of this project.")})
-    activity.results.set(results)
+    before = set(activity.results.all())
+    _set_without_history(activity, lambda: activity.results.set(results))
+    for result in before.symmetric_difference(results):
+        result.save()  # a version of each result gained or lost, with its activities now
     data_changed()
     return activity
 
