@@ -55,8 +55,13 @@ def section_inplace(request, concept_id, section_id):
     concept = section.concept
     language = concept.language
     head = section.head
-    initial = {"base_number": head.number, "title": head.title, "body": head.body, "language": language,
-               "source_number": head.number}  # fmt: skip
+    initial = {
+        "base_number": head.number,
+        "title": head.title,
+        "body": head.body,
+        "language": language,
+        "source_number": head.number,
+    }
     form = SectionEditForm(request.POST or None, initial=initial)
     form.fields["body"].widget.attrs["data-rich-editor"] = ""
     if request.method == "POST" and form.is_valid():
