@@ -20,7 +20,7 @@ from projects.access import Capability
 from . import drafts, editing, selectors, services
 from .forms import SectionEditForm
 from .models import SectionDraft
-from .presence import presence_leave, presence_touch
+from .presence import presence_leave, presence_others, presence_touch
 from .views import _person, _render_sections, _section_in_outline, _unchanged
 
 EDITOR = SectionDraft.Kind.EDIT
@@ -78,6 +78,7 @@ def section_inplace(request, concept_id, section_id):
         "section": section,
         "entry": _outline_entry(section),
         "form": form,
+        "others": presence_others(section_id=section.pk, user=request.user),
         "draft_offer": editing.offer_context(offer) if offer else None,
         "draft_kind": EDITOR,
         "draft_head_number": head.number,

@@ -49,6 +49,7 @@ def test_the_edit_link_is_shown_to_whoever_may_draft_even_after_a_reviewer_fille
 
 
 def test_the_editor_opens_inside_the_block(client_for, section):
+    client_for("manager").get(url("section_inplace", section), **HTMX)
     response = client_for("drafter").get(url("section_inplace", section), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
@@ -60,6 +61,7 @@ def test_the_editor_opens_inside_the_block(client_for, section):
     assert "data-draft-form" in html and "data-rich-editor" in html
     assert "Second paragraph about asylum." in html
     assert f'hx-get="{url("section_block", section)}"' in html  # Cancel
+    assert "manager also has this section open for editing." in html
 
 
 @pytest.mark.parametrize(("role", "status"), [("reviewer", 403), ("outsider", 404), ("other_drafter", 404)])
