@@ -5,6 +5,7 @@ sections are as they were."""
 import pytest
 from playwright.sync_api import expect
 
+from concepts import services
 from concepts.models import SectionVersion
 from concepts.tests.factories import ConceptFactory, section_with_version
 from projects.models import Role
@@ -95,3 +96,53 @@ def test_a_drafter_edits_section_12_in_place_and_stays_there(page, log_in, long_
     expect(page.locator(f"{block} .section-body")).to_contain_text("as amended.")
     assert in_viewport(page, block)
     assert SectionVersion.objects.filter(section=twelfth).count() == 2
+
+
+def test_a_save_that_collides_opens_the_edit_page_with_what_was_typed(page, log_in, long_concept):
+    concept, sections = long_concept
+    third = sections[2]
+    block = f"#section-{third.pk}"
+    log_in("dana", PASSWORD)
+    page.goto(concept.get_absolute_url())
+    page.locator(block).get_by_role("link", name="Edit Part 3").click()
+    expect(page.locator(f"{block} .rich-editor")).to_be_visible()
+
+    # Meanwhile someone else saves the same paragraph.
+    services.section_save(
+        section=third,
+        base_number=1,
+        title="Part 3",
+        body=body(3).replace("Section 3 opening paragraph.", "Section 3 opening, rewritten by a colleague."),
+        user=third.head.author,
+    )
+    page.locator(block).get_by_role("button", name="Markdown", exact=True).click()
+    typed = body(3).replace("Section 3 opening paragraph.", "Section 3 opening, as Dana puts it.")
+    page.locator(f"{block} textarea[name=body]").fill(typed)
+    page.locator(block).get_by_role("button", name="Save", exact=True).click()
+
+    page.wait_for_url(f"**{third.get_absolute_url()}edit/**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit “Part 3”")
+    expect(page.locator("textarea[name=body]")).to_have_value(typed)  # nothing typed is lost
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Section 3 opening, as Dana puts it.").first).to_be_visible()
+    expect(page.get_by_text("Section 3 opening, rewritten by a colleague.").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_cancelling_with_unsaved_text_asks_first(page, log_in, long_concept):
+    concept, sections = long_concept
+    block = f"#section-{sections[4].pk}"
+    log_in("dana", PASSWORD)
+    page.goto(concept.get_absolute_url())
+    page.locator(block).get_by_role("link", name="Edit Part 5").click()
+    page.locator(block).get_by_role("button", name="Markdown", exact=True).click()
+    page.locator(f"{block} textarea[name=body]").fill("Typed but not saved.")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.locator(block).get_by_role("link", name="Cancel", exact=True).click()
+    expect(page.locator(f"{block} textarea[name=body]")).to_have_value("Typed but not saved.")
+    assert questions == ["You have unsaved changes. Leave this page?"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(block).get_by_role("link", name="Cancel", exact=True).click()
+    expect(page.locator(f"{block} form")).to_have_count(0)
+    expect(page.locator(f"{block} .section-body")).to_contain_text("Section 5 opening paragraph.")
