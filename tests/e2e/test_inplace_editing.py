@@ -46,7 +46,7 @@ def in_viewport(page, selector: str) -> bool:
     )
 
 
-def test_a_drafter_edits_section_12_in_place_and_stays_there(page, log_in, long_concept):
+def test_a_drafter_edits_section_12_in_place_and_stays_there(page, log_in, long_concept, save_screenshot):
     concept, sections = long_concept
     twelfth = sections[11]
     block = f"#section-{twelfth.pk}"
@@ -63,6 +63,7 @@ def test_a_drafter_edits_section_12_in_place_and_stays_there(page, log_in, long_
     expect(page.locator(f"#section-{sections[10].pk}")).to_contain_text("Section 11 opening paragraph.")
     assert page.evaluate("window.scrollY") > 1000
     assert_accessible(page)
+    save_screenshot("inplace-editor")
 
     # Markdown mode, to type plain text.
     page.locator(block).get_by_role("button", name="Markdown", exact=True).click()
