@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import draft_views, import_views, views
+from . import draft_views, import_views, inplace_views, views
 from .rendering import views as render_views
 
 app_name = "concepts"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:concept_id>/import/<int:job_id>/", import_views.concept_import_job, name="import_job"),
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
+    path(f"{S}/inplace/", inplace_views.section_inplace, name="section_inplace"),
+    path(f"{S}/block/", inplace_views.section_block, name="section_block"),
     path(f"{S}/translate/<str:language>/", views.section_translate, name="section_translate"),
     path(f"{S}/resolve/", views.section_resolve, name="section_resolve"),
     path(f"{S}/presence/", views.section_presence, name="section_presence"),

@@ -125,9 +125,9 @@ def concept_detail(request, concept_id):
     outline = selectors.outline_for_concept(concept=concept)
     _render_sections(concept, outline)
     if request.user.is_authenticated:
-        editing = presence_by_section(section_ids=[entry.section.pk for entry in outline], user=request.user)
+        editors = presence_by_section(section_ids=[entry.section.pk for entry in outline], user=request.user)
         for entry in outline:
-            entry.editing = editing.get(entry.section.pk, [])
+            entry.editing = editors.get(entry.section.pk, [])
     context = {
         "concept": concept,
         "project": concept.project,
@@ -137,26 +137,29 @@ def concept_detail(request, concept_id):
         if Capability.EDIT in concept.capabilities
         else [],
     }
+    if Capability.DRAFT in concept.capabilities:  # the texts of the editor opened in place
+        context.update(editor_labels=editing.editor_labels(), draft_labels=editing.draft_labels())
     return render(request, "concepts/concept_detail.html", context)
 
 
 def _render_sections(concept, outline) -> None:
     """Each section's block of the concept page (`entry.html`), kept in the cache under everything
     it shows: its head version (title, text, number, date), its author's name, its number and level
-    in the outline, the concept's language and whether the reader sees the editing buttons (shown,
-    not decided: every button leads to a view that checks access again). A save, a move or a
+    in the outline, the concept's language and whether the reader sees the editing buttons and the
+    "Edit" link (shown, not decided: every button leads to a view that checks access again). A save, a move or a
     renamed author changes the key of the sections concerned only; the page asks for all of them in
     one cache round trip and renders the missing ones."""
     may_edit = Capability.EDIT in concept.capabilities
+    may_draft = Capability.DRAFT in concept.capabilities
     renders = {}
     for entry in outline:
         head = entry.section.head
         digest = hashlib.blake2b(
             f"{head.body}\x00{head.title}\x00{person(head.author)}".encode(), digest_size=12
         ).hexdigest()
-        place = f"{entry.number}:{entry.level}:{concept.language}:{int(may_edit)}"
+        place = f"{entry.number}:{entry.level}:{concept.language}:{int(may_edit)}{int(may_draft)}"
         key = f"concept-section:{entry.section.pk}:{head.pk}:{digest}:{place}"
-        context = {"entry": entry, "concept": concept, "may_edit": may_edit}
+        context = {"entry": entry, "concept": concept, "may_edit": may_edit, "may_draft": may_draft}
         renders[key] = functools.partial(render_to_string, "concepts/_concept_section.html", context)
         entry.key = key
     by_key = {entry.key: entry for entry in outline}

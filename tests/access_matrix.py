@@ -638,6 +638,12 @@ MATRIX: dict[str, list[Case]] = {
         Case(drafting(200), kwargs=section_kwargs),
         Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
     ],
+    # Editing in place on the concept page (htmx): the block's editor, and the block Cancel puts back.
+    "concepts:section_inplace": [
+        Case(drafting(200), kwargs=section_kwargs),
+        Case(drafting(200), method="post", kwargs=section_kwargs, label="invalid form"),
+    ],
+    "concepts:section_block": [Case(DRAFTS, kwargs=section_kwargs)],
     # Settling an edit conflict: the form must carry the conflicting edit, so an empty post is refused (400).
     "concepts:section_resolve": [
         Case(drafting(400), method="post", kwargs=section_kwargs, label="without the edit"),

@@ -320,15 +320,24 @@ function setUp(textarea, labels) {
   return editor;
 }
 
-function start() {
+// Every rich-text field under `root` not set up yet: the page's, and those an htmx answer brings
+// (the concept page opens a section's editor in place).
+function start(root) {
   const labelsElement = document.getElementById("rich-editor-labels");
-  if (!labelsElement) return;
+  if (!labelsElement || !root || !root.querySelectorAll) return;
   const labels = JSON.parse(labelsElement.textContent);
-  document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea) => setUp(textarea, labels));
+  const fields = [...root.querySelectorAll("textarea[data-rich-editor]")];
+  if (root.matches && root.matches("textarea[data-rich-editor]")) fields.push(root);
+  fields.forEach((textarea) => {
+    if (textarea.dataset.richEditorReady) return;
+    textarea.dataset.richEditorReady = "yes";
+    setUp(textarea, labels);
+  });
 }
 
 if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("DOMContentLoaded", () => start(document));
 } else {
-  start();
+  start(document);
 }
+document.addEventListener("htmx:load", (event) => start(event.detail.elt));

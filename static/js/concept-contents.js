@@ -49,4 +49,11 @@
 
   var observer = new IntersectionObserver(reading, { rootMargin: "0px 0px -70% 0px" });
   sections.forEach(function (section) { observer.observe(section); });
+  // A section's block swapped for its editor, or back (editing in place): follow the new element.
+  document.addEventListener("htmx:load", function (event) {
+    var swapped = event.detail.elt;
+    if (!swapped.matches || !swapped.matches("section.concept-section[id]")) return;
+    sections = sections.map(function (section) { return section.id === swapped.id ? swapped : section; });
+    observer.observe(swapped);
+  });
 })();

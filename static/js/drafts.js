@@ -208,8 +208,21 @@
     offer.hidden = false;
   }
 
+  // Forms still on the page: an editor opened in place (htmx) goes away when saved or cancelled.
+  function present() {
+    return forms.filter(function (form) { return form.isConnected; });
+  }
+
   document.querySelectorAll("form[data-draft-form]").forEach(enhance);
-  if (!forms.length) return;
+  // An editor an htmx answer brings (the concept page opens a section's editor in place).
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    if (!root.querySelectorAll) return;
+    var found = Array.prototype.slice.call(root.querySelectorAll("form[data-draft-form]"));
+    if (root.matches("form[data-draft-form]")) found.push(root);
+    found.forEach(function (form) { if (!form.draftState) enhance(form); });
+  });
+  if (!forms.length && !document.getElementById("draft-labels")) return;
   // Opened with ?draft=…: once it is in the form, a reload should not ask for it again (saved, it is gone).
   if (window.history.replaceState && /[?&]draft=/.test(window.location.search)) {
     var query = window.location.search.replace(/([?&])draft=[^&]*&?/, "$1").replace(/[?&]$/, "");
@@ -217,7 +230,7 @@
   }
 
   window.addEventListener("beforeunload", function (event) {
-    var unsaved = forms.some(function (form) { return form.draftState.dirty && !form.draftState.submitting; });
+    var unsaved = present().some(function (form) { return form.draftState.dirty && !form.draftState.submitting; });
     if (!unsaved) return undefined;
     event.preventDefault();
     event.returnValue = labels.leave || ""; // older browsers want a value; none shows it
@@ -227,7 +240,8 @@
   document.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || (event.key || "").toLowerCase() !== "s") return;
     var active = document.activeElement && document.activeElement.closest("form[data-draft-form]");
-    var form = active || (forms.length === 1 ? forms[0] : null);
+    var open = present();
+    var form = active || (open.length === 1 ? open[0] : null);
     if (!form) return;
     event.preventDefault();
     if (form.requestSubmit) {
