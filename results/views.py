@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -308,10 +308,13 @@ def approvals(request, slug):
 def review(request, slug, update_id):
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.EDIT)
     update = selectors.update_get(project=project, update_id=update_id)
+    action = request.POST.get("action")
+    if action not in ("approve", "return"):
+        raise BadRequest("Approve or return.")  # not one of the page's two buttons: nothing is changed
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        if request.POST.get("action") == "approve":
+        if action == "approve":
             services.update_approve(update=update, user=request.user)
             messages.success(request, _("“%(indicator)s” was approved.") % {"indicator": update.indicator})
         else:

@@ -150,6 +150,17 @@ def test_returning_without_a_comment_says_why(client_for, project, fw, users):
     assert update.status == "submitted"
 
 
+@pytest.mark.parametrize("data", [{"comment": "Looks wrong."}, {"action": "aprove", "comment": "Looks wrong."}])
+def test_review_without_a_known_action_changes_nothing(client_for, project, fw, users, data):
+    update = services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(9), submit=True
+    )
+    review = reverse("results:review", kwargs={"slug": project.slug, "update_id": update.pk})
+    assert client_for("manager").post(review, data).status_code == 400
+    update.refresh_from_db()
+    assert update.status == "submitted" and update.review_comment == ""
+
+
 def test_period_page_shows_what_is_overdue(client_for, project, fw):
     page = client_for("drafter").get(period_url(project, fw["period"])).content.decode()
     # The factory project ran in 2025: its first quarter is long past its due date.
