@@ -111,17 +111,6 @@ def framework_for_project(*, project: Project) -> list[FrameworkNode]:
     return roots
 
 
-def approved_actuals(*, project: Project) -> dict[tuple[int, int], Decimal | str | None]:
-    """(indicator id, period id) → approved actual, for the whole project in one query."""
-    grouped: dict[tuple[int, int], list] = {}
-    updates = IndicatorUpdate.objects.filter(project=project, status=IndicatorUpdate.Status.APPROVED).select_related(
-        "indicator"
-    )
-    for update in updates:
-        grouped.setdefault((update.indicator_id, update.period_id), []).append(update)
-    return {key: actual_of(updates[0].indicator, updates) for key, updates in grouped.items()}
-
-
 @dataclass
 class PeriodRow:
     """One indicator on a reporting period's page: its target, what is reported, what may be edited."""
@@ -196,12 +185,16 @@ def waiting_updates(*, project: Project) -> QuerySet[IndicatorUpdate]:
 def unreported_counts(*, project: Project, periods: list[ReportingPeriod]) -> dict[int, int]:
     """Period id → how many of the project's indicators have nothing submitted or approved in it."""
     indicator_count = Indicator.objects.filter(project=project).count()
-    reported: dict[int, set] = {}
-    for period_id, indicator_id in IndicatorUpdate.objects.filter(
-        project=project, status__in=[IndicatorUpdate.Status.SUBMITTED, IndicatorUpdate.Status.APPROVED]
-    ).values_list("period_id", "indicator_id"):
-        reported.setdefault(period_id, set()).add(indicator_id)
-    return {period.pk: indicator_count - len(reported.get(period.pk, ())) for period in periods}
+    reported = dict(
+        IndicatorUpdate.objects.filter(
+            project=project, status__in=[IndicatorUpdate.Status.SUBMITTED, IndicatorUpdate.Status.APPROVED]
+        )
+        .order_by()
+        .values("period_id")
+        .annotate(indicators=Count("indicator_id", distinct=True))
+        .values_list("period_id", "indicators")
+    )
+    return {period.pk: indicator_count - reported.get(period.pk, 0) for period in periods}
 
 
 @dataclass
