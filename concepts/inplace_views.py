@@ -43,8 +43,11 @@ def _block(request, section, status=""):
 
 
 def section_block(request, concept_id, section_id):
-    """The section's block as the concept page shows it: what Cancel puts back."""
+    """The section's block as the concept page shows it: what Cancel puts back. Whoever cancels no
+    longer has the section open, so the others stop seeing them as editing it."""
     section = _section_in_outline(request, concept_id, section_id, Capability.READ_DRAFTS)
+    if request.user.is_authenticated:
+        presence_leave(section_id=section.pk, user=request.user)
     return _block(request, section)
 
 

@@ -147,6 +147,15 @@ def test_cancel_puts_back_the_unchanged_block(client_for, section):
     assert client_for("outsider").get(url("section_block", section), **HTMX).status_code == 404
 
 
+def test_cancel_stops_showing_the_user_as_editing_the_section(client_for, concept, section):
+    client_for("manager").get(url("section_inplace", section), **HTMX)
+    assert "Being edited by manager" in client_for("drafter").get(concept.get_absolute_url()).content.decode()
+    client_for("manager").get(url("section_block", section), **HTMX)  # Cancel
+    assert "Being edited by manager" not in client_for("drafter").get(concept.get_absolute_url()).content.decode()
+    html = client_for("drafter").get(url("section_inplace", section), **HTMX).content.decode()
+    assert "also has this section open" not in html
+
+
 def test_a_removed_section_has_no_editor(client_for, section):
     services.section_remove(section=section)
     assert client_for("drafter").get(url("section_inplace", section), **HTMX).status_code == 404
