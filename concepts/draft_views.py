@@ -7,7 +7,7 @@ another section, answers 404, as a draft that does not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,22 +17,14 @@ from projects.access import Capability
 from . import drafts, selectors
 from .editing import draft_time, editor_url, offer_context
 from .models import SectionDraft
-
-
-def _section_for_drafting(request, concept_id, section_id):
-    section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.DRAFT
-    )
-    if section.is_removed:
-        raise Http404("This section was removed.")
-    return section
+from .views import _section_in_outline
 
 
 @login_required
 @require_POST
 def section_draft_save(request, concept_id, section_id):
     """Keeps what the user has typed so far (posted by drafts.js every few seconds). JSON answers."""
-    section = _section_for_drafting(request, concept_id, section_id)
+    section = _section_in_outline(request, concept_id, section_id, Capability.DRAFT)
     concept = section.concept
     kind = request.POST.get("kind", SectionDraft.Kind.EDIT)
     language = concept.language_or_source(request.POST.get("language"))
@@ -65,7 +57,7 @@ def section_draft_save(request, concept_id, section_id):
 @login_required
 def section_draft(request, concept_id, section_id, draft_id):
     """One's own unsaved draft, compared with the current version, to restore or discard."""
-    section = _section_for_drafting(request, concept_id, section_id)
+    section = _section_in_outline(request, concept_id, section_id, Capability.DRAFT)
     draft = drafts.draft_get_for_user(user=request.user, section=section, draft_id=draft_id)
     head = selectors.section_head(section=section, language=draft.language)
     context = {
@@ -81,7 +73,7 @@ def section_draft(request, concept_id, section_id, draft_id):
 @login_required
 @require_POST
 def section_draft_discard(request, concept_id, section_id, draft_id):
-    section = _section_for_drafting(request, concept_id, section_id)
+    section = _section_in_outline(request, concept_id, section_id, Capability.DRAFT)
     draft = drafts.draft_get_for_user(user=request.user, section=section, draft_id=draft_id)
     url = editor_url(draft)
     drafts.draft_discard(draft=draft)
