@@ -369,8 +369,15 @@ def _year_breakdown(budget_sources, expenditures) -> Breakdown:
         return entries[key]
 
     periods_of: dict[tuple, list] = {}
+
+    def periods_for(start, end) -> list:
+        # Worked out once per planned period: the spending below has a row per day spent.
+        if (start, end) not in periods_of:
+            periods_of[start, end] = iati.budget_periods(start, end)
+        return periods_of[start, end]
+
     for (currency, start, end), total in spans.items():
-        periods = periods_of.setdefault((start, end), iati.budget_periods(start, end))
+        periods = periods_for(start, end)
         if not periods:
             entry_for(currency, OUTSIDE_PERIODS).budget += total
             continue
@@ -384,7 +391,7 @@ def _year_breakdown(budget_sources, expenditures) -> Breakdown:
     )
     for row in spent:
         start, end = row["line__project__planned_start"], row["line__project__planned_end"]
-        periods = periods_of.setdefault((start, end), iati.budget_periods(start, end))
+        periods = periods_for(start, end)
         within = next((first for first, last in periods if first <= row["date"] <= last), None)
         key = str(within.year) if within else OUTSIDE_PERIODS
         entry_for(row["line__project__currency"], key).spent += _money(row["total"])

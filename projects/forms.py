@@ -1,6 +1,7 @@
 from crispy_forms.layout import Field
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -60,15 +61,25 @@ class PartnerForm(forms.Form):
 class PartnerRowForm(PartnerForm):
     """One partner row of the project create form: left empty, it is skipped."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].empty_label = _("Choose an organisation")
+        if organisation_choices is not None:  # read once for all the rows (BasePartnerFormSet)
+            self.fields["organisation"].choices = organisation_choices
         self.fields["role"].choices = [("", _("Choose a role")), *ProjectPartner.PartnerRole.choices]
         self.fields["organisation"].widget.attrs["class"] = "form-select"
         self.fields["role"].widget.attrs["class"] = "form-select"
 
 
 class BasePartnerFormSet(forms.BaseFormSet):
+    @cached_property
+    def organisation_choices(self) -> list:
+        """The organisations, read once: each row's list would otherwise query them again."""
+        return list(iter(self.form().fields["organisation"].choices))  # iter: no COUNT first
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "organisation_choices": self.organisation_choices}
+
     def clean(self):
         super().clean()
         seen = set()

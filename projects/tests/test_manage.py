@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects import services
-from projects.models import Membership, Project, ProjectPartner, Role
+from projects.models import Membership, Organisation, Project, ProjectPartner, Role
 from projects.tests.factories import FundingInstrumentFactory, OrganisationFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +295,22 @@ def test_the_edit_form_lists_the_chosen_countries_and_ticks_them(client_for, pro
     assert response.status_code == 302
     project.refresh_from_db()
     assert sorted(country.code for country in project.countries) == ["GE", "XK"]
+
+
+def test_the_partner_rows_read_the_organisations_once(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    icmpd = OrganisationFactory(name="ICMPD")
+    OrganisationFactory(name="Republic of Belarus")
+    client = client_for("staff")
+    rows = partner_rows((icmpd.pk, ""), total=10)  # a bad row: the form comes back with all ten rows
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/projects/new/", {**project_form(), **rows})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count(">Republic of Belarus</option>") == 11  # ten rows and the template for another
+    assert f'<option value="{icmpd.pk}" selected>ICMPD</option>' in content  # what was chosen is kept
+    organisation_table = Organisation._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if f'FROM "{organisation_table}"' in q["sql"]]
+    assert len(reads) == 2  # the rows' list, and the chosen organisation checked
