@@ -5,10 +5,12 @@ A selection of up to EXPORT_INLINE_ROWS rows is streamed in the request, as befo
 the browser had received a 200, leaving a truncated file. It becomes an ExportJob instead: the
 task decides the user's projects again when it runs, writes the file through Django's storage
 API, and the page polls the job until the download is ready. Only the user who asked may open
-the job or download its file, and only while they still have a dashboard.
+the job or download its file, and only while their dashboard, with the same filters, still
+selects the projects the file holds.
 """
 
 import datetime
+import hashlib
 import io
 import logging
 import tempfile
@@ -50,11 +52,23 @@ def export_size(*, kind: str, projects) -> int:
     return projects.count()
 
 
-def export_job_start(*, user, kind: str, fmt: str, query: QueryDict, filename: str, total: int) -> ExportJob:
+def projects_digest(projects) -> str:
+    """A digest of the ids of `projects` (one query of ids)."""
+    ids = projects.order_by("pk").values_list("pk", flat=True)
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+
+
+def export_job_start(*, user, kind: str, fmt: str, query: QueryDict, filename: str, total: int, projects) -> ExportJob:
     from .tasks import export_job_task
 
     job = ExportJob.objects.create(
-        user=user, kind=kind, fmt=fmt, query=query.urlencode(), filename=filename, total=total
+        user=user,
+        kind=kind,
+        fmt=fmt,
+        query=query.urlencode(),
+        filename=filename,
+        total=total,
+        projects_digest=projects_digest(projects),
     )
     try:
         export_job_task.apply_async(args=[job.pk], retry=False)

@@ -34,6 +34,9 @@ class ExportJob(models.Model):
     kind = models.CharField(max_length=20)
     fmt = models.CharField(max_length=4)
     query = models.CharField(max_length=500, blank=True)
+    # The projects the file holds (a digest of their ids): the file is handed over only while the
+    # user's dashboard, with the same filters, still selects exactly those projects.
+    projects_digest = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

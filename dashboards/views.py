@@ -173,7 +173,13 @@ def export(request, kind, fmt):
     size = exporting.export_size(kind=kind, projects=projects)
     if request.method == "POST":
         job = exporting.export_job_start(
-            user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
+            user=request.user,
+            kind=kind,
+            fmt=fmt,
+            query=_dashboard_query_of(query),
+            filename=filename,
+            total=size,
+            projects=projects,
         )
         return redirect("dashboards:export_job", job_id=job.pk)
     if size > settings.EXPORT_INLINE_ROWS:
@@ -196,10 +202,14 @@ def _dashboard_query_of(data) -> QueryDict:
 
 
 def _export_job(request, job_id) -> ExportJob:
-    """The user's own export job, while they still have a dashboard; 404 otherwise."""
+    """The user's own export job, while they still have a dashboard; 404 otherwise. `job.current`
+    says whether the dashboard, with the job's filters, still selects the projects in the file: a
+    user who has lost access to one of them since (or whose selection changed) must prepare it again."""
     job = ExportJob.objects.filter(pk=job_id, user=request.user).first()
-    if job is None or selectors.dashboard_scope_for_user(user=request.user) is None:
+    projects = exporting.export_projects(user=request.user, query=QueryDict(job.query)) if job else None
+    if projects is None:
         raise Http404("No such export.")
+    job.current = bool(job.projects_digest) and exporting.projects_digest(projects) == job.projects_digest
     return job
 
 
@@ -218,7 +228,7 @@ def export_job(request, job_id):
 @require_safe
 def export_download(request, job_id):
     job = _export_job(request, job_id)
-    if job.status != ExportJob.Status.DONE or not job.file:
+    if job.status != ExportJob.Status.DONE or not job.file or not job.current:
         raise Http404("The file is not ready.")
     try:
         handle = job.file.open("rb")

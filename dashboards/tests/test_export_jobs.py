@@ -91,3 +91,21 @@ def test_exports_are_deleted_with_their_files_after_a_day(portfolio, staff_user)
     assert export_jobs_clean() == 0
     assert export_jobs_clean(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 1
     assert not ExportJob.objects.exists() and not storage.exists(name)
+
+
+def test_a_file_is_not_handed_over_once_a_project_in_it_can_no_longer_be_seen(
+    client, portfolio, settings, eager_celery
+):
+    donor = donors_group_member()
+    client.force_login(donor)
+    settings.EXPORT_INLINE_ROWS = 0
+    client.post(export_url())
+    job = ExportJob.objects.get()
+    download = reverse("dashboards:export_download", args=[job.pk])
+    assert client.get(download).status_code == 200
+    # A published project in the file is taken off the public list: the Donors group no longer sees it.
+    portfolio.eur.is_published = False
+    portfolio.eur.save(update_fields=["is_published"])
+    assert client.get(download).status_code == 404
+    status = client.get(reverse("dashboards:export_job", args=[job.pk])).content.decode()
+    assert "Prepare the export again from the dashboard." in status and download not in status
