@@ -310,3 +310,13 @@ def test_a_kind_the_reader_may_not_choose_keeps_the_project_filter(planted, clie
     assert response.context["project"] == published_project
     urls = {hit.url for group in response.context["groups"] for hit in group.hits}
     assert urls and all("/projects/the-project/" not in url for url in urls)
+
+
+def test_the_project_searched_is_named_in_the_interface_language(client_for, published_project, settings):
+    published_project.title_ru = "Проект для поиска"
+    published_project.save()
+    client = client_for("outsider")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    params = {"q": "nothingmatchesthis", "project": published_project.slug}
+    page = client.get(SEARCH, params, headers={"accept-language": "ru"}).content.decode()
+    assert "Проект для поиска" in page
