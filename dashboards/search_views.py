@@ -34,8 +34,9 @@ def search(request):
     """Open to everyone: anonymous visitors find published projects and editions only."""
     kinds = search_selectors.kinds_for(request.user)
     form = SearchForm(request.GET or None, kinds=kinds)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
+    form.is_valid()
+    # The fields that are valid: a `kind` the reader may not choose does not drop the project too.
+    data = form.cleaned_data if form.is_bound else {}
     text = search_selectors.normalise_query(data.get("q") or request.GET.get("q", ""))
     kind = data.get("kind", "")
     project = None

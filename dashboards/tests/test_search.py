@@ -301,3 +301,22 @@ def test_a_word_found_in_more_than_the_limit_lists_the_first_ones_and_says_so(pl
 def test_a_project_hit_offers_to_search_within_it(planted, client_for, published_project):
     page = client_for("outsider").get(SEARCH, {"q": WORD}).content.decode()
     assert f"q={WORD}&amp;project={published_project.slug}" in page
+
+
+def test_a_kind_the_reader_may_not_choose_keeps_the_project_filter(planted, client_for, published_project):
+    """A visitor following a logged-in link (kind=comment) still searches the one project asked for."""
+    response = client_for("anonymous").get(SEARCH, {"q": WORD, "kind": "comment", "project": published_project.slug})
+    assert response.status_code == 200
+    assert response.context["project"] == published_project
+    urls = {hit.url for group in response.context["groups"] for hit in group.hits}
+    assert urls and all("/projects/the-project/" not in url for url in urls)
+
+
+def test_the_project_searched_is_named_in_the_interface_language(client_for, published_project, settings):
+    published_project.title_ru = "Проект для поиска"
+    published_project.save()
+    client = client_for("outsider")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    params = {"q": "nothingmatchesthis", "project": published_project.slug}
+    page = client.get(SEARCH, params, headers={"accept-language": "ru"}).content.decode()
+    assert "Проект для поиска" in page
