@@ -58,17 +58,11 @@ def projects_digest(projects) -> str:
     return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
 
 
-def export_job_start(*, user, kind: str, fmt: str, query: QueryDict, filename: str, total: int, projects) -> ExportJob:
+def export_job_start(*, user, kind: str, fmt: str, query: QueryDict, filename: str, total: int) -> ExportJob:
     from .tasks import export_job_task
 
     job = ExportJob.objects.create(
-        user=user,
-        kind=kind,
-        fmt=fmt,
-        query=query.urlencode(),
-        filename=filename,
-        total=total,
-        projects_digest=projects_digest(projects),
+        user=user, kind=kind, fmt=fmt, query=query.urlencode(), filename=filename, total=total
     )
     try:
         export_job_task.apply_async(args=[job.pk], retry=False)
@@ -111,7 +105,11 @@ def export_job_run(*, job_id: int) -> None:
         spool.seek(0)
         job.file.save(job.filename, File(spool), save=False)
     ExportJob.objects.filter(pk=job_id).update(
-        file=job.file.name, status=ExportJob.Status.DONE, total=F("rows"), finished_at=timezone.now()
+        file=job.file.name,
+        status=ExportJob.Status.DONE,
+        total=F("rows"),
+        finished_at=timezone.now(),
+        projects_digest=projects_digest(projects),
     )
 
 

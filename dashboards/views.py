@@ -173,13 +173,7 @@ def export(request, kind, fmt):
     size = exporting.export_size(kind=kind, projects=projects)
     if request.method == "POST":
         job = exporting.export_job_start(
-            user=request.user,
-            kind=kind,
-            fmt=fmt,
-            query=_dashboard_query_of(query),
-            filename=filename,
-            total=size,
-            projects=projects,
+            user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
         )
         return redirect("dashboards:export_job", job_id=job.pk)
     if size > settings.EXPORT_INLINE_ROWS:

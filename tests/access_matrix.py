@@ -179,7 +179,13 @@ def export_job(owner: str, *, done: bool):
         user = get_user_model().objects.get(username=owner)
         job = ExportJob.objects.create(user=user, kind="transactions", fmt="csv", filename="mpf-transactions.csv")
         if done:
+            from django.http import QueryDict
+
+            from dashboards.exporting import export_projects, projects_digest
+
             job.status = ExportJob.Status.DONE
+            # what the worker keeps: the projects the file holds, as the owner's dashboard selects them
+            job.projects_digest = projects_digest(export_projects(user=user, query=QueryDict()))
             job.file.save("mpf-transactions.csv", ContentFile(b"record\n"), save=True)
         return {"job_id": job.pk}
 
