@@ -30,6 +30,14 @@ def localized(instance, name):
 
 
 @register.filter
+def numbered(label, number) -> str:
+    """`{{ label|numbered:version.number }}` for a label translated once in Python with a `%(number)s`
+    placeholder (a template's own `translate` doubles the `%`): one translation for a whole table
+    instead of a `blocktranslate` in every row."""
+    return label % {"number": number}
+
+
+@register.filter
 def person(user) -> str:
     """A user as pages name them: their full name, else their username; "—" for nobody."""
     if user is None or user == "":
