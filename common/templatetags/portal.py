@@ -69,3 +69,11 @@ def short_date(value, with_time=""):
     """
     pattern = "d.m.Y" if _russian() else "j M Y"
     return date_filter(value, f"{pattern}, H:i" if with_time else pattern)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date_span(first, last=None):
+    """`1 Feb 2019 – 28 Feb 2020`, or one date when there is no end or it is the same day."""
+    if not last or first == last:
+        return short_date(first)
+    return f"{short_date(first)} – {short_date(last)}"
