@@ -15,7 +15,11 @@ import io
 import logging
 import tempfile
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
@@ -59,11 +63,26 @@ def projects_digest(projects) -> str:
 
 
 def export_job_start(*, user, kind: str, fmt: str, query: QueryDict, filename: str, total: int) -> ExportJob:
+    """Queues the export, or gives the user's unfinished job for the same file (a second click or a
+    reload prepares nothing twice). A user may have EXPORT_JOBS_PER_USER unfinished jobs at a time:
+    each one holds a worker for minutes."""
     from .tasks import export_job_task
 
-    job = ExportJob.objects.create(
-        user=user, kind=kind, fmt=fmt, query=query.urlencode(), filename=filename, total=total
-    )
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request per user at a time
+        unfinished = ExportJob.objects.filter(user=user, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+        same = unfinished.filter(kind=kind, fmt=fmt, query=query.urlencode()).first()
+        if same is not None:
+            return same
+        if unfinished.count() >= settings.EXPORT_JOBS_PER_USER:
+            raise ValidationError(
+                _("You have %(count)s exports being prepared. Wait until one of them is ready, then ask again.")
+                % {"count": settings.EXPORT_JOBS_PER_USER},
+                code="too_many",
+            )
+        job = ExportJob.objects.create(
+            user=user, kind=kind, fmt=fmt, query=query.urlencode(), filename=filename, total=total
+        )
     try:
         export_job_task.apply_async(args=[job.pk], retry=False)
     except BROKER_ERRORS as error:

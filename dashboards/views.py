@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -172,9 +172,13 @@ def export(request, kind, fmt):
     filename = f"mpf-{name}-{timezone.localdate().isoformat()}.{fmt}"
     size = exporting.export_size(kind=kind, projects=projects)
     if request.method == "POST":
-        job = exporting.export_job_start(
-            user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
-        )
+        try:
+            job = exporting.export_job_start(
+                user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
+            )
+        except ValidationError as error:
+            context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}
+            return render(request, "dashboards/export_prepare.html", context | {"refused": error.messages}, status=429)
         return redirect("dashboards:export_job", job_id=job.pk)
     if size > settings.EXPORT_INLINE_ROWS:
         context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}

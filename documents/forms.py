@@ -25,6 +25,13 @@ class VersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = _file_help()
+        # The browser refuses a file over the limit before sending anything (portal.js), so what was
+        # typed in the rest of the form stays: the server refuses such a request before reading it.
+        self.fields["upload"].widget.attrs |= {
+            "data-max-bytes": settings.DOCUMENTS_MAX_FILE_BYTES,
+            "data-too-large": _("This file is %(size)s: the portal accepts at most %(limit)s. Choose a smaller file.")
+            % {"size": "{size}", "limit": filesizeformat(settings.DOCUMENTS_MAX_FILE_BYTES)},
+        }
 
 
 class DocumentForm(VersionForm):

@@ -419,6 +419,7 @@ IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-d
 IATI_REFRESH_INTERVAL = env_int("IATI_REFRESH_INTERVAL", 60)
 # Dashboard exports of more rows than this are written by a task and downloaded when ready (dashboards/exporting.py).
 EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20000)
+EXPORT_JOBS_PER_USER = env_int("EXPORT_JOBS_PER_USER", 3)
 IATI_MAX_AGE_SECONDS = env_int("IATI_MAX_AGE_SECONDS", 3600)
 
 # Kosovo has no ISO 3166-1 code of its own; XK is the user-assigned code that the EU, the World

@@ -321,8 +321,19 @@ def review(request, slug, update_id):
             services.update_return(update=update, user=request.user, comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("“%(indicator)s” was returned.") % {"indicator": update.indicator})
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        waiting = list(selectors.waiting_updates(project=project))
+        if update.pk not in {row.pk for row in waiting}:  # reviewed meanwhile: no form left to keep words in
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("results:approvals", slug=project.slug)
+        # The page again, with the reviewer's words kept in the form they typed them in.
+        context = {
+            "project": project,
+            "updates": waiting,
+            "form": ReviewForm(),
+            "refused": {"update_id": update.pk, "comment": request.POST.get("comment", ""), "errors": error.messages},
+        }
+        return render(request, "results/approvals.html", context, status=400)
     return redirect("results:approvals", slug=project.slug)
 
 

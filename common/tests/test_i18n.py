@@ -210,6 +210,36 @@ def test_a_days_date_is_written_per_language():
         assert engines["django"].from_string('{{ day|date:"j E Y" }}').render({"day": day}) == "1 мая 2019"
 
 
+def test_remembered_dates_follow_the_language_and_the_clock_they_were_read_on():
+    day = datetime.date(2019, 5, 1)
+    with translation.override("en"):
+        assert short_date(day) == "1 May 2019"
+    with translation.override("ru"):
+        assert short_date(day) == "01.05.2019" and month_year(day) == "май 2019"
+    with translation.override("en"):
+        assert month_year(day) == "May 2019"
+        # The same instant on two clocks: equal datetimes, but each is written as its own clock reads.
+        utc = datetime.datetime(2019, 5, 1, 11, 30, tzinfo=datetime.UTC)
+        minsk = utc.astimezone(datetime.timezone(datetime.timedelta(hours=3)))
+        assert utc == minsk
+        assert short_date(utc, "time") == "1 May 2019, 11:30"
+        assert short_date(minsk, "time") == "1 May 2019, 14:30"
+        assert short_date(None) == "" and month_year("") == ""
+
+
+def test_country_names_are_given_in_the_readers_language():
+    from django_countries.fields import Country
+
+    from common.templatetags.portal import country_names
+
+    chosen = [Country("BY"), Country("AM")]
+    with translation.override("en"):
+        assert country_names(chosen) == "Belarus, Armenia"
+    with translation.override("ru"):
+        assert country_names(chosen) == "Беларусь, Армения"
+    assert country_names([]) == ""
+
+
 # The language switcher.
 
 

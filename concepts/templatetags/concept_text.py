@@ -3,6 +3,7 @@ import hashlib
 from django import template
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from common.markdown import render_markdown
 
@@ -57,3 +58,14 @@ def language_tabs(concept, current, url):
 @register.inclusion_tag("concepts/_translation_state.html")
 def translation_state(concept, section, state):
     return {"concept": concept, "section": section, "state": state}
+
+
+@register.simple_tag
+def history_labels() -> dict:
+    """The history table's per-row labels, translated once for the whole table (with `|numbered`)
+    rather than by a `blocktranslate` in every row."""
+    return {
+        "compare_from": _("Compare from version %(number)s"),
+        "compare_to": _("Compare to version %(number)s"),
+        "version": _("v%(number)s"),
+    }

@@ -118,3 +118,22 @@ def test_cached_section_html_never_shows_another_texts_under_a_reused_id(client_
     SectionVersion.objects.filter(pk=section.head_id).update(body="Different wording.")
     page = client_for("reviewer").get(url).content.decode()
     assert "Different wording." in page and "Original wording." not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ['aria-label="Compare from version 2"', 'aria-label="Compare to version 2"', ">v2</a>"]),
+        ("ru", ['aria-label="Сравнить от версии 2"', 'aria-label="Сравнить до версии 2"', ">версия 2</a>"]),
+    ],
+)
+def test_history_rows_name_their_version_in_the_readers_language(
+    client_for, concept, users, settings, language, expected
+):
+    section = section_with_version(concept, title="Scope", body="First.", author=users["drafter"])
+    services.section_save(section=section, base_number=1, title="Scope", body="Second.", user=users["drafter"])
+    client = client_for("reviewer")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/concepts/{concept.pk}/sections/{section.pk}/history/").content.decode()
+    for text in expected:
+        assert text in page

@@ -109,3 +109,41 @@ def test_a_file_is_not_handed_over_once_a_project_in_it_can_no_longer_be_seen(
     assert client.get(download).status_code == 404
     status = client.get(reverse("dashboards:export_job", args=[job.pk])).content.decode()
     assert "Prepare the export again from the dashboard." in status and download not in status
+
+
+@pytest.fixture
+def jobs_stay_queued(monkeypatch):
+    """No worker picks the jobs up: they stay queued, as while the workers are busy."""
+    from dashboards import tasks
+
+    monkeypatch.setattr(tasks.export_job_task, "apply_async", lambda *args, **kwargs: None)
+
+
+def test_asking_again_for_the_same_file_gives_the_job_under_way(
+    client, portfolio, staff_user, settings, jobs_stay_queued
+):
+    client.force_login(staff_user)
+    settings.EXPORT_INLINE_ROWS = 0
+    first = client.post(export_url(), {"country": "GE"})
+    again = client.post(export_url(), {"country": "GE"})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    client.post(export_url(), {"country": "AM"})  # other filters: another file
+    assert ExportJob.objects.count() == 2
+
+
+def test_a_user_cannot_queue_more_exports_than_the_limit(client, portfolio, staff_user, settings, jobs_stay_queued):
+    client.force_login(staff_user)
+    settings.EXPORT_INLINE_ROWS = 0
+    settings.EXPORT_JOBS_PER_USER = 2
+    assert client.post(export_url("csv")).status_code == 302
+    assert client.post(export_url("xlsx")).status_code == 302
+    refused = client.post(export_url("csv"), {"country": "GE"})
+    assert refused.status_code == 429
+    assert "You have 2 exports being prepared." in refused.content.decode()
+    assert ExportJob.objects.count() == 2
+    # Once one is ready, the next one may start; other users were never held back.
+    ExportJob.objects.filter(fmt="csv").update(status=ExportJob.Status.DONE)
+    assert client.post(export_url("csv"), {"country": "GE"}).status_code == 302
+    assert ExportJob.objects.count() == 3
+    client.force_login(donors_group_member())
+    assert client.post(export_url("csv")).status_code == 302

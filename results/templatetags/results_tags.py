@@ -32,6 +32,8 @@ def indicator_value(value, indicator: Indicator) -> str:
 @register.filter
 def sex_parts(holder) -> str:
     """ "women 6 · men 4 · other 0" for a target or update split by sex; empty otherwise."""
+    if holder.women is None and holder.men is None and holder.other is None:
+        return ""  # most targets and updates: no labels to translate (a framework page asks for hundreds)
     labels = [(_("women"), holder.women), (_("men"), holder.men), (_("other/unknown"), holder.other)]
     shown = [f"{label} {_number(value)}" for label, value in labels if value is not None]
     return " · ".join(shown)

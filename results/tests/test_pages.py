@@ -298,3 +298,31 @@ def test_a_returned_yes_no_update_shows_its_answer_chosen(client_for, project, f
     services.update_return(update=update, user=users["manager"], comment="Not yet: it was postponed.")
     page = client_for("drafter").get(period_url(project, fw["period"])).content.decode()
     assert '<option value="1" selected>' in page
+
+
+def test_a_refused_return_keeps_the_typed_comment_beside_its_update(client_for, project, fw, users, settings):
+    settings.RESULTS_FORBID_SELF_APPROVAL = True
+    update = services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["manager"], value=Decimal(9), submit=True
+    )
+    review = reverse("results:review", kwargs={"slug": project.slug, "update_id": update.pk})
+    response = client_for("manager").post(review, {"action": "return", "comment": "The survey says 80."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else must review an update you entered or submitted yourself." in page
+    assert f'id="comment-{update.pk}" aria-invalid="true"' in page
+    assert ">The survey says 80.</textarea>" in page
+    update.refresh_from_db()
+    assert update.status == "submitted" and update.review_comment == ""
+
+
+def test_a_review_refused_because_someone_else_reviewed_first_says_so(client_for, project, fw, users):
+    update = services.update_save(
+        indicator=fw["share"], period=fw["period"], user=users["drafter"], value=Decimal(9), submit=True
+    )
+    services.update_approve(update=update, user=users["staff"])
+    review = reverse("results:review", kwargs={"slug": project.slug, "update_id": update.pk})
+    response = client_for("manager").post(review, {"action": "return", "comment": "Too late."}, follow=True)
+    assert "Only a submitted update can be approved or returned." in response.content.decode()
+    update.refresh_from_db()
+    assert update.status == "approved"

@@ -101,3 +101,29 @@ def test_manager_uploads_the_mission_agenda_and_a_donor_finds_it(page, log_in, p
     save_path = tmp_path / "agenda.pdf"
     download_info.value.save_as(save_path)
     assert save_path.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_file_over_the_limit_is_refused_before_sending_and_the_typed_fields_stay(page, log_in, project, settings):
+    settings.DOCUMENTS_MAX_FILE_BYTES = 1024
+    log_in("maria", PASSWORD)
+    page.goto(f"/projects/{SLUG}/documents/upload/")
+    form = page.locator("main form")
+    form.get_by_label("Title").fill(AGENDA)
+    form.get_by_label("Date of the document").fill("2019-04-01")
+    big = {"name": "mission-agenda.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES + b" " * 4096}
+    form.get_by_label("File").set_input_files(files=[big])
+    expect(page.get_by_role("alert")).to_contain_text("the portal accepts at most 1.0")
+    form.get_by_role("button", name="Upload").click()
+    # Nothing was sent: the page is the same form, with what was typed, and the file field in focus.
+    expect(form.get_by_label("Title")).to_have_value(AGENDA)
+    expect(form.get_by_label("Date of the document")).to_have_value("2019-04-01")
+    expect(form.get_by_label("File")).to_be_focused()
+    assert not project.documents.filter(title=AGENDA).exists()
+    assert_accessible(page)
+
+    form.get_by_label("File").set_input_files(
+        files=[{"name": "mission-agenda.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    expect(page.get_by_role("alert")).to_have_count(0)
+    form.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(AGENDA)
