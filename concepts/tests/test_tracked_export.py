@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from docx.oxml.ns import nsdecls
 
 from concepts import services
 from concepts.models import Comment, EditionEntry, RenderJob, Section, SectionVersion
@@ -27,6 +28,7 @@ from concepts.rendering.render import render_docx
 from concepts.rendering.tracked import build_tracked_document, render_tracked_docx
 from concepts.tests import word_revisions
 from concepts.tests.factories import ConceptFactory
+from concepts.word_markup import read_markup
 from projects.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -448,3 +450,96 @@ def test_a_translation_cannot_be_compared_with_tracked_changes(comparison):
             against_draft=True,
             language="ru",
         )
+
+
+# --- Reading a marked-up file back (concepts.word_markup) ------------------------------------------
+
+
+def _apply(base: str, changes) -> str:
+    result, position = [], 0
+    for change in changes:
+        result.append(base[position : change.start])
+        result.append(change.new)
+        position = change.start + len(change.old)
+    return "".join(result) + base[position:]
+
+
+def _bodies(edition) -> list[str]:
+    entries = EditionEntry.objects.filter(edition=edition, language="en").select_related("version")
+    return [p for entry in entries.order_by("position") for p in expected_paragraphs(entry.version.body)]
+
+
+def test_the_tracked_file_reads_back_as_changes_and_comments_per_section(comparison):
+    _document, data = tracked_file(comparison)
+    markup = read_markup(data)
+    assert markup.marks.concept_id == comparison["concept"].pk and not markup.unplaced
+    sections = markup.sections
+    assert {s.section_id for s in sections} >= {s.pk for s in comparison["sections"]}
+    assert [p for s in sections for p in s.base.split("\n\n") if p] == _bodies(comparison["first"])
+    assert [p for s in sections for p in s.revised.split("\n\n") if p] == _bodies(comparison["second"])
+    for section in sections:
+        assert _apply(section.base, section.changes) == section.revised
+        for change in section.changes:
+            if section.base.count(change.quote) != 1:
+                continue  # still ambiguous with CONTEXT_WORDS words of context: placed by position only
+            at = section.base.index(change.quote)
+            end = at + len(change.quote)
+            applied = change.suggested if change.mode == "replace" else change.quote + change.suggested
+            assert section.base[:at] + applied + section.base[end:] == _apply(section.base, [change])
+    thirteenth = next(s for s in sections if s.section_id == comparison["sections"][12].pk)
+    assert any(c.new == "carefully considered " and c.author == "Anna Petrova" for c in thirteenth.changes)
+    fifth = next(s for s in sections if s.section_id == comparison["sections"][4].pk)
+    why = next(c for c in fifth.comments if c.text.startswith("Why newly?"))
+    assert (why.author, why.quote) == ("Rita Reviewer", "Newly")
+    assert [(r.author, r.text) for r in why.replies] == [("Anna Petrova", "Because it is new.")]
+
+
+def _tracked_run(kind: str, text: str, author: str) -> str:
+    tag = "w:delText" if kind == "del" else "w:t"
+    return (
+        f'<w:{kind} {nsdecls("w")} w:id="{abs(hash(text)) % 100000}" w:author="{author}" '
+        f'w:date="2026-12-01T10:00:00Z"><w:r><{tag} xml:space="preserve">{text}</{tag}></w:r></w:{kind}>'
+    )
+
+
+def test_a_russian_file_from_elsewhere_reads_by_its_headings_and_reports_what_it_cannot_place():
+    import docx
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    cover = word.add_paragraph("Обложка")
+    word.add_comment(cover.runs, text="Замечание к обложке", author="Ольга")
+    word.add_heading("Введение", level=1)
+    paragraph = word.add_paragraph("Миграционная политика ")
+    paragraph._p.append(parse_xml(_tracked_run("del", "государства", "Ольга Иванова")))
+    paragraph._p.append(parse_xml(_tracked_run("ins", "Республики Беларусь", "Ольга Иванова")))
+    paragraph.add_run(" направлена на развитие.")
+    word.add_comment(paragraph.runs[0], text="Уточнить формулировку.", author="Ольга Иванова", initials="ОИ")
+    word.add_comment(paragraph.runs[0], text="Согласен.", author="Пётр Петров", initials="ПП")
+    word.add_heading("Цели", level=1)
+    word.add_paragraph("Цели остаются прежними.")
+    output = io.BytesIO()
+    word.save(output)
+
+    markup = read_markup(output.getvalue())
+    assert not markup.marks.is_portal_export
+    assert [s.title for s in markup.sections] == ["Введение", "Цели"]
+    introduction = markup.sections[0]
+    assert introduction.base == "Миграционная политика государства направлена на развитие."
+    assert introduction.revised == "Миграционная политика Республики Беларусь направлена на развитие."
+    [change] = introduction.changes
+    assert (change.mode, change.quote, change.suggested, change.author) == (
+        "replace",
+        "государства",
+        "Республики Беларусь",
+        "Ольга Иванова",
+    )
+    [comment] = introduction.comments
+    assert (comment.quote, comment.text, comment.author) == (
+        "Миграционная политика",
+        "Уточнить формулировку.",
+        "Ольга Иванова",
+    )
+    assert [(r.author, r.text) for r in comment.replies] == [("Пётр Петров", "Согласен.")]
+    assert markup.sections[1].changes == [] and markup.sections[1].base == "Цели остаются прежними."
+    assert markup.unplaced == [("Замечание к обложке", "The comment is not in any section (before the first heading).")]
