@@ -31,6 +31,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from .rendering.docx_marks import ExportMarks, read_marks
@@ -113,8 +114,8 @@ def _paragraph_pieces(paragraph) -> list[tuple[str, str, str, str]]:
             text = element.text or ""
         elif tag == f"{_W}tab":
             text = "\t"
-        elif tag in (f"{_W}br", f"{_W}cr"):
-            text = "\n"
+        elif tag == f"{_W}cr" or (tag == f"{_W}br" and element.get(f"{_W}type", "textWrapping") == "textWrapping"):
+            text = "\n"  # a line break; a page or column break (LibreOffice writes some) is layout, not text
         elif tag in (f"{_W}commentRangeStart", f"{_W}commentRangeEnd"):
             pieces.append(("start" if tag.endswith("Start") else "end", element.get(f"{_W}id", ""), "", ""))
             continue
@@ -313,7 +314,7 @@ def _attach_comments(
         threads[id(comment)] = marked
         seen_ranges[(id(section), quote)] = marked
         if section is None:
-            unplaced.append((comment.text, "The comment is not in any section (before the first heading)."))
+            unplaced.append((comment.text, _("The comment is not in any section (it is before the first heading).")))
         else:
             section.comments.append(marked)
 
@@ -363,7 +364,7 @@ def read_markup(data: bytes) -> MarkedFile:
                 continue
             if current is None:
                 if kind != BASE and text.strip():
-                    unplaced.append((text, "The change is not in any section (before the first heading)."))
+                    unplaced.append((text, _("The change is not in any section (it is before the first heading).")))
                 continue
             current.add(kind, text, author, date)
             for _section, collected in open_ranges.values():

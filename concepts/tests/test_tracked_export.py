@@ -370,28 +370,40 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_editions(comparison,
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_opens_the_file_with_its_comments(comparison, tmp_path):
-    _document, data = tracked_file(comparison)
-    source = tmp_path / "tracked.docx"
-    source.write_bytes(data)
-    profile = tmp_path / "profile"
+def _soffice_convert(source: Path, target: str, folder: Path) -> None:
     subprocess.run(  # noqa: S603 - our own command line
         [
             shutil.which("soffice"),
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation=file://{folder / 'profile'}",
             "--headless",
             "--convert-to",
-            "txt:Text",
+            target,
             "--outdir",
-            str(tmp_path),
+            str(folder / "out"),
             str(source),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    text = (tmp_path / "tracked.txt").read_text(encoding="utf-8-sig")
+
+
+def test_libreoffice_opens_the_file_with_its_comments_and_keeps_the_marks_when_it_saves_it(comparison, tmp_path):
+    _document, data = tracked_file(comparison)
+    source = tmp_path / "tracked.docx"
+    source.write_bytes(data)
+    _soffice_convert(source, "txt:Text", tmp_path)
+    text = (tmp_path / "out" / "tracked.txt").read_text(encoding="utf-8-sig")
     assert "Section 30 on returns" in text and "An inserted paragraph about the consultations 7." in text
+    # Saved again by LibreOffice (as a counterpart's office would): the marks, changes and comments read the same.
+    _soffice_convert(source, "docx:MS Word 2007 XML", tmp_path)
+    saved = (tmp_path / "out" / "tracked.docx").read_bytes()
+    assert docx_marks.read_marks(saved) == docx_marks.read_marks(data)
+    before, after = read_markup(data), read_markup(saved)
+    assert [(s.section_id, s.base, s.revised, len(s.changes)) for s in after.sections] == [
+        (s.section_id, s.base, s.revised, len(s.changes)) for s in before.sections
+    ]
+    assert [c.text for s in after.sections for c in s.comments] == [c.text for s in before.sections for c in s.comments]
 
 
 @pytest.mark.usefixtures("eager_celery")
@@ -542,4 +554,6 @@ def test_a_russian_file_from_elsewhere_reads_by_its_headings_and_reports_what_it
     )
     assert [(r.author, r.text) for r in comment.replies] == [("Пётр Петров", "Согласен.")]
     assert markup.sections[1].changes == [] and markup.sections[1].base == "Цели остаются прежними."
-    assert markup.unplaced == [("Замечание к обложке", "The comment is not in any section (before the first heading).")]
+    assert markup.unplaced == [
+        ("Замечание к обложке", "The comment is not in any section (it is before the first heading).")
+    ]
