@@ -745,10 +745,10 @@ def tracked_content_hash(document: TrackedDocument) -> str:
 
 
 class _Ids:
-    """Revision and comment-range ids: Word wants each unique in the file."""
+    """Revision ids: after the comments' (0 … n-1), so that no two annotations of the file share one."""
 
-    def __init__(self):
-        self.counter = itertools.count(1)
+    def __init__(self, first: int):
+        self.counter = itertools.count(first)
 
     def take(self) -> str:
         return str(next(self.counter))
@@ -948,7 +948,7 @@ def render_tracked_docx(document: TrackedDocument) -> bytes:
         _cover(word, document)
         styles = {name: word.styles[name].style_id for name in _style_names(document.paragraphs)}
         body_end = word.element.body.find(w("sectPr"))
-        ids, bookmarks = _Ids(), docx_marks.BookmarkIds()
+        ids, bookmarks = _Ids(len(document.comments)), docx_marks.BookmarkIds()
         for paragraph in document.paragraphs:
             _write_paragraph(body_end, paragraph, styles, ids, bookmarks)
         if document.comments:

@@ -557,3 +557,26 @@ def test_a_russian_file_from_elsewhere_reads_by_its_headings_and_reports_what_it
     assert markup.unplaced == [
         ("Замечание к обложке", "The comment is not in any section (it is before the first heading).")
     ]
+
+
+@pytest.mark.parametrize(("role", "offered"), [("manager", True), ("drafter", True), ("reviewer", False)])
+def test_the_comparison_page_offers_the_file_to_those_who_may_ask_for_it(comparison, client_for, role, offered):
+    first, second = comparison["first"], comparison["second"]
+    url = reverse("concepts:compare", args=[comparison["concept"].pk])
+    page = client_for(role).get(url, {"from": first.pk, "to": second.pk})
+    assert page.status_code == 200
+    html = page.content.decode()
+    action = reverse("concepts:edition_render_request", args=[comparison["concept"].pk, first.pk])
+    assert (f'action="{action}"' in html and 'value="tracked_docx"' in html) == offered
+    assert (f'name="against" value="{second.pk}"' in html) == offered
+
+
+def test_revision_comment_and_bookmark_ids_are_unique(comparison):
+    _document, data = tracked_file(comparison)
+    root = word_revisions.part(data, "word/document.xml")
+    w = word_revisions.W
+    revisions = [e.get(f"{w}id") for e in root.iter(f"{w}ins", f"{w}del", f"{w}pPrChange")]
+    comments = {e.get(f"{w}id") for e in root.iter(f"{w}commentRangeStart")}
+    bookmarks = [e.get(f"{w}id") for e in root.iter(f"{w}bookmarkStart")]
+    assert len(set(revisions)) == len(revisions) and len(set(bookmarks)) == len(bookmarks)
+    assert not (set(revisions) & comments) and not (set(revisions) & set(bookmarks)) and comments
