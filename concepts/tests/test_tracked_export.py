@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from docx.oxml.ns import nsdecls
 
@@ -580,3 +581,22 @@ def test_revision_comment_and_bookmark_ids_are_unique(comparison):
     bookmarks = [e.get(f"{w}id") for e in root.iter(f"{w}bookmarkStart")]
     assert len(set(revisions)) == len(revisions) and len(set(bookmarks)) == len(bookmarks)
     assert not (set(revisions) & comments) and not (set(revisions) & set(bookmarks)) and comments
+
+
+def test_the_render_edition_command_writes_the_tracked_changes_file(comparison, tmp_path):
+    out = tmp_path / "tracked.docx"
+    call_command(
+        "render_edition",
+        comparison["concept"].pk,
+        "First draft",
+        "--redline-against",
+        "Second draft",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    data = out.read_bytes()
+    assert docx_marks.read_marks(data).kind == "tracked_docx"
+    assert word_revisions.resolve(word_revisions.body_paragraphs(data), accept=False) == edition_text(
+        comparison["first"]
+    )
