@@ -55,6 +55,7 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.render $(BENCH_RENDER_ARGS)
+	$(BIN)/python -m bench.tracked $(BENCH_TRACKED_ARGS)
 	$(BIN)/python -m bench.text_engine
 	$(BIN)/python -m bench.exports $(BENCH_EXPORTS_ARGS)
 	$(BIN)/python -m bench.after_save $(BENCH_AFTER_SAVE_ARGS)

@@ -305,6 +305,11 @@ def render_upload_to(job: "RenderJob", filename: str) -> str:
     return f"renders/{job.concept_id}/{job.content_hash[:16]}/{filename}"
 
 
+# The renders that compare two states (the marked PDF, the Word file with tracked changes): an
+# edition with another edition or with the current draft, in the source language only.
+COMPARISON_KINDS = ["redline_pdf", "tracked_docx"]
+
+
 class RenderJob(models.Model):
     """A printed file of a concept (PDF or Word), rendered by a Celery worker.
 
@@ -318,6 +323,7 @@ class RenderJob(models.Model):
         REDLINE_PDF = "redline_pdf", _("Changes marked (PDF)")
         DOCX = "docx", _("Edition (Word)")
         DRAFT = "draft", _("Current draft (PDF)")
+        TRACKED_DOCX = "tracked_docx", _("Changes tracked (Word)")
 
     class Layout(models.TextChoices):
         SINGLE = "single", _("One language")
@@ -393,14 +399,14 @@ class RenderJob(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="draft", edition__isnull=True, other_edition__isnull=True, against_draft=False)
                 | Q(kind__in=["pdf", "docx"], edition__isnull=False, other_edition__isnull=True, against_draft=False)
-                | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=False, against_draft=False)
-                | Q(kind="redline_pdf", edition__isnull=False, other_edition__isnull=True, against_draft=True),
+                | Q(kind__in=COMPARISON_KINDS, edition__isnull=False, other_edition__isnull=False, against_draft=False)
+                | Q(kind__in=COMPARISON_KINDS, edition__isnull=False, other_edition__isnull=True, against_draft=True),
                 name="render_job_kind_fits_its_editions",
             ),
             # Both languages: a PDF of an edition or of the draft, naming its translation. A redline
             # marks the changes of the source text only.
             models.CheckConstraint(
-                condition=Q(layout="single") & (~Q(kind="redline_pdf") | Q(language=""))
+                condition=Q(layout="single") & (~Q(kind__in=COMPARISON_KINDS) | Q(language=""))
                 | Q(layout__in=["columns", "sequential"], kind__in=["pdf", "draft"]) & ~Q(language=""),
                 name="render_job_layout_fits_its_kind",
             ),

@@ -50,6 +50,7 @@ from .merging import edges as merging_edges
 from .models import Comment, Concept, SectionDraft
 from .outline import subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
+from .rendering import selectors as render_selectors
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
@@ -1103,6 +1104,7 @@ def concept_compare(request, concept_id):
 
     context = {"concept": concept, "project": concept.project, "editions": editions, "old_key": old_key,
                "new_key": new_key}  # fmt: skip
+    context["may_request_files"] = old_key in by_id and render_selectors.may_request_any_render(concept)
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
         changes = compare_snapshots(old, new)

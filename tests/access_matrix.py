@@ -141,8 +141,10 @@ def done_render(objects, concept_key: str, edition_key: str, kind: str = "pdf"):
     name = f"renders/access-matrix/{concept_key}-{kind}.bin"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(b"%PDF-1.7 access matrix"))
+    comparison = kind in ("redline_pdf", "tracked_docx")  # compared with the draft
     return RenderJob.objects.create(
         concept=objects[concept_key], edition=objects[edition_key], kind=kind, status="done", file=name,
+        against_draft=comparison,
         filename=f"concept.{kind}", content_hash=f"{concept_key}-{kind}".ljust(64, "0"), file_size=22, page_count=1,
     )  # fmt: skip
 
@@ -748,6 +750,13 @@ MATRIX: dict[str, list[Case]] = {
             data={"kind": "redline_pdf", "against": "draft"},
             label="public redline",
         ),
+        Case(
+            outcomes(403, manager=REDIRECT, drafter=REDIRECT, staff=REDIRECT),
+            method="post",
+            kwargs=public_edition_kwargs,
+            data={"kind": "tracked_docx", "against": "draft"},
+            label="public tracked word",
+        ),
         Case(outcomes(405), kwargs=edition_kwargs, label="get is refused"),
     ],
     "concepts:render_download": [
@@ -757,6 +766,11 @@ MATRIX: dict[str, list[Case]] = {
             outcomes(404, manager=200, drafter=200, reviewer=200, staff=200),
             kwargs=render_kwargs("public_concept", "final_edition", "docx"),
             label="published word",
+        ),
+        Case(
+            outcomes(404, manager=200, drafter=200, reviewer=200, staff=200),
+            kwargs=render_kwargs("public_concept", "final_edition", "tracked_docx"),
+            label="published tracked word",
         ),
     ],
     "concepts:edition_pdf": [

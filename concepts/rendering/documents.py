@@ -56,6 +56,7 @@ from projects.models import ProjectPartner, partner_statement
 from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation, SectionVersion
 from ..outline import build_outline
 from ..textdiff import DELETE, EQUAL, INSERT, diff_words
+from . import docx_marks
 from .fetcher import ALLOWED_STATIC_FILES, LOGO, STYLESHEET, allowed_file_bytes, static_url
 
 # Bump when the templates or the way they are filled change, so that earlier renders are not reused.
@@ -108,6 +109,8 @@ class Part:
     note: str = ""  # about its translation: not translated, or translated from an older source text
     missing: bool = False  # not translated: its source title (and text) stand in
     translation: Part | None = None  # with both languages in columns: the same section translated
+    section_id: int | None = None  # for the Word file's bookmarks (docx_marks)
+    version_id: int | None = None
 
 
 @dataclass
@@ -147,6 +150,7 @@ class Document:
     translation_draft_word: str = ""  # a draft in both languages: "DRAFT" in the translation's, under the source's
     html: str = ""
     content_hash: str = ""
+    marks: dict = field(default_factory=dict)  # a Word file's custom properties (docx_marks)
 
     @property
     def title(self) -> str:
@@ -331,6 +335,8 @@ def _part(entry: SideEntry, *, language: str, anchor_prefix: str = "", **extra) 
         title_html=escape(entry.title),
         body_html=render_markdown(entry.body),
         language=language,
+        section_id=entry.section_id,
+        version_id=entry.version_id,
         **extra,
     )
 
@@ -512,6 +518,16 @@ def build_document(
     `language` and `layout`: what is printed, as `printed_languages` reads them. A redline and a
     Word file print one language; a redline only the source's.
     """
+    if kind == RenderJob.Kind.TRACKED_DOCX:
+        from .tracked import build_tracked_document  # it builds on this module
+
+        return build_tracked_document(
+            concept=concept,
+            edition=edition,
+            other_edition=other_edition,
+            against_draft=against_draft,
+            draft_versions=draft_versions,
+        )
     language, layout = printed_languages(concept, language, layout)
     both = layout in BOTH_LANGUAGES
     if both and (language == concept.language or kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DRAFT)):
@@ -520,6 +536,10 @@ def build_document(
         raise ValueError("A redline marks the changes of the source text only.")
     with translation.override(concept.language if both else language):
         document = _build(concept, kind, edition, other_edition, against_draft, draft_versions, language, layout)
+    if kind == RenderJob.Kind.DOCX:
+        document.marks = docx_marks.export_properties(
+            kind=kind, concept_id=concept.pk, base=docx_marks.state_key(edition.pk)
+        )
     document.content_hash = content_hash(document.html, kind, language=language, layout=layout)
     return document
 
@@ -656,10 +676,12 @@ def _assets() -> dict:
 
 def render_options(kind: str, *, language: str = "", layout: str = SINGLE) -> dict:
     """Everything besides the HTML that decides the bytes of a render."""
-    if kind == RenderJob.Kind.DOCX:
+    marks = None
+    if kind in (RenderJob.Kind.DOCX, RenderJob.Kind.TRACKED_DOCX):
         from docx import __version__ as docx_version
 
         engine = f"python-docx {docx_version}"
+        marks = docx_marks.MARKS_FORMAT
     else:
         from weasyprint import __version__ as weasyprint_version
 
@@ -671,6 +693,7 @@ def render_options(kind: str, *, language: str = "", layout: str = SINGLE) -> di
         "engine": engine,
         "assets": _asset_digest(),
         "format": DOCUMENT_FORMAT,
+        **({"marks": marks} if marks else {}),  # only Word files carry them: PDFs keep their hashes
     }
 
 

@@ -13,6 +13,7 @@ import lxml.html
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import docx_marks
 from .fetcher import StaticOnlyURLFetcher
 
 logger = logging.getLogger("mpf.rendering")
@@ -253,14 +254,20 @@ def render_docx(document) -> bytes:
         update.set(qn("w:val"), "true")
         word.settings.element.append(update)
 
+        bookmarks = docx_marks.BookmarkIds()
         for part in document.parts:
             if part.level == 1:
                 word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            word.add_heading(f"{part.number} {part.title}", level=min(part.level, 3))
+            heading = word.add_heading(f"{part.number} {part.title}", level=min(part.level, 3))
+            if part.version_id:  # lets an import recognise the section and the version this file showed
+                name = docx_marks.bookmark_name(part.section_id, part.version_id)
+                docx_marks.bookmark_paragraph(heading._p, name, bookmarks)
             if part.note:  # not translated, or translated from an older source text
                 word.add_paragraph().add_run(f"[{part.note}]").italic = True
             _blocks(word, lxml.html.fragment_fromstring(str(part.body_html) or "<p></p>", create_parent="div"))
 
+        if document.marks:
+            docx_marks.mark_package(word, document.marks)
         output = io.BytesIO()
         word.save(output)
         return output.getvalue()

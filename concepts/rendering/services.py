@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
-from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation
+from ..models import COMPARISON_KINDS, Concept, Edition, EditionEntry, RenderJob, SectionTranslation
 from . import documents
 from .render import RenderTimeout, deadline, render_docx, render_pdf
+from .tracked import render_tracked_docx
 
 logger = logging.getLogger("mpf.rendering")
 
@@ -99,13 +100,13 @@ def _validate(
         return render_languages(concept=concept, kind=kind, edition=None, language=language, layout=layout)
     if edition is None:
         raise ValidationError({"edition": _("Choose the edition to render.")})
-    if kind == Kind.REDLINE_PDF:
+    if kind in COMPARISON_KINDS:
         if (other_edition is None) == (not against_draft):
             raise ValidationError({"other_edition": _("Choose one edition, or the current draft, to compare with.")})
         if other_edition is not None and other_edition.pk == edition.pk:
             raise ValidationError({"other_edition": _("Choose another edition to compare with.")})
     elif other_edition is not None or against_draft:
-        raise ValidationError(_("Only a redline compares two texts."))
+        raise ValidationError(_("Only a redline or a Word file with tracked changes compares two texts."))
     return render_languages(concept=concept, kind=kind, edition=edition, language=language, layout=layout)
 
 
@@ -122,7 +123,7 @@ def render_languages(
     language, layout = documents.printed_languages(concept, language, layout)
     translated = language != concept.language
     name = concept.language_name(language)
-    if kind == Kind.REDLINE_PDF and (translated or layout != Layout.SINGLE):
+    if kind in COMPARISON_KINDS and (translated or layout != Layout.SINGLE):
         raise ValidationError({"language": _("Changes are marked in the source text (%(language)s) only.")
                                % {"language": concept.language_name(concept.language)}})  # fmt: skip
     if kind == Kind.DOCX and layout != Layout.SINGLE:
@@ -197,7 +198,7 @@ def render_job_request(
             layout=layout,
             requested_by=user if getattr(user, "is_authenticated", False) else None,
             content_hash=document.content_hash,
-            filename=document.filename("docx" if kind == Kind.DOCX else "pdf"),
+            filename=document.filename("docx" if kind in (Kind.DOCX, Kind.TRACKED_DOCX) else "pdf"),
         )
         job.reused, job.queue_unavailable = False, False
         transaction.on_commit(lambda: enqueue(job))
@@ -262,6 +263,8 @@ def _render(job: RenderJob, time_limit: float | None) -> tuple[documents.Documen
         with deadline(time_limit):
             if job.kind == Kind.DOCX:
                 return document, render_docx(document), None
+            if job.kind == Kind.TRACKED_DOCX:
+                return document, render_tracked_docx(document), None
             data, pages = render_pdf(document.html)
             return document, data, pages
     except (SoftTimeLimitExceeded, RenderTimeout):

@@ -13,11 +13,12 @@ from audit.models import Kind as AuditKind
 from audit.services import record
 
 from .. import selectors as concept_selectors
-from ..models import RenderJob
+from ..models import COMPARISON_KINDS, RenderJob
 from . import selectors, services
 
 CONTENT_TYPES = {
     RenderJob.Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    RenderJob.Kind.TRACKED_DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -57,9 +58,9 @@ def render_request(request, concept_id, edition_id=None):
     edition = selectors.edition_for_render(concept, edition_id)
     kind = request.POST.get("kind", "")
     against = request.POST.get("against", "")
-    against_draft = kind == RenderJob.Kind.REDLINE_PDF and against == "draft"
+    against_draft = kind in COMPARISON_KINDS and against == "draft"
     other_edition = None
-    if kind == RenderJob.Kind.REDLINE_PDF and not against_draft:
+    if kind in COMPARISON_KINDS and not against_draft:
         other_edition = selectors.edition_for_render(concept, against)
     selectors.check_may_request(concept, kind=kind, edition=edition)
     level, notice = messages.ERROR, ""

@@ -55,6 +55,13 @@ def test_a_manager_prints_the_edition_and_a_redline(page, log_in, edition):
     panel.get_by_role("button", name="Redline PDF").click()
     expect(files.get_by_text("Final draft compared with the current draft")).to_be_visible()
     expect(files.get_by_text("Ready", exact=True)).to_have_count(2)
+    # The same comparison as Word with tracked changes, from the same form.
+    panel.get_by_role("button", name="Word with tracked changes").click()
+    expect(files.get_by_role("strong").filter(has_text="Changes tracked (Word)")).to_be_visible()
+    expect(files.get_by_text("Ready", exact=True)).to_have_count(3)
+    with page.expect_download() as download:
+        files.get_by_role("link", name="Download").first.click()
+    assert download.value.suggested_filename.endswith("-tracked-changes-en.docx")
     assert_accessible(page)
 
 

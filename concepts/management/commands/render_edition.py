@@ -10,13 +10,15 @@ from concepts.models import Concept, Edition, RenderJob
 from concepts.rendering.documents import build_document
 from concepts.rendering.render import RenderTimeout, deadline, render_docx, render_pdf
 from concepts.rendering.services import render_languages
+from concepts.rendering.tracked import render_tracked_docx
 
 
 class Command(BaseCommand):
     help = (
         'Renders an edition: render_edition <concept id> "<edition name>" --out FILE.pdf '
         '[--redline-against "<other edition>" | --redline-against-draft] [--language ru] '
-        "[--layout columns|sequential]. A FILE.docx gives a Word file."
+        "[--layout columns|sequential]. A FILE.docx gives a Word file; with --redline-…, the changes are "
+        "tracked changes in it."
     )
 
     def add_arguments(self, parser):
@@ -49,9 +51,7 @@ class Command(BaseCommand):
         out: Path = options["out"]
         redline = options["redline_against"] or options["redline_against_draft"]
         if out.suffix.lower() == ".docx":
-            if redline:
-                raise CommandError("A redline is a PDF: give --out FILE.pdf.")
-            kind = RenderJob.Kind.DOCX
+            kind = RenderJob.Kind.TRACKED_DOCX if redline else RenderJob.Kind.DOCX
         else:
             kind = RenderJob.Kind.REDLINE_PDF if redline else RenderJob.Kind.PDF
         other = self._edition(concept, options["redline_against"]) if options["redline_against"] else None
@@ -73,6 +73,8 @@ class Command(BaseCommand):
             with deadline(options["time_limit"] or None):
                 if kind == RenderJob.Kind.DOCX:
                     data, pages = render_docx(document), None
+                elif kind == RenderJob.Kind.TRACKED_DOCX:
+                    data, pages = render_tracked_docx(document), None
                 else:
                     data, pages = render_pdf(document.html)
         except RenderTimeout:
