@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "concepts",
     "documents",
     "results",
+    "reports",
     "dashboards",
 ]
 
