@@ -222,16 +222,12 @@ def report_submit(*, report: Report, user) -> Report:
     return locked
 
 
-def _forbid_self_approval() -> bool:
-    return getattr(settings, "REPORTS_FORBID_SELF_APPROVAL", settings.RESULTS_FORBID_SELF_APPROVAL)
-
-
 @transaction.atomic
 def report_approve(*, report: Report, user) -> Report:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.state != Report.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))
-    if _forbid_self_approval() and user.pk == locked.submitted_by_id:
+    if settings.REPORTS_FORBID_SELF_APPROVAL and user.pk == locked.submitted_by_id:
         raise ValidationError(_("You submitted this report: another manager approves it."))
     locked.state = Report.State.APPROVED
     locked.approved_by = user
