@@ -120,6 +120,7 @@ def report_detail(request, slug, report_id):
     figures = present(report.snapshot if report.is_frozen else assemble(report=report), granted=granted)
     _localize(figures["activities"], "title")
     _localize(figures["results"], "indicator")
+    _localize(figures["recommendations"]["items"], "source")
     if figures["budget"]:
         _localize(figures["budget"]["activities"], "title")
     narratives = selectors.narratives_of(report=report)

@@ -6,6 +6,8 @@ from django.urls import reverse
 from activities.models import Activity
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
+from concepts.models import Comment
+from concepts.tests.factories import ConceptFactory, concept_objects
 from documents.tests.factories import stored_document
 from reports.models import Report
 
@@ -171,3 +173,23 @@ def test_schedule_form_adds_the_reports(client_for, project):
     )
     assert response.status_code == 302
     assert list(Report.objects.filter(project=project).values_list("kind", flat=True)) == ["interim", "final"]
+
+
+def test_russian_readers_see_russian_titles_where_the_records_have_them(client_for, project, users):
+    held = ActivityFactory(
+        project=project, status=Activity.Status.COMPLETED, title="Study visit", title_ru="Ознакомительный визит"
+    )
+    parts = concept_objects(ConceptFactory(project=project), author=users["reviewer"])
+    Comment.objects.create(
+        section=parts["section"],
+        version=parts["section"].head,
+        author=users["reviewer"],
+        body="Add a chapter.",
+        is_recommendation=True,
+        source_activity=held,
+    )
+    report = ReportFactory(project=project)
+    client = client_for("manager")
+    page = client.get(_url(report), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert page.count("Ознакомительный визит") == 2  # held, and where the recommendation was made
+    assert "Study visit" not in page
