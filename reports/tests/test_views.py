@@ -37,7 +37,7 @@ def test_report_page_query_count_does_not_grow_with_the_records(
     write_narrative(report, "Some **progress**.")
     _records(project, count)
     client = client_for("manager")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(_url(report))
     assert response.status_code == 200
     assert response.content.decode().count("Exchange ") == count * 2  # held, and budget by activity
@@ -91,6 +91,8 @@ def test_narrative_editor_saves_a_version_and_refuses_a_stale_save_keeping_the_t
     assert "was not saved" in html and "My late words." in html and "<p>Manager's words.</p>" in html
     assert stale.context["form"]["base_number"].value() == "2"  # saving again now is based on what was shown
     assert list(report.narratives.get().versions.values_list("body", flat=True)) == ["Manager's words.", "First words."]
+    history = client_for("drafter").get(_url(report)).content.decode()
+    assert "All versions" in history and "<p>Manager's words.</p>" in history
 
 
 def test_drafter_submits_manager_returns_then_approves_and_donor_reads(client_for, project, users):
