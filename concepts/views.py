@@ -29,7 +29,14 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
-from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
+from .comparison import (
+    compare_snapshots,
+    marked_changes,
+    marked_rows,
+    reading_blocks,
+    snapshot_of_draft,
+    snapshot_of_edition,
+)
 from .forms import (
     MAX_PARAGRAPHS,
     CommentForm,
@@ -50,7 +57,7 @@ from .merging import edges as merging_edges
 from .models import Comment, Concept, SectionDraft
 from .outline import subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
-from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
+from .textdiff import DELETE, EQUAL, INSERT, Op, diff_stats, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
 
@@ -864,14 +871,15 @@ def section_compare(request, concept_id, section_id):
 
     def render_diff():
         ops = diff_words(old.body, new.body)
-        title_changed = old.title != new.title
-        diff = {
-            "old": old,
-            "new": new,
-            "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if title_changed else None,
-            "inline": inline_html(ops) if view == "inline" else None,
-            "rows": side_by_side(ops) if view == "side" else None,
-        }
+        title, title_changes = None, 0
+        if old.title != new.title:
+            title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
+        diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
+        if view == "inline":
+            diff["inline"], changes = marked_changes(inline_html(ops))
+        else:
+            diff["rows"], changes = marked_rows(side_by_side(ops))
+        diff["changes"] = changes + title_changes
         return render_to_string("concepts/_section_diff.html", diff)
 
     context = {
@@ -1032,7 +1040,7 @@ def _matrix_rows(comments, numbers):
             kind,
             comment.author.get_full_name() or comment.author.username,
             comment.created_at.date().isoformat(),
-            comment.source_activity.title if comment.source_activity else "",
+            comment.source_activity.localized("title") if comment.source_activity else "",
             str(comment.source_organisation) if comment.source_organisation else "",
             comment.quote,
             comment.body,
@@ -1106,12 +1114,20 @@ def concept_compare(request, concept_id):
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
         changes = compare_snapshots(old, new)
+        stops = 0  # the places "next change" moves to: each change in a text, each section moved or renamed only
         for change in changes:
-            change.html = inline_html(change.body_ops, context=25) if change.kind != "unchanged" else None
+            change.html, in_text = None, 0
+            if change.body_ops and change.kind != "unchanged":
+                change.html, in_text = marked_changes(inline_html(change.body_ops, context=25))
+            change.is_stop = not in_text and (change.kind != "unchanged" or change.moved)
+            stops += in_text + change.is_stop
         kinds = ("added", "removed", "changed", "unchanged")
         counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in kinds}
         counts.update(moved=sum(1 for c in changes if c.moved), renamed=sum(1 for c in changes if c.renamed))
-        context.update({"old": old, "new": new, "changes": changes, "counts": counts})
+        differing = [c for c in changes if c.kind != "unchanged" or c.moved]
+        context.update(
+            old=old, new=new, counts=counts, stops=stops, blocks=reading_blocks(changes), differing=differing
+        )
     return render(request, "concepts/concept_compare.html", context)
 
 
