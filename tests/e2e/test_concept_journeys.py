@@ -651,9 +651,9 @@ def test_editions_are_frozen_and_compared(page, log_in, other_browser, drafting)
     expect(diff).not_to_contain_text("The concept rests on")
     expect(diff).not_to_contain_text("Gaps remain")
 
-    unchanged = page.locator("main details.compare-unchanged")
+    unchanged = page.locator("main .compare-unchanged")  # each a run of one section: a line, nothing to unfold
     expect(unchanged).to_have_count(2)
-    expect(unchanged.locator("summary")).to_have_text(
+    expect(unchanged).to_have_text(
         [f"1 {PURPOSE_TITLE} — unchanged", f"3 {INSTITUTIONS_TITLE} — unchanged"]
     )
     expect(page.locator("main")).not_to_contain_text("It covers labour migration")
