@@ -1,7 +1,7 @@
 // "Previous change" / "Next change" on a comparison (templates/concepts/_change_nav.html): moves the
 // focus to each element marked data-change in turn, in reading order, says where the reader is
 // ("Change 3 of 17": the label comes translated, with {current} and {total} to fill in) in a status
-// the screen reader announces, and answers the keys N and P where the reader is not typing.
+// the screen reader announces, and answers the keys N and P while the focus is on a change or here.
 // Without this script the controls stay hidden.
 (function () {
   "use strict";
@@ -45,8 +45,11 @@
 
     previous.addEventListener("click", function () { step(-1); });
     next.addEventListener("click", function () { step(1); });
+    // N and P only while the focus is on a change or on these controls (WCAG 2.1.4: a one-letter
+    // shortcut must not fire while the reader, or their speech software, types or acts elsewhere).
     document.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+      if (!(nav.contains(event.target) || (event.target.closest && event.target.closest("[data-change]")))) return;
       var key = event.key.toLowerCase();
       if (key === "n" || key === "p") {
         event.preventDefault();
