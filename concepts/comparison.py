@@ -197,3 +197,32 @@ def reading_blocks(changes: list[SectionChange]) -> list:
         else:
             blocks.append(change)
     return blocks
+
+
+@dataclass
+class ComparisonForReading:
+    blocks: list  # SectionChange and UnchangedRun, in reading order
+    differing: list[SectionChange]  # the sections that differ in anything, moved ones included
+    counts: dict[str, int]
+    stops: int  # the places "Next change" moves to
+
+
+def comparison_for_reading(changes: list[SectionChange], render_inline) -> ComparisonForReading:
+    """An editions comparison as the page shows it: each differing section's text rendered with
+    `render_inline(ops)` (textdiff's one-column HTML) and its changes marked; a section that moved
+    or was renamed with its text unchanged is itself one stop of "Next change"."""
+    stops = 0
+    for change in changes:
+        change.html, in_text = None, 0
+        if change.body_ops and change.kind != "unchanged":
+            change.html, in_text = marked_changes(render_inline(change.body_ops))
+        change.is_stop = not in_text and (change.kind != "unchanged" or change.moved)
+        stops += in_text + change.is_stop
+    counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("added", "removed", "changed", "unchanged")}
+    counts.update(moved=sum(1 for c in changes if c.moved), renamed=sum(1 for c in changes if c.renamed))
+    return ComparisonForReading(
+        blocks=reading_blocks(changes),
+        differing=[c for c in changes if c.kind != "unchanged" or c.moved],
+        counts=counts,
+        stops=stops,
+    )

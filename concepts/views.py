@@ -31,9 +31,9 @@ from projects.selectors import project_get_for_user
 from . import drafts, editing, selectors, services
 from .comparison import (
     compare_snapshots,
+    comparison_for_reading,
     marked_changes,
     marked_rows,
-    reading_blocks,
     snapshot_of_draft,
     snapshot_of_edition,
 )
@@ -1113,21 +1113,8 @@ def concept_compare(request, concept_id):
                "new_key": new_key}  # fmt: skip
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
-        changes = compare_snapshots(old, new)
-        stops = 0  # the places "next change" moves to: each change in a text, each section moved or renamed only
-        for change in changes:
-            change.html, in_text = None, 0
-            if change.body_ops and change.kind != "unchanged":
-                change.html, in_text = marked_changes(inline_html(change.body_ops, context=25))
-            change.is_stop = not in_text and (change.kind != "unchanged" or change.moved)
-            stops += in_text + change.is_stop
-        kinds = ("added", "removed", "changed", "unchanged")
-        counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in kinds}
-        counts.update(moved=sum(1 for c in changes if c.moved), renamed=sum(1 for c in changes if c.renamed))
-        differing = [c for c in changes if c.kind != "unchanged" or c.moved]
-        context.update(
-            old=old, new=new, counts=counts, stops=stops, blocks=reading_blocks(changes), differing=differing
-        )
+        reading = comparison_for_reading(compare_snapshots(old, new), lambda ops: inline_html(ops, context=25))
+        context.update(old=old, new=new, reading=reading)
     return render(request, "concepts/concept_compare.html", context)
 
 
