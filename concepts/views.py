@@ -68,8 +68,8 @@ def _fold_label(count: int) -> str:
     return ngettext("… %(count)s unchanged word …", "… %(count)s unchanged words …", count) % {"count": count}
 
 
-def inline_html(ops, context=40):
-    return _inline_html(ops, context, fold_label=_fold_label)
+def inline_html(ops, context=40, expandable=False):
+    return _inline_html(ops, context, fold_label=_fold_label, expandable=expandable)
 
 
 def side_by_side(ops, context=40):
@@ -876,7 +876,7 @@ def section_compare(request, concept_id, section_id):
             title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
         diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
         if view == "inline":
-            diff["inline"], changes = marked_changes(inline_html(ops))
+            diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
         else:
             diff["rows"], changes = marked_rows(side_by_side(ops))
         diff["changes"] = changes + title_changes
@@ -1113,7 +1113,8 @@ def concept_compare(request, concept_id):
                "new_key": new_key}  # fmt: skip
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
-        reading = comparison_for_reading(compare_snapshots(old, new), lambda ops: inline_html(ops, context=25))
+        changes = compare_snapshots(old, new)
+        reading = comparison_for_reading(changes, lambda ops: inline_html(ops, context=25, expandable=True))
         context.update(old=old, new=new, reading=reading)
     return render(request, "concepts/concept_compare.html", context)
 

@@ -4,6 +4,7 @@ what differs and folds what does not into one line per run."""
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 
@@ -43,6 +44,18 @@ def test_an_insertion_alone_and_a_deletion_alone_are_one_change_each():
     assert count == 2
     assert '<span class="visually-hidden">Deleted: </span><del>beta </del></span>' in marked
     assert '<span class="visually-hidden">Inserted: </span><ins> iota</ins></span>' in marked
+
+
+def test_an_expandable_fold_keeps_exactly_the_words_it_stands_for():
+    old = "Start.\n\n" + " ".join(f"word{n}" for n in range(200)) + "\n\nThe <end> & more."
+    new = old.replace("Start.", "Begin.").replace("word150", "term150").replace("<end>", "<finish>")
+    html = inline_html(diff_words(old, new), context=5, expandable=True)
+    assert html.count('<span class="diff-fold-run">') == 2 and html.count(" hidden>") == 2
+    unfolded = re.sub(r'<span class="diff-fold-run">(?:[^<]|<span class="diff-fold">[^<]*</span>)*</span>', "", html)
+    unfolded = re.sub(r"<del>[^<]*</del>", "", unfolded)
+    assert unescape(re.sub(r"<[^>]+>", "", unfolded)) == new
+    plain = inline_html(diff_words(old, new), context=5)  # without the option: as before, nothing hidden
+    assert "diff-fold-text" not in plain and plain.count('<span class="diff-fold">') == 2
 
 
 def test_side_by_side_rows_with_a_change_are_the_stops_and_folds_are_not():

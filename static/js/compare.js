@@ -65,7 +65,29 @@
     nav.hidden = false;
   }
 
+  // A fold ("… 120 unchanged words …") whose words came with the page becomes a button that puts
+  // them back in place (concepts/textdiff.py, expandable folds); the focus goes to the words shown.
+  function unfoldable(run) {
+    var words = run.nextElementSibling;
+    var label = run.querySelector(".diff-fold");
+    if (!words || !words.classList.contains("diff-fold-text") || !label) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "diff-fold-toggle";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = label.textContent;
+    label.textContent = "";
+    label.appendChild(button);
+    button.addEventListener("click", function () {
+      run.hidden = true;
+      words.hidden = false;
+      words.tabIndex = -1;
+      words.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".diff-fold-run"), unfoldable);
     var nav = document.querySelector("[data-change-nav]");
     if (nav) setUp(nav);
   });

@@ -26,15 +26,18 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery"
 WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 
+BACKGROUND = " ".join(f"Finding {n} of the desk research is recorded in annex {n}." for n in range(1, 13))
 OLD = (
     "The Concept sets out the aims of the state migration policy until 2030.\n\n"
     "It was prepared by the Ministry of Internal Affairs with five other ministries.\n\n"
+    f"{BACKGROUND}\n\n"
     "Labour migration is managed through quotas.\n\n"
     "Returnees are offered counselling."
 )
 NEW = (
     "The Concept sets out the aims and principles of the state migration policy until 2035.\n\n"
     "It was prepared by the Ministry of Internal Affairs with five other ministries.\n\n"
+    f"{BACKGROUND}\n\n"
     "Labour migration is managed through quotas.\n"
     "Quotas are reviewed every year.\n\n"
     "Returnees are offered counselling and training:\n- in Minsk;\n- in the regions."
@@ -145,6 +148,17 @@ def test_next_and_previous_change_move_the_focus_and_say_where_the_reader_is(pag
     _no_sideways_scroll(page)
     assert_accessible(page)
 
+    # The unchanged words between two changes are folded into one line that opens on request.
+    fold = diff.get_by_role("button", name=re.compile(r"^… \d+ unchanged words …$"))
+    expect(fold).to_have_count(1)
+    expect(diff).not_to_contain_text("Finding 6 of the desk research", use_inner_text=True)
+    fold.click()
+    expect(diff).to_contain_text("Finding 6 of the desk research is recorded in annex 6.", use_inner_text=True)
+    expect(diff.locator(".diff-fold-text")).to_be_focused()
+    assert BACKGROUND in diff.evaluate("e => e.innerText")
+    expect(diff.locator("[data-change]")).to_have_count(4)
+    assert_accessible(page)
+
 
 def test_side_by_side_has_equal_columns_keeps_line_breaks_and_stacks_on_a_phone(page, log_in, reading):
     page.set_viewport_size(WIDE)
@@ -154,9 +168,12 @@ def test_side_by_side_has_equal_columns_keeps_line_breaks_and_stacks_on_a_phone(
     left, right = (table.locator("thead th").nth(i).bounding_box() for i in (0, 1))
     assert abs(left["width"] - right["width"]) <= 2
     rows = table.locator("tbody tr")
-    expect(rows).to_have_count(5)  # one row per paragraph (Markdown line), the versions aligned row by row
-    expect(rows.nth(3).locator("td")).to_have_text(["", "Inserted: Quotas are reviewed every year."])
-    returnees = rows.nth(4).locator("td").nth(1)
+    # one row per paragraph (Markdown line), the versions aligned row by row; far unchanged words folded
+    expect(table.locator("tbody tr.diff-folded")).to_have_count(1)
+    changed = table.locator("tbody tr[data-change]")
+    expect(changed).to_have_count(3)
+    expect(changed.nth(1).locator("td")).to_have_text(["", "Inserted: Quotas are reviewed every year."])
+    returnees = changed.nth(2).locator("td").nth(1)
     assert returnees.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"
     # the list added inside the paragraph keeps its line breaks: the insertion runs over three lines
     assert returnees.locator("ins").evaluate("e => e.getClientRects().length") >= 3
