@@ -654,9 +654,7 @@ def test_editions_are_frozen_and_compared(page, log_in, other_browser, drafting)
 
     unchanged = page.locator("main .compare-unchanged")  # each a run of one section: a line, nothing to unfold
     expect(unchanged).to_have_count(2)
-    expect(unchanged).to_have_text(
-        [f"1 {PURPOSE_TITLE} — unchanged", f"3 {INSTITUTIONS_TITLE} — unchanged"]
-    )
+    expect(unchanged).to_have_text([f"1 {PURPOSE_TITLE} — unchanged", f"3 {INSTITUTIONS_TITLE} — unchanged"])
     expect(page.locator("main")).not_to_contain_text("It covers labour migration")
     assert_accessible(page)
 
