@@ -7,6 +7,7 @@ the Russian pages show the English fallback.
 
 import datetime
 
+from projects.demo import ORGANISATION_NAMES_RU
 from projects.models import Organisation, Project
 
 from .models import Activity, Participation
@@ -168,6 +169,9 @@ def seed_activities(project: Project) -> None:
     mission = Activity.objects.get(project=project, kind=K.FACT_FINDING)
     for name, acronym, kind, role, participants, women in STAKEHOLDERS:
         organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"acronym": acronym, "kind": kind})
+        if not organisation.name_ru:  # a name given by hand since is kept
+            organisation.name_ru = ORGANISATION_NAMES_RU.get(name, "")
+            organisation.save(update_fields=["name_ru"])
         Participation.objects.update_or_create(
             activity=mission, organisation=organisation, role=role,
             defaults={"participants": participants, "women": women},

@@ -71,8 +71,10 @@ class Activity(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
         ]
         indexes = [models.Index(fields=["project", "order"])]
 
+    # Selects (edition "presented at", budget lines, documents, comment sources) name an activity
+    # through str(): in the reader's language.
     def __str__(self) -> str:
-        return self.title
+        return self.localized("title")
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", kwargs={"slug": self.project.slug, "activity_id": self.pk})

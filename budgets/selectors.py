@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from common.languages import in_reader_language
 from projects.models import Project
 
 from .models import BudgetLine, Expenditure
@@ -106,15 +107,19 @@ def budget_by_activity(*, project: Project) -> list[dict]:
         BudgetLine.objects.filter(project=project, activity__isnull=False)
         .with_figures()
         .order_by()
-        .values("activity_id", "activity__title", "activity__order")
+        .values("activity_id", "activity__title", "activity__title_ru", "activity__order")
         .annotate(planned=Sum("revised"), spent_sum=Sum("spent"))
         .order_by("activity__order", "activity_id")
     )
     return [
-        {"title": row["activity__title"], "planned": _money(row["planned"]), "spent": _money(row["spent_sum"]),
-         "remaining": _money(row["planned"]) - _money(row["spent_sum"])}
+        {
+            "title": in_reader_language(row["activity__title"], row["activity__title_ru"]),
+            "planned": _money(row["planned"]),
+            "spent": _money(row["spent_sum"]),
+            "remaining": _money(row["planned"]) - _money(row["spent_sum"]),
+        }
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def expenditures_for_project(*, project: Project) -> QuerySet[Expenditure]:

@@ -19,6 +19,16 @@ def russian_is_active() -> bool:
     return (translation.get_language() or "").split("-")[0] == "ru"
 
 
+def in_reader_language(english: str, russian: str | None) -> str:
+    """The Russian version of a text while Russian is active and it is filled in, else the English.
+
+    For rows read with `values()`; model instances have `localized()` (common.models).
+    """
+    if russian and russian.strip() and russian_is_active():
+        return russian
+    return english
+
+
 def supported_language(code: str | None) -> str | None:
     """`code` as one of settings.LANGUAGES (`en-gb` gives `en`), or None if it is none of them."""
     if not code:

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .languages import russian_is_active
+from .languages import in_reader_language
 
 
 class TimeStampedModel(models.Model):
@@ -53,11 +53,7 @@ class TranslatedFieldsMixin:
     def localized(self, name: str) -> str:
         if name not in self.translated_fields:
             raise ValueError(f"{type(self).__name__}.{name} has no Russian version (see translated_fields).")
-        if russian_is_active():
-            russian = getattr(self, f"{name}_ru")
-            if russian and russian.strip():
-                return russian
-        return getattr(self, name)
+        return in_reader_language(getattr(self, name), getattr(self, f"{name}_ru"))
 
 
 # Help texts of the `<name>_ru` fields, shared so that every form explains the fallback alike.

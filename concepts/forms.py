@@ -262,7 +262,7 @@ class DispositionFilterForm(forms.Form):
 
     def __init__(self, *args, activities, organisations, outline, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [("", _("Any activity")), *((a.pk, a.title) for a in activities)]
+        self.fields["activity"].choices = [("", _("Any activity")), *((a.pk, a.localized("title")) for a in activities)]
         self.fields["organisation"].choices = [("", _("Any organisation")), *((o.pk, str(o)) for o in organisations)]
         self.fields["section"].choices = [
             ("", _("Any section")),

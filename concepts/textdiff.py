@@ -619,37 +619,51 @@ def _split_for_fold(text: str, keep_head: int, keep_tail: int) -> tuple[str, int
     return "".join(tokens[:h]), hidden_words, "".join(tokens[s:]), any(t in _NEWLINES for t in hidden)
 
 
-def _equal_html(text: str, keep_head: int, keep_tail: int, fold_label: Callable[[int], str]) -> str:
-    """Escaped unchanged text, its middle folded when it has more than keep_head+keep_tail words."""
+def _equal_html(
+    text: str, keep_head: int, keep_tail: int, fold_label: Callable[[int], str], expandable: bool = False
+) -> str:
+    """Escaped unchanged text, its middle folded when it has more than keep_head+keep_tail words.
+
+    ``expandable``: the fold (with the spacing around it) is ``<span class="diff-fold-run">``, followed
+    by the words it stands for in a ``hidden`` ``<span class="diff-fold-text">``, for a script to swap."""
     split = _split_for_fold(text, keep_head, keep_tail)
     if split is None:
         return escape(text)
     head, hidden, tail, has_break = split
     sep = "\n" if has_break else " "
-    parts = []
-    if head:
-        parts.append(escape(head.rstrip()) + sep)
-    parts.append(_fold_html(hidden, fold_label))
-    if tail:
-        parts.append(sep + escape(tail.lstrip()))
-    return "".join(parts)
+    fold = (sep if head else "") + _fold_html(hidden, fold_label) + (sep if tail else "")
+    if expandable:
+        start = len(head.rstrip()) if head else 0
+        end = len(text) - len(tail.lstrip()) if tail else len(text)
+        fold = format_html(
+            '<span class="diff-fold-run">{}</span><span class="diff-fold-text" hidden>{}</span>',
+            mark_safe(fold),  # noqa: S308 - built by format_html from escaped parts
+            text[start:end],
+        )
+    return (escape(head.rstrip()) if head else "") + fold + (escape(tail.lstrip()) if tail else "")
 
 
 def inline_html(
-    ops: Sequence[Op], context: int = 40, *, fold_label: Callable[[int], str] = default_fold_label
+    ops: Sequence[Op],
+    context: int = 40,
+    *,
+    fold_label: Callable[[int], str] = default_fold_label,
+    expandable: bool = False,
 ) -> SafeString:
     """One-column diff: ``<del>``/``<ins>`` for changes, long unchanged stretches folded.
 
     An unchanged stretch between two changes keeps ``context`` words on each side and folds the
     rest into ``<span class="diff-fold">… N unchanged words …</span>`` (only if it has more than
     ``2 * context`` words); before the first change and after the last one only the ``context``
-    words next to the change are kept. A diff without changes folds entirely.
+    words next to the change are kept. A diff without changes folds entirely. ``expandable`` keeps
+    the folded words in the page, hidden, after each fold (see ``_equal_html``).
     """
     parts: list[str] = []
     last = len(ops) - 1
     for k, op in enumerate(ops):
         if op.kind == EQUAL:
-            parts.append(_equal_html(op.text, context if k > 0 else 0, context if k < last else 0, fold_label))
+            keep_head, keep_tail = context if k > 0 else 0, context if k < last else 0
+            parts.append(_equal_html(op.text, keep_head, keep_tail, fold_label, expandable))
         else:
             parts.append(_change_html(op.kind, op.text))
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped or built by format_html

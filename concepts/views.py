@@ -29,7 +29,14 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
-from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
+from .comparison import (
+    compare_snapshots,
+    comparison_for_reading,
+    marked_changes,
+    marked_rows,
+    snapshot_of_draft,
+    snapshot_of_edition,
+)
 from .forms import (
     MAX_PARAGRAPHS,
     CommentForm,
@@ -51,7 +58,7 @@ from .models import Comment, Concept, SectionDraft
 from .outline import subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .rendering import selectors as render_selectors
-from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
+from .textdiff import DELETE, EQUAL, INSERT, Op, diff_stats, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
 
@@ -62,8 +69,8 @@ def _fold_label(count: int) -> str:
     return ngettext("… %(count)s unchanged word …", "… %(count)s unchanged words …", count) % {"count": count}
 
 
-def inline_html(ops, context=40):
-    return _inline_html(ops, context, fold_label=_fold_label)
+def inline_html(ops, context=40, expandable=False):
+    return _inline_html(ops, context, fold_label=_fold_label, expandable=expandable)
 
 
 def side_by_side(ops, context=40):
@@ -865,14 +872,15 @@ def section_compare(request, concept_id, section_id):
 
     def render_diff():
         ops = diff_words(old.body, new.body)
-        title_changed = old.title != new.title
-        diff = {
-            "old": old,
-            "new": new,
-            "title_ops": inline_html(diff_words(old.title, new.title), context=1000) if title_changed else None,
-            "inline": inline_html(ops) if view == "inline" else None,
-            "rows": side_by_side(ops) if view == "side" else None,
-        }
+        title, title_changes = None, 0
+        if old.title != new.title:
+            title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
+        diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
+        if view == "inline":
+            diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
+        else:
+            diff["rows"], changes = marked_rows(side_by_side(ops))
+        diff["changes"] = changes + title_changes
         return render_to_string("concepts/_section_diff.html", diff)
 
     context = {
@@ -1033,7 +1041,7 @@ def _matrix_rows(comments, numbers):
             kind,
             comment.author.get_full_name() or comment.author.username,
             comment.created_at.date().isoformat(),
-            comment.source_activity.title if comment.source_activity else "",
+            comment.source_activity.localized("title") if comment.source_activity else "",
             str(comment.source_organisation) if comment.source_organisation else "",
             comment.quote,
             comment.body,
@@ -1108,12 +1116,8 @@ def concept_compare(request, concept_id):
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
         changes = compare_snapshots(old, new)
-        for change in changes:
-            change.html = inline_html(change.body_ops, context=25) if change.kind != "unchanged" else None
-        kinds = ("added", "removed", "changed", "unchanged")
-        counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in kinds}
-        counts.update(moved=sum(1 for c in changes if c.moved), renamed=sum(1 for c in changes if c.renamed))
-        context.update({"old": old, "new": new, "changes": changes, "counts": counts})
+        reading = comparison_for_reading(changes, lambda ops: inline_html(ops, context=25, expandable=True))
+        context.update(old=old, new=new, reading=reading)
     return render(request, "concepts/concept_compare.html", context)
 
 

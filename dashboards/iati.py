@@ -327,7 +327,7 @@ def _participating_orgs(activity, facts: ActivityFacts) -> None:
         attributes = {"role": partner.iati_role_code, "type": organisation_type(organisation, project)}
         if organisation.iati_ref:
             attributes["ref"] = organisation.iati_ref
-        _narrative(activity, "participating-org", organisation.name, **attributes)
+        _narrative(activity, "participating-org", organisation.name, russian=organisation.name_ru, **attributes)
     if not partners:
         _narrative(
             activity,

@@ -302,7 +302,7 @@ ACTIVITY_FIELDS = [
     "outputs_ru",
     "city",
 ]
-ORGANISATION_FIELDS = ["name", "acronym"]
+ORGANISATION_FIELDS = ["name", "name_ru", "acronym"]
 VERSION_FIELDS = ["title", "body"]
 COMMENT_FIELDS = ["body", "quote", "suggested_text"]
 

@@ -38,9 +38,9 @@ class ProjectAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "country"]
+    list_display = ["name", "name_ru", "acronym", "kind", "country"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "name_ru", "acronym"]
 
 
 @admin.register(FundingInstrument)

@@ -55,6 +55,23 @@ ORGANISATIONS = [
     ("Republic of Moldova", "", "national_authority", "MD"),
 ]
 
+# The organisations' names as Russian-language documents of the project give them.
+ORGANISATION_NAMES_RU = {
+    "International Centre for Migration Policy Development": "Международный центр по развитию миграционной политики",
+    "Republic of Belarus": "Республика Беларусь",
+    "European Union": "Европейский союз",
+    "Delegation of the European Union to Belarus": "Представительство Европейского союза в Республике Беларусь",
+    "International Organization for Migration": "Международная организация по миграции",
+    "United Nations High Commissioner for Refugees": "Управление Верховного комиссара ООН по делам беженцев",
+    "Government of Georgia": "Правительство Грузии",
+    "Kingdom of Morocco": "Королевство Марокко",
+    "Republic of Armenia": "Республика Армения",
+    "Republic of Moldova": "Республика Молдова",
+    "Belarusian civil society organisations": "Организации гражданского общества Беларуси",
+    "Belarusian universities and research institutes": "Университеты и научно-исследовательские институты Беларуси",
+    "Belarusian employers' associations": "Объединения нанимателей Беларуси",
+}
+
 INSTRUMENTS = [
     ("AMIF", "Asylum, Migration and Integration Fund"),
     ("ISF", "Internal Security Fund"),
@@ -140,7 +157,8 @@ def seed_reference_data() -> dict[str, Organisation]:
     organisations = {}
     for name, acronym, kind, country in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(
-            name=name, defaults={"acronym": acronym, "kind": kind, "country": country}
+            name=name,
+            defaults={"acronym": acronym, "kind": kind, "country": country, "name_ru": ORGANISATION_NAMES_RU[name]},
         )
     return organisations
 

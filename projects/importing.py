@@ -101,7 +101,12 @@ class _Lookups:
         projects = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("instrument")}
         organisations: dict[str, list[Organisation]] = {}
         for organisation in Organisation.objects.all():
-            for name in {organisation.name.casefold(), organisation.acronym.casefold()} - {""}:
+            # a file written in Russian may name its partners by their Russian names
+            for name in {
+                organisation.name.casefold(),
+                organisation.name_ru.casefold(),
+                organisation.acronym.casefold(),
+            } - {""}:
                 organisations.setdefault(name, []).append(organisation)
         partners: dict[tuple[int, str], list[Organisation]] = {}
         for partner in ProjectPartner.objects.filter(project__in=projects.values()).select_related("organisation"):
@@ -116,8 +121,9 @@ class _Lookups:
         )
 
     def organisation(self, name: str) -> tuple[Organisation | None, str]:
-        """The organisation called (or abbreviated) `name`, else None and why not."""
-        by_name = [o for o in self.organisations.get(name.casefold(), []) if o.name.casefold() == name.casefold()]
+        """The organisation called (in English or Russian, or abbreviated) `name`, else None and why not."""
+        key = name.casefold()
+        by_name = [o for o in self.organisations.get(key, []) if key in (o.name.casefold(), o.name_ru.casefold())]
         found = by_name or self.organisations.get(name.casefold(), [])
         if len(found) == 1:
             return found[0], ""

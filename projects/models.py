@@ -42,7 +42,7 @@ validate_project_code = RegexValidator(
 )
 
 
-class Organisation(TimeStampedModel):
+class Organisation(TranslatedFieldsMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         NATIONAL_AUTHORITY = "national_authority", _("National authority")
         EU_INSTITUTION = "eu_institution", _("EU institution or delegation")
@@ -54,6 +54,7 @@ class Organisation(TimeStampedModel):
         IMPLEMENTING_AGENCY = "implementing_agency", _("Implementing agency")
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True, help_text=RUSSIAN_VERSION_HELP)
     acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
@@ -64,12 +65,17 @@ class Organisation(TimeStampedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    translated_fields = ("name",)
+
+    # Pages, selects and exports name an organisation through str() or short_name: both speak the
+    # reader's language, so a Russian reader sees the Russian name wherever one was given.
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        name = self.localized("name")
+        return f"{name} ({self.acronym})" if self.acronym else name
 
     @property
     def short_name(self) -> str:
-        return self.acronym or self.name
+        return self.acronym or self.localized("name")
 
 
 class FundingInstrument(TimeStampedModel):
@@ -284,7 +290,9 @@ def partner_statement(project: Project, partners=None) -> str:
     if partners is None:
         partners = project.partners.select_related("organisation")
     implementers = [p.organisation.short_name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
-    beneficiaries = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.BENEFICIARY]
+    beneficiaries = [
+        p.organisation.localized("name") for p in partners if p.role == ProjectPartner.PartnerRole.BENEFICIARY
+    ]
     if not implementers:
         return ""
     done = project.status in (Project.Status.CLOSED, Project.Status.CANCELLED)

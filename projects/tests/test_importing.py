@@ -283,6 +283,17 @@ def test_acronym_shared_by_two_organisations_is_refused(portfolio_references):
     assert any("several organisations" in reason for reason in row.reasons)
 
 
+def test_a_partner_may_be_named_by_its_russian_name(portfolio_references, staff_user):
+    belarus = portfolio_references["belarus"]
+    belarus.name_ru = "Республика Беларусь"
+    belarus.save()
+    row = only_row(portfolio_preview(rows=rows_of(changed(BELARUS, beneficiary="республика беларусь"))))
+    assert row.action == "create", row.reasons
+    portfolio_import(rows=rows_of(changed(BELARUS, beneficiary="Республика Беларусь")), user=staff_user)
+    partner = ProjectPartner.objects.get(project__code="MPF-2019-001", role=ProjectPartner.PartnerRole.BENEFICIARY)
+    assert partner.organisation == belarus
+
+
 def test_duplicate_code_in_the_file_is_refused_on_every_row(portfolio_references):
     preview = portfolio_preview(rows=rows_of(BELARUS, changed(BELARUS, title="Again")))
     assert [row.action for row in preview.rows] == ["refused", "refused"]
