@@ -105,8 +105,10 @@ def _check_targets(language: str, target_languages) -> list[str]:
 
 
 @transaction.atomic
-def concept_create(*, project: Project, title: str, language: str, user, target_languages=()) -> Concept:
-    concept = Concept(project=project, title=title, language=language, created_by=user,
+def concept_create(
+    *, project: Project, title: str, language: str, user, target_languages=(), title_ru: str = ""
+) -> Concept:
+    concept = Concept(project=project, title=title, title_ru=title_ru, language=language, created_by=user,
                       target_languages=_check_targets(language, target_languages))  # fmt: skip
     concept.full_clean()
     concept.save()
@@ -660,7 +662,14 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
 
 @transaction.atomic
 def edition_create(
-    *, concept: Concept, name: str, date: datetime.date, presented_at: Activity | None = None, is_final: bool, user
+    *,
+    concept: Concept,
+    name: str,
+    date: datetime.date,
+    presented_at: Activity | None = None,
+    is_final: bool,
+    user,
+    name_ru: str = "",
 ) -> Edition:
     """Freezes the current version of every section that is in the outline."""
     if presented_at is not None and presented_at.project_id != concept.project_id:
@@ -670,8 +679,8 @@ def edition_create(
     outline = build_outline(list(Section.objects.select_for_update().filter(concept=concept, is_removed=False)))
     if not outline:
         raise ValidationError(_("The concept has no sections to freeze."))
-    edition = Edition(concept=concept, name=name.strip(), date=date, presented_at=presented_at, is_final=is_final,
-                      created_by=user)  # fmt: skip
+    edition = Edition(concept=concept, name=name.strip(), name_ru=name_ru.strip(), date=date, presented_at=presented_at,
+                      is_final=is_final, created_by=user)  # fmt: skip
     edition.full_clean()
     edition.save()
     # Every language the concept is kept in: the source, and each translation that exists.

@@ -40,12 +40,12 @@ class ProjectAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "name_ru", "acronym"]
 
 
 @admin.register(FundingInstrument)
 class FundingInstrumentAdmin(DataChangedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "show_visibility_block"]
     search_fields = ["code", "name"]
 
 

@@ -55,6 +55,25 @@ ORGANISATIONS = [
     ("Republic of Moldova", "", "national_authority", "MD"),
 ]
 
+# Russian names of the organisations that the seed project's documents name.
+ORGANISATION_NAMES_RU = {
+    "International Centre for Migration Policy Development": "Международный центр по развитию миграционной политики",
+    "Republic of Belarus": "Республика Беларусь",
+    "European Union": "Европейский союз",
+}
+
+# The EU's visibility requirements for what it funds: its emblem, the statement and a disclaimer.
+EU_VISIBILITY = {
+    "show_visibility_block": True,
+    "funding_statement": "Funded by the European Union",
+    "funding_statement_ru": "Финансируется Европейским союзом",
+    "disclaimer": "This publication was produced with the financial support of the European Union. Its contents "
+    "are the sole responsibility of ICMPD and do not necessarily reflect the views of the European Union.",
+    "disclaimer_ru": "Настоящая публикация подготовлена при финансовой поддержке Европейского союза. За её "
+    "содержание несёт ответственность исключительно ICMPD; оно не обязательно отражает позицию Европейского союза.",
+}
+INSTRUMENT_NAMES_RU = {"AMIF": "Фонд убежища, миграции и интеграции"}
+
 INSTRUMENTS = [
     ("AMIF", "Asylum, Migration and Integration Fund"),
     ("ISF", "Internal Security Fund"),
@@ -136,12 +155,17 @@ OTHER_PROJECTS = [
 
 def seed_reference_data() -> dict[str, Organisation]:
     for code, name in INSTRUMENTS:
-        FundingInstrument.objects.update_or_create(code=code, defaults={"name": name})
+        visibility = EU_VISIBILITY if code == "AMIF" else {}  # the seed project's instrument
+        FundingInstrument.objects.update_or_create(
+            code=code, defaults={"name": name, "name_ru": INSTRUMENT_NAMES_RU.get(code, ""), **visibility}
+        )
     organisations = {}
     for name, acronym, kind, country in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(
-            name=name, defaults={"acronym": acronym, "kind": kind, "country": country}
-        )
+            name=name,
+            defaults={"acronym": acronym, "kind": kind, "country": country,
+                      "name_ru": ORGANISATION_NAMES_RU.get(name, "")},
+        )  # fmt: skip
     return organisations
 
 

@@ -42,7 +42,7 @@ validate_project_code = RegexValidator(
 )
 
 
-class Organisation(TimeStampedModel):
+class Organisation(TranslatedFieldsMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         NATIONAL_AUTHORITY = "national_authority", _("National authority")
         EU_INSTITUTION = "eu_institution", _("EU institution or delegation")
@@ -54,10 +54,13 @@ class Organisation(TimeStampedModel):
         IMPLEMENTING_AGENCY = "implementing_agency", _("Implementing agency")
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True, help_text=RUSSIAN_VERSION_HELP)
     acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
     iati_ref = models.CharField(_("IATI organisation identifier"), max_length=64, blank=True)
+
+    translated_fields = ("name",)
 
     class Meta:
         ordering = ["name"]
@@ -69,12 +72,38 @@ class Organisation(TimeStampedModel):
 
     @property
     def short_name(self) -> str:
-        return self.acronym or self.name
+        return self.acronym or self.localized("name")
 
 
-class FundingInstrument(TimeStampedModel):
+class FundingInstrument(TranslatedFieldsMixin, TimeStampedModel):
+    """A source of funds. Its visibility block is what the funder requires on the publications it pays
+    for (the EU's: its emblem, "Funded by the European Union" and a disclaimer), printed on the cover
+    of every concept PDF and Word file of its projects."""
+
     code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("For example AMIF."))
     name = models.CharField(_("name"), max_length=255)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True, help_text=RUSSIAN_VERSION_HELP)
+    show_visibility_block = models.BooleanField(
+        _("show the EU visibility block"), default=False,
+        help_text=_("Print the EU emblem, the funding statement and the disclaimer on the cover of the concept "
+                    "editions of its projects. Leave off for instruments that require none."),
+    )  # fmt: skip
+    funding_statement = models.CharField(
+        _("funding statement"), max_length=200, blank=True, help_text=_("Beside the emblem, e.g. “Funded by the "
+                                                                        "European Union”.")
+    )  # fmt: skip
+    funding_statement_ru = models.CharField(
+        _("funding statement (Russian)"), max_length=200, blank=True, help_text=RUSSIAN_VERSION_HELP
+    )
+    disclaimer = models.TextField(
+        _("disclaimer"), blank=True, max_length=1000,
+        help_text=_("Under the statement, e.g. “Its contents are the sole responsibility of … and do not necessarily "
+                    "reflect the views of the European Union.”"),
+    )  # fmt: skip
+    disclaimer_ru = models.TextField(_("disclaimer (Russian)"), blank=True, max_length=1000,
+                                     help_text=RUSSIAN_VERSION_HELP)  # fmt: skip
+
+    translated_fields = ("name", "funding_statement", "disclaimer")
 
     class Meta:
         ordering = ["code"]
@@ -284,7 +313,9 @@ def partner_statement(project: Project, partners=None) -> str:
     if partners is None:
         partners = project.partners.select_related("organisation")
     implementers = [p.organisation.short_name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
-    beneficiaries = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.BENEFICIARY]
+    beneficiaries = [
+        p.organisation.localized("name") for p in partners if p.role == ProjectPartner.PartnerRole.BENEFICIARY
+    ]
     if not implementers:
         return ""
     done = project.status in (Project.Status.CLOSED, Project.Status.CANCELLED)

@@ -67,9 +67,8 @@ def test_footnotes_become_a_reference_and_a_note_list_with_ids_prefixed_by_the_a
     html = str(render_markdown("Claim[^src] and more.\n\n[^src]: Source of the *claim*.", anchor="section-12"))
     elements = parse(html)
     assert ("sup", [("class", "footnote-ref")]) in elements
-    assert ("a", [("href", "#fn-section-12-1"), ("id", "fnref-section-12-1"), ("rel", "noopener noreferrer nofollow")]) in (
-        elements
-    )
+    link = ("a", [("href", "#fn-section-12-1"), ("id", "fnref-section-12-1"), ("rel", "noopener noreferrer nofollow")])
+    assert link in elements
     assert ("li", [("id", "fn-section-12-1"), ("class", "footnote-item")]) in elements
     assert '<section class="footnotes">' in html
     assert "Source of the <em>claim</em>." in html

@@ -32,6 +32,7 @@ structure), so that the result is always well-formed HTML.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -51,15 +52,15 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from common.markdown import render_markdown
-from projects.models import ProjectPartner, partner_statement
+from projects.models import partner_statement
 
 from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation, SectionVersion
 from ..outline import build_outline
 from ..textdiff import DELETE, EQUAL, INSERT, diff_words
-from .fetcher import ALLOWED_STATIC_FILES, LOGO, STYLESHEET, allowed_file_bytes, static_url
+from .fetcher import ALLOWED_STATIC_FILES, EMBLEM, LOGO, STYLESHEET, allowed_file_bytes, static_url
 
 # Bump when the templates or the way they are filled change, so that earlier renders are not reused.
-DOCUMENT_FORMAT = 2
+DOCUMENT_FORMAT = 3
 TEMPLATE = "concepts/pdf/document.html"
 TRANSLATION_PART_TEMPLATE = "concepts/pdf/_translation_part.html"
 TRANSLATION_PAGE = "translation"  # the CSS page name of a sequential document's translation part
@@ -112,6 +113,10 @@ class Part:
     missing: bool = False  # not translated: its source title (and text) stand in
     translation: Part | None = None  # with both languages in columns: the same section translated
 
+    def __post_init__(self):
+        # Printed, a footnote stands where it is referred to (see footnotes_in_place).
+        self.body_html = footnotes_in_place(self.body_html)
+
 
 @dataclass
 class RedlineSummary:
@@ -133,11 +138,13 @@ class Document:
     date_text: str
     created: datetime.date
     statement: str
-    funding: str
+    funding: str  # the funder's statement ("Funded by the European Union"), with its emblem; "" for none
     instrument: str
     author: str
     parts: list[Part]
     filename_stem: str
+    disclaimer: str = ""  # the funder's disclaimer, under its statement
+    publisher: str = ""  # the facility
     draft: bool = False
     draft_note: str = ""
     presented_at: str = ""
@@ -262,6 +269,63 @@ def redline_html(old: str, new: str, *, anchor: str = "") -> SafeString:
     inner = (rebuilt.text and escape(rebuilt.text)) or ""
     inner += "".join(etree.tostring(child, encoding="unicode", method="html") for child in rebuilt)
     return mark_safe(inner)  # noqa: S308 - rebuilt from sanitised HTML; text is escaped by lxml
+
+
+def _without(element) -> None:
+    """Removes `element`, keeping the text that followed it."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _note_span(note):
+    """A footnote's text as an inline <span class="footnote">: its paragraphs as spans, no links back."""
+    span = etree.Element("span", {"class": "footnote"})
+    span.text = note.text
+    for child in note:
+        span.append(copy.deepcopy(child))
+    for back in span.xpath('.//a[@class="footnote-backref"]'):
+        _without(back)
+    for paragraph in span.xpath(".//p"):
+        paragraph.tag = "span"
+        paragraph.set("class", "footnote-paragraph")
+        paragraph.text = (paragraph.text or "").lstrip()
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "").rstrip()
+        else:
+            paragraph.text = paragraph.text.rstrip()
+    return span
+
+
+def footnotes_in_place(html: SafeString) -> SafeString:
+    """Each footnote's text moved to where it is referred to, as <span class="footnote">.
+
+    On the page the notes are a list after the text; a printed page puts each at its own foot
+    (CSS `float: footnote`) and Word makes it a real footnote, and both need it at its reference.
+    A note referred to twice is printed at each reference.
+    """
+    if "footnote-ref" not in html:
+        return html
+    root = lxml.html.fragment_fromstring(str(html), create_parent="div")
+    notes = {item.get("id"): item for item in root.xpath('//li[@class="footnote-item"]')}
+    for reference in root.xpath('//sup[@class="footnote-ref"]'):
+        link = reference.find("a")
+        note = notes.get((link.get("href") or "").lstrip("#")) if link is not None else None
+        if note is None:
+            continue
+        span = _note_span(note)
+        span.tail = reference.tail
+        reference.getparent().replace(reference, span)
+    for block in root.xpath('//section[@class="footnotes"] | //hr[@class="footnotes-sep"]'):
+        _without(block)
+    inner = (root.text and escape(root.text)) or ""
+    inner += "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return mark_safe(inner)  # noqa: S308 - rearranged sanitised HTML; text is escaped by lxml
 
 
 def redline_title(old: str, new: str) -> SafeString:
@@ -474,16 +538,22 @@ def _stem(*words: str) -> str:
 
 
 def _project_facts(concept: Concept) -> dict:
+    """The cover's facts, in the active language where they have a Russian version."""
     project = concept.project
     partners = list(project.partners.select_related("organisation"))
-    implementers = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
     instrument = project.instrument
+    visibility = instrument is not None and instrument.show_visibility_block
+    funding = (instrument.localized("funding_statement") or _("Funded by the European Union")) if visibility else ""
     return {
+        "concept_title": concept.localized("title"),
         "project_title": project.localized("title"),
         "statement": partner_statement(project, partners),
-        "funding": _("Funded by the European Union"),
-        "instrument": f"{instrument.code} – {instrument.name}" if instrument else "",
-        "author": ", ".join(implementers) or settings.IATI_REPORTING_ORG_NAME,
+        "funding": funding,
+        "disclaimer": instrument.localized("disclaimer") if visibility else "",
+        "instrument": f"{instrument.code} – {instrument.localized('name')}" if instrument else "",
+        # The file's author is the facility that publishes it; the implementer is named on the cover.
+        "author": settings.IATI_REPORTING_ORG_NAME,
+        "publisher": settings.IATI_REPORTING_ORG_NAME,
     }
 
 
@@ -554,8 +624,7 @@ def _build(concept, kind, edition, other_edition, against_draft, draft_versions,
         if translated:
             translation_side = {entry.section_id: entry for entry in edition_side(edition, language)}
     if kind == RenderJob.Kind.REDLINE_PDF:
-        common = {"kind": kind, "language": source_language, "concept_title": concept.title,
-                  **_project_facts(concept)}  # fmt: skip
+        common = {"kind": kind, "language": source_language, **_project_facts(concept)}
         document = _redline_document(common, concept, edition, other_edition, against_draft, source_side,
                                      draft_time, snapshot)  # fmt: skip
     elif kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX, RenderJob.Kind.DRAFT):
@@ -594,12 +663,12 @@ def _build(concept, kind, edition, other_edition, against_draft, draft_versions,
 
 def _plain_document(concept, kind, edition, draft_time, snapshot, parts, language) -> Document:
     """An edition or the draft, its words in the active language (`language`: that of its text)."""
-    common = {"kind": kind, "language": language, "concept_title": concept.title, **_project_facts(concept)}
+    common = {"kind": kind, "language": language, **_project_facts(concept)}
     if kind in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
         return Document(
-            **common, label=edition.name, date_text=_date(edition.date), created=edition.date,
+            **common, label=edition.localized("name"), date_text=_date(edition.date), created=edition.date,
             parts=parts, filename_stem=_stem(concept.title, edition.name),
-            presented_at=edition.presented_at.title if edition.presented_at_id else "",
+            presented_at=edition.presented_at.localized("title") if edition.presented_at_id else "",
         )  # fmt: skip
     with translation.override(concept.language):
         draft_word = _("draft")  # the file's name is in the source language, whatever is printed
@@ -620,13 +689,14 @@ def redline_sides(edition: Edition, other_edition: Edition | None) -> tuple[Edit
 
 def _redline_document(common, concept, edition, other_edition, against_draft, draft_entries, draft_time, snapshot):
     if against_draft:
-        old_label, old_date = edition.name, _date(edition.date)
+        old_label, old_date = edition.localized("name"), _date(edition.date)
         new_label, new_date = _("Current draft"), _date(draft_time)
         old_side, new_side = edition_side(edition), draft_entries
         created = draft_time.date()
     else:
         older, newer = redline_sides(edition, other_edition)
-        old_label, old_date, new_label, new_date = older.name, _date(older.date), newer.name, _date(newer.date)
+        old_label, old_date = older.localized("name"), _date(older.date)
+        new_label, new_date = newer.localized("name"), _date(newer.date)
         old_side, new_side = edition_side(older), edition_side(newer)
         created = newer.date
     parts = _redline_parts(old_side, new_side)
@@ -658,7 +728,7 @@ def _asset_digest() -> str:
 
 
 def _assets() -> dict:
-    return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO)}
+    return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO), "emblem_url": static_url(EMBLEM)}
 
 
 def render_options(kind: str, *, language: str = "", layout: str = SINGLE) -> dict:

@@ -24,7 +24,8 @@ logger = logging.getLogger("mpf.rendering")
 STATIC_ORIGIN = "https://mpf-portal.invalid/static/"
 STYLESHEET = "css/concept-print.css"
 LOGO = "img/mpf-logo.svg"
-ALLOWED_STATIC_FILES = (STYLESHEET, LOGO)
+EMBLEM = "img/eu-emblem.svg"  # drawn by concepts.rendering.emblem
+ALLOWED_STATIC_FILES = (STYLESHEET, LOGO, EMBLEM)
 
 
 def static_url(name: str) -> str:
