@@ -11,8 +11,12 @@ import re
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def strip_control_characters(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot hold. A vertical tab or form feed becomes a line break."""
+def strip_control_characters(text: str, *, line_break: str = "\n") -> str:
+    """`text` without the characters XML 1.0 cannot hold.
+
+    A vertical tab or form feed (Word's line and page breaks) becomes `line_break`: give " " for a
+    text of one line, such as a title.
+    """
     if not text:
         return text
-    return _XML_ILLEGAL_RE.sub(lambda match: "\n" if match.group(0) in "\x0b\x0c" else "", text)
+    return _XML_ILLEGAL_RE.sub(lambda match: line_break if match.group(0) in "\x0b\x0c" else "", text)

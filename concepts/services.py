@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity
 from audit.models import Kind as AuditKind
 from audit.services import record
+from common.text import strip_control_characters
 from projects.models import Organisation, Project
 
 from .merging import MergeResult, Resolution, merge3, resolve
@@ -62,13 +63,20 @@ def _check_length(body: str) -> None:
 
 
 def normalise_newlines(text: str) -> str:
-    """Browsers send CRLF; stored text uses LF, so that line endings never count as changes."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Browsers send CRLF; stored text uses LF, so that line endings never count as changes.
+
+    Control characters that XML cannot hold (a vertical tab pasted from Word, a form feed) are
+    dropped too: a version is frozen for ever, and the Word and PDF files of it must be writable.
+    """
+    return strip_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _write_version(section: Section, language: str, **fields) -> SectionVersion:
     """The next version of the section in `language`, made its head there. Call with the section locked."""
     number = (section.versions.filter(language=language).aggregate(last=Max("number"))["last"] or 0) + 1
+    for name in ("title", "body", "summary"):  # whatever path the text came by (a form, an import, a merge)
+        if isinstance(fields.get(name), str):
+            fields[name] = strip_control_characters(fields[name], line_break="\n" if name == "body" else " ")
     version = SectionVersion(section=section, language=language, number=number, **fields)
     version.full_clean(exclude=["section"])
     version.save()

@@ -321,27 +321,27 @@ def render_docx(document, *, now: datetime.datetime | None = None) -> bytes:
             word.styles["Normal"].font.size = Pt(10)
             set_language(word, document.language)
             set_properties(
-                word, title=strip_control_characters(document.title), language=document.language,
-                subject=strip_control_characters(document.project_title), author=document.author,
+                word, title=strip_control_characters(document.title, line_break=" "), language=document.language,
+                subject=strip_control_characters(document.project_title, line_break=" "), author=document.author,
                 now=now or timezone.now(),
             )  # fmt: skip
 
-            section.header.paragraphs[0].text = strip_control_characters(document.concept_title)
+            section.header.paragraphs[0].text = strip_control_characters(document.concept_title, line_break=" ")
             footer = section.footer.paragraphs[0]
-            footer.add_run(strip_control_characters(f"{document.label}    "))
+            footer.add_run(strip_control_characters(f"{document.label}    ", line_break=" "))
             _page_of_pages(footer)
 
             _cover(word, _CleanDocument(document))
 
             word.add_paragraph(_("Contents"), style="TOC Heading")
-            entries = [(part.level, strip_control_characters(f"{part.number} {part.title}"),
+            entries = [(part.level, strip_control_characters(f"{part.number} {part.title}", line_break=" "),
                         _bookmark_name(part.anchor)) for part in document.parts]  # fmt: skip
             write_contents(word, entries)
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
             for number, part in enumerate(document.parts, start=1):
                 # Chapters follow one another without a page break, as in the PDF.
-                heading = word.add_heading(strip_control_characters(f"{part.number} {part.title}"),
+                heading = word.add_heading(strip_control_characters(f"{part.number} {part.title}", line_break=" "),
                                            level=min(part.level, 3))  # fmt: skip
                 bookmark(heading, _bookmark_name(part.anchor), number)
                 if part.note:  # not translated, or translated from an older source text
@@ -364,4 +364,4 @@ class _CleanDocument:
 
     def __getattr__(self, name):
         value = getattr(self._document, name)
-        return strip_control_characters(value) if isinstance(value, str) else value
+        return strip_control_characters(value, line_break=" ") if isinstance(value, str) else value
