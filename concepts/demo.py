@@ -152,8 +152,9 @@ def seed_concept(project: Project) -> Concept | None:
         username__in=["staff", "manager", "counterpart", "reviewer"])}  # fmt: skip
     drafter, manager = users["counterpart"], users["manager"]
     activities = {activity.title: activity for activity in Activity.objects.filter(project=project)}
-    concept = services.concept_create(project=project, title=TITLE, title_ru=TITLE_RU, language="en",
-                                      target_languages=["ru"], user=manager)  # fmt: skip
+    concept = services.concept_create(
+        project=project, title=TITLE, title_ru=TITLE_RU, language="en", target_languages=["ru"], user=manager
+    )
 
     sections = {}
     for key, parent, title, first, _later in SECTIONS:

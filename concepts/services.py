@@ -687,8 +687,15 @@ def edition_create(
     outline = build_outline(list(Section.objects.select_for_update().filter(concept=concept, is_removed=False)))
     if not outline:
         raise ValidationError(_("The concept has no sections to freeze."))
-    edition = Edition(concept=concept, name=name.strip(), name_ru=name_ru.strip(), date=date, presented_at=presented_at,
-                      is_final=is_final, created_by=user)  # fmt: skip
+    edition = Edition(
+        concept=concept,
+        name=name.strip(),
+        name_ru=name_ru.strip(),
+        date=date,
+        presented_at=presented_at,
+        is_final=is_final,
+        created_by=user,
+    )
     edition.full_clean()
     edition.save()
     # Every language the concept is kept in: the source, and each translation that exists.

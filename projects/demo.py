@@ -163,9 +163,13 @@ def seed_reference_data() -> dict[str, Organisation]:
     for name, acronym, kind, country in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(
             name=name,
-            defaults={"acronym": acronym, "kind": kind, "country": country,
-                      "name_ru": ORGANISATION_NAMES_RU.get(name, "")},
-        )  # fmt: skip
+            defaults={
+                "acronym": acronym,
+                "kind": kind,
+                "country": country,
+                "name_ru": ORGANISATION_NAMES_RU.get(name, ""),
+            },
+        )
     return organisations
 
 

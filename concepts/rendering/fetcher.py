@@ -1,6 +1,6 @@
 """The URL fetcher WeasyPrint uses for every resource of a concept document.
 
-It serves a fixed allow-list of our own static files (the print stylesheet and the logo), by
+It serves a fixed allow-list of our own static files (the print stylesheet, the logo, the EU emblem), by
 exact URL, read from disk; it refuses everything else by raising `URLFetchingError`, which
 WeasyPrint catches: it logs a warning and renders on without that resource. It never opens a
 socket, follows a redirect, reads another file, or decodes a data: URL.

@@ -321,10 +321,13 @@ def render_docx(document, *, now: datetime.datetime | None = None) -> bytes:
             word.styles["Normal"].font.size = Pt(10)
             set_language(word, document.language)
             set_properties(
-                word, title=strip_control_characters(document.title, line_break=" "), language=document.language,
-                subject=strip_control_characters(document.project_title, line_break=" "), author=document.author,
+                word,
+                title=strip_control_characters(document.title, line_break=" "),
+                language=document.language,
+                subject=strip_control_characters(document.project_title, line_break=" "),
+                author=document.author,
                 now=now or timezone.now(),
-            )  # fmt: skip
+            )
 
             section.header.paragraphs[0].text = strip_control_characters(document.concept_title, line_break=" ")
             footer = section.footer.paragraphs[0]
@@ -334,15 +337,22 @@ def render_docx(document, *, now: datetime.datetime | None = None) -> bytes:
             _cover(word, _CleanDocument(document))
 
             word.add_paragraph(_("Contents"), style="TOC Heading")
-            entries = [(part.level, strip_control_characters(f"{part.number} {part.title}", line_break=" "),
-                        _bookmark_name(part.anchor)) for part in document.parts]  # fmt: skip
+            entries = [
+                (
+                    part.level,
+                    strip_control_characters(f"{part.number} {part.title}", line_break=" "),
+                    _bookmark_name(part.anchor),
+                )
+                for part in document.parts
+            ]
             write_contents(word, entries)
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
             for number, part in enumerate(document.parts, start=1):
                 # Chapters follow one another without a page break, as in the PDF.
-                heading = word.add_heading(strip_control_characters(f"{part.number} {part.title}", line_break=" "),
-                                           level=min(part.level, 3))  # fmt: skip
+                heading = word.add_heading(
+                    strip_control_characters(f"{part.number} {part.title}", line_break=" "), level=min(part.level, 3)
+                )
                 bookmark(heading, _bookmark_name(part.anchor), number)
                 if part.note:  # not translated, or translated from an older source text
                     word.add_paragraph().add_run(f"[{part.note}]").italic = True

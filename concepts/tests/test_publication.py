@@ -45,11 +45,13 @@ def media_root(settings, tmp_path):
 def eu_instrument():
     instrument = FundingInstrumentFactory(code="AMIF")  # the project's (made by its factory, or here)
     for name, value in {
-        "name_ru": "Фонд убежища, миграции и интеграции", "show_visibility_block": True,
-        "funding_statement": "Funded by the European Union", "funding_statement_ru": "Финансируется Европейским союзом",
+        "name_ru": "Фонд убежища, миграции и интеграции",
+        "show_visibility_block": True,
+        "funding_statement": "Funded by the European Union",
+        "funding_statement_ru": "Финансируется Европейским союзом",
         "disclaimer": "Its contents are the sole responsibility of ICMPD.",
         "disclaimer_ru": "За её содержание отвечает исключительно ICMPD.",
-    }.items():  # fmt: skip
+    }.items():
         setattr(instrument, name, value)
     instrument.save()
     return instrument
@@ -61,26 +63,46 @@ def concept(project, users, eu_instrument):
     project.instrument = eu_instrument
     project.title_ru = "Тестовый проект"
     project.save()
-    implementer = OrganisationFactory(name="International Centre for Migration Policy Development", acronym="ICMPD",
-                                      kind="implementing_agency")  # fmt: skip
+    implementer = OrganisationFactory(
+        name="International Centre for Migration Policy Development", acronym="ICMPD", kind="implementing_agency"
+    )
     beneficiary = OrganisationFactory(name="Republic of Belarus", name_ru="Республика Беларусь")
     ProjectPartnerFactory(project=project, organisation=implementer, role=ProjectPartner.PartnerRole.IMPLEMENTING)
     ProjectPartnerFactory(project=project, organisation=beneficiary, role=ProjectPartner.PartnerRole.BENEFICIARY)
-    concept = ConceptFactory(project=project, title="National migration policy concept", target_languages=["ru"],
-                             title_ru="Концепция национальной миграционной политики")  # fmt: skip
+    concept = ConceptFactory(
+        project=project,
+        title="National migration policy concept",
+        target_languages=["ru"],
+        title_ru="Концепция национальной миграционной политики",
+    )
     author = users["drafter"]
-    concept.intro = section_with_version(concept, title="Introduction", author=author, position=1,
-                                         body=f"{FILLER}\n\nThe law applies[^law].\n\n[^law]: {NOTE_ONE}")  # fmt: skip
+    concept.intro = section_with_version(
+        concept,
+        title="Introduction",
+        author=author,
+        position=1,
+        body=f"{FILLER}\n\nThe law applies[^law].\n\n[^law]: {NOTE_ONE}",
+    )
     concept.lists = section_with_version(concept, title="Measures", body=LISTS, author=author, position=2)
-    concept.legal = section_with_version(concept, title="Legal framework", author=author, parent=concept.lists,
-                                         body=f"{FILLER}\n\n" * 3 + f"Arrivals grew[^n].\n\n[^n]: {NOTE_TWO}",
-                                         position=1)  # fmt: skip
-    concept.annex = section_with_version(concept, title="Annex", body="A list of partners.", author=author,
-                                         position=3)  # fmt: skip
+    concept.legal = section_with_version(
+        concept,
+        title="Legal framework",
+        author=author,
+        parent=concept.lists,
+        body=f"{FILLER}\n\n" * 3 + f"Arrivals grew[^n].\n\n[^n]: {NOTE_TWO}",
+        position=1,
+    )
+    concept.annex = section_with_version(concept, title="Annex", body="A list of partners.", author=author, position=3)
     intro = Section.objects.select_related("head").get(pk=concept.intro.pk)
-    concept_services.section_save(section=intro, base_number=0, title="Введение", user=author, language="ru",
-                                  body="Миграционная политика[^1].\n\n[^1]: Примечание.",
-                                  source_number=intro.head.number)  # fmt: skip
+    concept_services.section_save(
+        section=intro,
+        base_number=0,
+        title="Введение",
+        user=author,
+        language="ru",
+        body="Миграционная политика[^1].\n\n[^1]: Примечание.",
+        source_number=intro.head.number,
+    )
     return concept
 
 
@@ -88,9 +110,14 @@ def concept(project, users, eu_instrument):
 def edition(concept, users, project):
     closing = ActivityFactory(project=project, title="Closing event", title_ru="Заключительное мероприятие")
     return concept_services.edition_create(
-        concept=concept, name="Final draft", name_ru="Окончательная редакция", date=datetime.date(2026, 2, 25),
-        presented_at=closing, is_final=True, user=users["manager"],
-    )  # fmt: skip
+        concept=concept,
+        name="Final draft",
+        name_ru="Окончательная редакция",
+        date=datetime.date(2026, 2, 25),
+        presented_at=closing,
+        is_final=True,
+        user=users["manager"],
+    )
 
 
 def build(concept, edition, **options):
@@ -122,10 +149,13 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-
 
 
 @needs_poppler
-@pytest.mark.parametrize(("language", "title"), [
-    ("en", "National migration policy concept – Final draft"),
-    ("ru", "Концепция национальной миграционной политики – Окончательная редакция"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "National migration policy concept – Final draft"),
+        ("ru", "Концепция национальной миграционной политики – Окончательная редакция"),
+    ],
+)
 def test_the_pdf_is_tagged_archival_and_titled_in_its_language(concept, edition, tmp_path, language, title):
     path = tmp_path / "edition.pdf"
     path.write_bytes(render_pdf(build(concept, edition, language=language).html)[0])
@@ -160,10 +190,12 @@ def test_footnotes_print_at_the_foot_of_the_page_that_refers_to_them(concept, ed
 def test_chapters_follow_on_the_same_page(project, users):
     concept = ConceptFactory(project=project, title="Short concept")
     for position in range(1, 6):
-        section_with_version(concept, title=f"Chapter {position}", body="One paragraph.", position=position,
-                             author=users["drafter"])  # fmt: skip
-    edition = concept_services.edition_create(concept=concept, name="E1", date=datetime.date(2026, 1, 1),
-                                              is_final=False, user=users["manager"])  # fmt: skip
+        section_with_version(
+            concept, title=f"Chapter {position}", body="One paragraph.", position=position, author=users["drafter"]
+        )
+    edition = concept_services.edition_create(
+        concept=concept, name="E1", date=datetime.date(2026, 1, 1), is_final=False, user=users["manager"]
+    )
     _data, page_count = render_pdf(build(concept, edition).html)
     assert page_count == 3  # the cover, the contents, and five chapters on one page
 
@@ -315,8 +347,16 @@ def test_markdown_footnotes_are_real_word_footnotes(concept, edition):
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_libreoffice_shows_the_contents_the_lists_from_one_and_the_footnotes(concept, edition, tmp_path):
     (tmp_path / "edition.docx").write_bytes(render_docx(build(concept, edition, kind="docx")))
-    tool("soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
-         "--outdir", tmp_path, tmp_path / "edition.docx")  # fmt: skip
+    tool(
+        "soffice",
+        f"-env:UserInstallation=file://{tmp_path}/profile",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        tmp_path,
+        tmp_path / "edition.docx",
+    )
     pages = tool("pdftotext", "-layout", tmp_path / "edition.pdf", "-").split("\f")
     contents = re.sub(r"\s+", " ", pages[1])
     assert re.search(r"Contents 1 Introduction 2 Measures 2\.1 Legal framework 3 Annex", contents), contents
@@ -330,10 +370,12 @@ def test_libreoffice_shows_the_contents_the_lists_from_one_and_the_footnotes(con
 
 def test_a_frozen_version_with_a_vertical_tab_still_renders_to_word_and_pdf(project, users):
     concept = ConceptFactory(project=project, title="Pasted\x0b title")
-    section_with_version(concept, title="Intro\x0bduction", body="Line one\x0bline two\x07 and a bell.",
-                         author=users["drafter"])  # fmt: skip
-    edition = concept_services.edition_create(concept=concept, name="Frozen", date=datetime.date(2026, 1, 1),
-                                              is_final=False, user=users["manager"])  # fmt: skip
+    section_with_version(
+        concept, title="Intro\x0bduction", body="Line one\x0bline two\x07 and a bell.", author=users["drafter"]
+    )
+    edition = concept_services.edition_create(
+        concept=concept, name="Frozen", date=datetime.date(2026, 1, 1), is_final=False, user=users["manager"]
+    )
     assert "\x0b" in edition.entries.get().version.body  # stored as it was: the renderers must cope
     data = render_docx(build(concept, edition, kind="docx"))
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
@@ -344,8 +386,13 @@ def test_a_frozen_version_with_a_vertical_tab_still_renders_to_word_and_pdf(proj
 
 def test_control_characters_are_dropped_when_a_section_is_saved(concept, users):
     section = Section.objects.select_related("head").get(pk=concept.annex.pk)
-    concept_services.section_save(section=section, base_number=section.head.number, title="Pasted\x0btitle\x00",
-                                  body="Pasted\x0bfrom Word\x0c.\x1b", user=users["drafter"])  # fmt: skip
+    concept_services.section_save(
+        section=section,
+        base_number=section.head.number,
+        title="Pasted\x0btitle\x00",
+        body="Pasted\x0bfrom Word\x0c.\x1b",
+        user=users["drafter"],
+    )
     section.refresh_from_db()
     assert section.head.title == "Pasted title"
     assert section.head.body == "Pasted\nfrom Word\n."
