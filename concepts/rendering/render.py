@@ -329,6 +329,7 @@ def render_docx(document, *, now: datetime.datetime | None = None) -> bytes:
                 now=now or timezone.now(),
             )
 
+            section.different_first_page_header_footer = True  # the cover has none, as in the PDF
             section.header.paragraphs[0].text = strip_control_characters(document.concept_title, line_break=" ")
             footer = section.footer.paragraphs[0]
             footer.add_run(strip_control_characters(f"{document.label}    ", line_break=" "))
