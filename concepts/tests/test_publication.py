@@ -396,3 +396,15 @@ def test_control_characters_are_dropped_when_a_section_is_saved(concept, users):
     section.refresh_from_db()
     assert section.head.title == "Pasted title"
     assert section.head.body == "Pasted\nfrom Word\n."
+
+
+def test_control_characters_are_dropped_from_an_imported_file(project, users):
+    from concepts import importing
+
+    plan = importing.parse_markdown("# Intro\x0b duction\n\nPasted\x0bfrom another\x07 program.", fallback_title="x")
+    concept = importing.concept_create_from_plan(
+        project=project, title="Imported", language="en", plan=plan, user=users["manager"]
+    )
+    head = concept.sections.get().head
+    assert head.title == "Intro duction"
+    assert head.body == "Pasted\nfrom another program."
