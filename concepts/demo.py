@@ -14,6 +14,7 @@ from . import services
 from .models import Comment, Concept
 
 TITLE = "Concept of the National Migration Policy of the Republic of Belarus"
+TITLE_RU = "Концепция национальной миграционной политики Республики Беларусь"
 
 # (key, parent key, title, first text, later texts)
 SECTIONS = [
@@ -151,8 +152,9 @@ def seed_concept(project: Project) -> Concept | None:
         username__in=["staff", "manager", "counterpart", "reviewer"])}  # fmt: skip
     drafter, manager = users["counterpart"], users["manager"]
     activities = {activity.title: activity for activity in Activity.objects.filter(project=project)}
-    concept = services.concept_create(project=project, title=TITLE, language="en", target_languages=["ru"],
-                                      user=manager)  # fmt: skip
+    concept = services.concept_create(
+        project=project, title=TITLE, title_ru=TITLE_RU, language="en", target_languages=["ru"], user=manager
+    )
 
     sections = {}
     for key, parent, title, first, _later in SECTIONS:
@@ -166,7 +168,8 @@ def seed_concept(project: Project) -> Concept | None:
         services.section_save(section=section, base_number=section.head.number, title=title, body=later[0],
                               summary="Drafted after the knowledge exchanges", user=drafter)  # fmt: skip
     services.edition_create(
-        concept=concept, name="First advanced draft", date=datetime.date(2020, 1, 15),
+        concept=concept, name="First advanced draft", name_ru="Первая расширенная редакция",
+        date=datetime.date(2020, 1, 15),
         presented_at=activities.get("Presentation of the first advanced draft"), is_final=False, user=manager,
     )  # fmt: skip
 
@@ -206,7 +209,7 @@ def seed_concept(project: Project) -> Concept | None:
     services.comment_add(section=section, version=translation, author=users["reviewer"], body=text, notify=False)
 
     services.edition_create(
-        concept=concept, name="Final draft", date=datetime.date(2020, 2, 25),
+        concept=concept, name="Final draft", name_ru="Окончательная редакция", date=datetime.date(2020, 2, 25),
         presented_at=activities.get("Closing event: presentation of the Final Draft Concept"), is_final=True,
         user=manager,
     )  # fmt: skip

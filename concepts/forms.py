@@ -33,7 +33,7 @@ class ConceptForm(forms.ModelForm):
 
     class Meta:
         model = Concept
-        fields = ["title", "language"]
+        fields = ["title", "title_ru", "language"]
 
     def clean(self):
         cleaned = super().clean()
@@ -244,7 +244,7 @@ class DispositionForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["name", "date", "presented_at", "is_final"]
+        fields = ["name", "name_ru", "date", "presented_at", "is_final"]
         widgets = {"date": DATE}
 
     def __init__(self, *args, project, **kwargs):

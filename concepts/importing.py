@@ -976,13 +976,18 @@ def concept_import(*, concept: Concept, plan: ImportPlan, user, parent: Section 
 
 @transaction.atomic
 def concept_create_from_plan(
-    *, project, title: str, language: str, plan: ImportPlan, user, target_languages=()
+    *, project, title: str, language: str, plan: ImportPlan, user, target_languages=(), title_ru: str = ""
 ) -> Concept:
     """A new concept with the plan's sections: both or nothing."""
     if plan.errors:
         raise ValidationError(plan.errors)
     concept = services.concept_create(
-        project=project, title=title, language=language, user=user, target_languages=target_languages
+        project=project,
+        title=title,
+        title_ru=title_ru,
+        language=language,
+        user=user,
+        target_languages=target_languages,
     )
     concept_import(concept=concept, plan=plan, user=user)
     return concept

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity
-from common.models import FieldConstraintsMixin, TimeStampedModel
+from common.models import RUSSIAN_VERSION_HELP, FieldConstraintsMixin, TimeStampedModel, TranslatedFieldsMixin
 from projects.models import Organisation, Project
 
 MAX_BODY_LENGTH = 200_000  # characters in one section: far above any real section, far below abuse
 MAX_DEPTH = 3
 
 
-class Concept(TimeStampedModel):
+class Concept(TranslatedFieldsMixin, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFTING = "drafting", _("Drafting")
         CONSULTATION = "consultation", _("Consultation")
@@ -29,6 +29,8 @@ class Concept(TimeStampedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="concepts")
     title = models.CharField(_("title"), max_length=300)
+    # The title in Russian, for the Russian pages and the Russian editions (the covers, headers and files).
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, help_text=RUSSIAN_VERSION_HELP)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en",
         help_text=_("The language the concept is drafted in: its source text."),
@@ -41,6 +43,8 @@ class Concept(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    translated_fields = ("title",)
 
     class Meta:
         ordering = ["project", "pk"]
@@ -241,11 +245,12 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
         return bool(self.suggestion_mode)
 
 
-class Edition(TimeStampedModel):
+class Edition(TranslatedFieldsMixin, TimeStampedModel):
     """A named, frozen state of the whole concept: one version of every section. Never changes."""
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="editions")
     name = models.CharField(_("name"), max_length=200, help_text=_("E.g. “First advanced draft”, “Final draft”."))
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True, help_text=RUSSIAN_VERSION_HELP)
     date = models.DateField(_("date"))
     presented_at = models.ForeignKey(
         Activity, verbose_name=_("presented at"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -254,6 +259,8 @@ class Edition(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    translated_fields = ("name",)
 
     class Meta:
         ordering = ["concept", "date", "pk"]

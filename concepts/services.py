@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity
 from audit.models import Kind as AuditKind
 from audit.services import record
+from common.text import strip_control_characters
 from projects.models import Organisation, Project
 
 from .merging import MergeResult, Resolution, merge3, resolve
@@ -62,13 +63,20 @@ def _check_length(body: str) -> None:
 
 
 def normalise_newlines(text: str) -> str:
-    """Browsers send CRLF; stored text uses LF, so that line endings never count as changes."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Browsers send CRLF; stored text uses LF, so that line endings never count as changes.
+
+    Control characters that XML cannot hold (a vertical tab pasted from Word, a form feed) are
+    dropped too: a version is frozen for ever, and the Word and PDF files of it must be writable.
+    """
+    return strip_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _write_version(section: Section, language: str, **fields) -> SectionVersion:
     """The next version of the section in `language`, made its head there. Call with the section locked."""
     number = (section.versions.filter(language=language).aggregate(last=Max("number"))["last"] or 0) + 1
+    for name in ("title", "body", "summary"):  # whatever path the text came by (a form, an import, a merge)
+        if isinstance(fields.get(name), str):
+            fields[name] = strip_control_characters(fields[name], line_break="\n" if name == "body" else " ")
     version = SectionVersion(section=section, language=language, number=number, **fields)
     version.full_clean(exclude=["section"])
     version.save()
@@ -105,8 +113,10 @@ def _check_targets(language: str, target_languages) -> list[str]:
 
 
 @transaction.atomic
-def concept_create(*, project: Project, title: str, language: str, user, target_languages=()) -> Concept:
-    concept = Concept(project=project, title=title, language=language, created_by=user,
+def concept_create(
+    *, project: Project, title: str, language: str, user, target_languages=(), title_ru: str = ""
+) -> Concept:
+    concept = Concept(project=project, title=title, title_ru=title_ru, language=language, created_by=user,
                       target_languages=_check_targets(language, target_languages))  # fmt: skip
     concept.full_clean()
     concept.save()
@@ -660,7 +670,14 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
 
 @transaction.atomic
 def edition_create(
-    *, concept: Concept, name: str, date: datetime.date, presented_at: Activity | None = None, is_final: bool, user
+    *,
+    concept: Concept,
+    name: str,
+    date: datetime.date,
+    presented_at: Activity | None = None,
+    is_final: bool,
+    user,
+    name_ru: str = "",
 ) -> Edition:
     """Freezes the current version of every section that is in the outline."""
     if presented_at is not None and presented_at.project_id != concept.project_id:
@@ -670,8 +687,15 @@ def edition_create(
     outline = build_outline(list(Section.objects.select_for_update().filter(concept=concept, is_removed=False)))
     if not outline:
         raise ValidationError(_("The concept has no sections to freeze."))
-    edition = Edition(concept=concept, name=name.strip(), date=date, presented_at=presented_at, is_final=is_final,
-                      created_by=user)  # fmt: skip
+    edition = Edition(
+        concept=concept,
+        name=name.strip(),
+        name_ru=name_ru.strip(),
+        date=date,
+        presented_at=presented_at,
+        is_final=is_final,
+        created_by=user,
+    )
     edition.full_clean()
     edition.save()
     # Every language the concept is kept in: the source, and each translation that exists.

@@ -45,7 +45,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(FundingInstrument)
 class FundingInstrumentAdmin(DataChangedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "show_visibility_block"]
     search_fields = ["code", "name"]
 
 

@@ -72,6 +72,18 @@ ORGANISATION_NAMES_RU = {
     "Belarusian employers' associations": "Объединения нанимателей Беларуси",
 }
 
+# The EU's visibility requirements for what it funds: its emblem, the statement and a disclaimer.
+EU_VISIBILITY = {
+    "show_visibility_block": True,
+    "funding_statement": "Funded by the European Union",
+    "funding_statement_ru": "Финансируется Европейским союзом",
+    "disclaimer": "This publication was produced with the financial support of the European Union. Its contents "
+    "are the sole responsibility of ICMPD and do not necessarily reflect the views of the European Union.",
+    "disclaimer_ru": "Настоящая публикация подготовлена при финансовой поддержке Европейского союза. За её "
+    "содержание несёт ответственность исключительно ICMPD; оно не обязательно отражает позицию Европейского союза.",
+}
+INSTRUMENT_NAMES_RU = {"AMIF": "Фонд убежища, миграции и интеграции"}
+
 INSTRUMENTS = [
     ("AMIF", "Asylum, Migration and Integration Fund"),
     ("ISF", "Internal Security Fund"),
@@ -153,7 +165,10 @@ OTHER_PROJECTS = [
 
 def seed_reference_data() -> dict[str, Organisation]:
     for code, name in INSTRUMENTS:
-        FundingInstrument.objects.update_or_create(code=code, defaults={"name": name})
+        visibility = EU_VISIBILITY if code == "AMIF" else {}  # the seed project's instrument
+        FundingInstrument.objects.update_or_create(
+            code=code, defaults={"name": name, "name_ru": INSTRUMENT_NAMES_RU.get(code, ""), **visibility}
+        )
     organisations = {}
     for name, acronym, kind, country in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(

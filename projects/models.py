@@ -78,9 +78,45 @@ class Organisation(TranslatedFieldsMixin, TimeStampedModel):
         return self.acronym or self.localized("name")
 
 
-class FundingInstrument(TimeStampedModel):
+class FundingInstrument(TranslatedFieldsMixin, TimeStampedModel):
+    """A source of funds. Its visibility block is what the funder requires on the publications it pays
+    for (the EU's: its emblem, "Funded by the European Union" and a disclaimer), printed on the cover
+    of every concept PDF and Word file of its projects."""
+
     code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("For example AMIF."))
     name = models.CharField(_("name"), max_length=255)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True, help_text=RUSSIAN_VERSION_HELP)
+    show_visibility_block = models.BooleanField(
+        _("show the EU visibility block"),
+        default=False,
+        help_text=_(
+            "Print the EU emblem, the funding statement and the disclaimer on the cover of the concept "
+            "editions of its projects. Leave off for instruments that require none."
+        ),
+    )
+    funding_statement = models.CharField(
+        _("funding statement"),
+        max_length=200,
+        blank=True,
+        help_text=_("Beside the emblem, e.g. “Funded by the European Union”."),
+    )
+    funding_statement_ru = models.CharField(
+        _("funding statement (Russian)"), max_length=200, blank=True, help_text=RUSSIAN_VERSION_HELP
+    )
+    disclaimer = models.TextField(
+        _("disclaimer"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "Under the statement, e.g. “Its contents are the sole responsibility of … and do not necessarily "
+            "reflect the views of the European Union.”"
+        ),
+    )
+    disclaimer_ru = models.TextField(
+        _("disclaimer (Russian)"), blank=True, max_length=1000, help_text=RUSSIAN_VERSION_HELP
+    )
+
+    translated_fields = ("name", "funding_statement", "disclaimer")
 
     class Meta:
         ordering = ["code"]

@@ -32,6 +32,7 @@ structure), so that the result is always well-formed HTML.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -51,16 +52,16 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from common.markdown import render_markdown
-from projects.models import ProjectPartner, partner_statement
+from projects.models import partner_statement
 
 from ..models import Concept, Edition, EditionEntry, RenderJob, SectionTranslation, SectionVersion
 from ..outline import build_outline
 from ..textdiff import DELETE, EQUAL, INSERT, diff_words
 from . import docx_marks
-from .fetcher import ALLOWED_STATIC_FILES, LOGO, STYLESHEET, allowed_file_bytes, static_url
+from .fetcher import ALLOWED_STATIC_FILES, EMBLEM, LOGO, STYLESHEET, allowed_file_bytes, static_url
 
 # Bump when the templates or the way they are filled change, so that earlier renders are not reused.
-DOCUMENT_FORMAT = 2
+DOCUMENT_FORMAT = 3
 TEMPLATE = "concepts/pdf/document.html"
 TRANSLATION_PART_TEMPLATE = "concepts/pdf/_translation_part.html"
 TRANSLATION_PAGE = "translation"  # the CSS page name of a sequential document's translation part
@@ -77,7 +78,10 @@ _MARKS = _INS_OPEN + _INS_CLOSE + _DEL_OPEN + _DEL_CLOSE
 _MARKS_RE = re.compile(f"[{_MARKS}]")
 _ENCODED_MARKS_RE = re.compile(r"%EE%80%8[0-3]", re.IGNORECASE)  # the marks, percent-encoded in a URL
 # What must stay at the very start of a line for Markdown to see a block: a mark goes after it.
-_BLOCK_PREFIX_RE = re.compile(r"(?:[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?|\|[ \t]*|```|~~~))*")
+# A footnote's definition (`[^1]: `) is such a prefix too.
+_BLOCK_PREFIX_RE = re.compile(
+    r"(?:[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?|\|[ \t]*|```|~~~|\[\^[^\]\s]{1,60}\]:[ \t]*))*"
+)
 
 
 @dataclass
@@ -112,6 +116,10 @@ class Part:
     section_id: int | None = None  # for the Word file's bookmarks (docx_marks)
     version_id: int | None = None
 
+    def __post_init__(self):
+        # Printed, a footnote stands where it is referred to (see footnotes_in_place).
+        self.body_html = footnotes_in_place(self.body_html)
+
 
 @dataclass
 class RedlineSummary:
@@ -133,11 +141,13 @@ class Document:
     date_text: str
     created: datetime.date
     statement: str
-    funding: str
+    funding: str  # the funder's statement ("Funded by the European Union"), with its emblem; "" for none
     instrument: str
     author: str
     parts: list[Part]
     filename_stem: str
+    disclaimer: str = ""  # the funder's disclaimer, under its statement
+    publisher: str = ""  # the facility
     draft: bool = False
     draft_note: str = ""
     presented_at: str = ""
@@ -251,9 +261,11 @@ def _rebuild(source, state: list):
     return copy
 
 
-def redline_html(old: str, new: str) -> SafeString:
-    """Sanitised HTML of `new`'s Markdown with the words of `old` it lost in <del>, its new ones in <ins>."""
-    html = render_markdown(marked_markdown(old, new))
+def redline_html(old: str, new: str, *, anchor: str = "") -> SafeString:
+    """Sanitised HTML of `new`'s Markdown with the words of `old` it lost in <del>, its new ones in <ins>.
+
+    `anchor`: the section's, so that footnote ids stay unique in the document."""
+    html = render_markdown(marked_markdown(old, new), anchor=anchor)
     if not _MARKS_RE.search(html):
         return html
     root = lxml.html.fragment_fromstring(str(html), create_parent="div")
@@ -261,6 +273,63 @@ def redline_html(old: str, new: str) -> SafeString:
     inner = (rebuilt.text and escape(rebuilt.text)) or ""
     inner += "".join(etree.tostring(child, encoding="unicode", method="html") for child in rebuilt)
     return mark_safe(inner)  # noqa: S308 - rebuilt from sanitised HTML; text is escaped by lxml
+
+
+def _without(element) -> None:
+    """Removes `element`, keeping the text that followed it."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _note_span(note):
+    """A footnote's text as an inline <span class="footnote">: its paragraphs as spans, no links back."""
+    span = etree.Element("span", {"class": "footnote"})
+    span.text = note.text
+    for child in note:
+        span.append(copy.deepcopy(child))
+    for back in span.xpath('.//a[@class="footnote-backref"]'):
+        _without(back)
+    for paragraph in span.xpath(".//p"):
+        paragraph.tag = "span"
+        paragraph.set("class", "footnote-paragraph")
+        paragraph.text = (paragraph.text or "").lstrip()
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "").rstrip()
+        else:
+            paragraph.text = paragraph.text.rstrip()
+    return span
+
+
+def footnotes_in_place(html: SafeString) -> SafeString:
+    """Each footnote's text moved to where it is referred to, as <span class="footnote">.
+
+    On the page the notes are a list after the text; a printed page puts each at its own foot
+    (CSS `float: footnote`) and Word makes it a real footnote, and both need it at its reference.
+    A note referred to twice is printed at each reference.
+    """
+    if "footnote-ref" not in html:
+        return html
+    root = lxml.html.fragment_fromstring(str(html), create_parent="div")
+    notes = {item.get("id"): item for item in root.xpath('//li[@class="footnote-item"]')}
+    for reference in root.xpath('//sup[@class="footnote-ref"]'):
+        link = reference.find("a")
+        note = notes.get((link.get("href") or "").lstrip("#")) if link is not None else None
+        if note is None:
+            continue
+        span = _note_span(note)
+        span.tail = reference.tail
+        reference.getparent().replace(reference, span)
+    for block in root.xpath('//section[@class="footnotes"] | //hr[@class="footnotes-sep"]'):
+        _without(block)
+    inner = (root.text and escape(root.text)) or ""
+    inner += "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return mark_safe(inner)  # noqa: S308 - rearranged sanitised HTML; text is escaped by lxml
 
 
 def redline_title(old: str, new: str) -> SafeString:
@@ -333,7 +402,7 @@ def _part(entry: SideEntry, *, language: str, anchor_prefix: str = "", **extra) 
         level=entry.level,
         title=entry.title,
         title_html=escape(entry.title),
-        body_html=render_markdown(entry.body),
+        body_html=render_markdown(entry.body, anchor=_anchor(entry.section_id, anchor_prefix)),
         language=language,
         section_id=entry.section_id,
         version_id=entry.version_id,
@@ -401,7 +470,7 @@ def _redline_parts(old: list[SideEntry], new: list[SideEntry]) -> list[Part]:
                 level=entry.level,
                 title=entry.title,
                 title_html=mark_safe(f"<del>{escape(entry.title)}</del>"),  # noqa: S308 - escaped
-                body_html=redline_html(entry.body, ""),
+                body_html=redline_html(entry.body, "", anchor=_anchor(entry.section_id)),
                 state=REMOVED,
                 old_number=entry.number,
             )
@@ -411,22 +480,24 @@ def _redline_parts(old: list[SideEntry], new: list[SideEntry]) -> list[Part]:
     parts = removed(removed_after.get(None, []))
     for entry in new:
         before = old_by_id.get(entry.section_id)
+        anchor = _anchor(entry.section_id)
         if before is None:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
                 title_html=mark_safe(f"<ins>{escape(entry.title)}</ins>"),  # noqa: S308 - escaped
-                body_html=redline_html("", entry.body), state=ADDED,
+                body_html=redline_html("", entry.body, anchor=anchor), state=ADDED,
             )  # fmt: skip
         elif before.title == entry.title and before.body == entry.body:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
-                title_html=escape(entry.title), body_html=render_markdown(entry.body), state=UNCHANGED,
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
+                title_html=escape(entry.title), body_html=render_markdown(entry.body, anchor=anchor), state=UNCHANGED,
                 old_number=before.number,
             )  # fmt: skip
         else:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
-                title_html=redline_title(before.title, entry.title), body_html=redline_html(before.body, entry.body),
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
+                title_html=redline_title(before.title, entry.title),
+                body_html=redline_html(before.body, entry.body, anchor=anchor),
                 state=CHANGED, old_number=before.number,
             )  # fmt: skip
         parts.append(part)
@@ -473,16 +544,22 @@ def _stem(*words: str) -> str:
 
 
 def _project_facts(concept: Concept) -> dict:
+    """The cover's facts, in the active language where they have a Russian version."""
     project = concept.project
     partners = list(project.partners.select_related("organisation"))
-    implementers = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
     instrument = project.instrument
+    visibility = instrument is not None and instrument.show_visibility_block
+    funding = (instrument.localized("funding_statement") or _("Funded by the European Union")) if visibility else ""
     return {
+        "concept_title": concept.localized("title"),
         "project_title": project.localized("title"),
         "statement": partner_statement(project, partners),
-        "funding": _("Funded by the European Union"),
-        "instrument": f"{instrument.code} – {instrument.name}" if instrument else "",
-        "author": ", ".join(implementers) or settings.IATI_REPORTING_ORG_NAME,
+        "funding": funding,
+        "disclaimer": instrument.localized("disclaimer") if visibility else "",
+        "instrument": f"{instrument.code} – {instrument.localized('name')}" if instrument else "",
+        # The file's author is the facility that publishes it; the implementer is named on the cover.
+        "author": settings.IATI_REPORTING_ORG_NAME,
+        "publisher": settings.IATI_REPORTING_ORG_NAME,
     }
 
 
@@ -567,8 +644,7 @@ def _build(concept, kind, edition, other_edition, against_draft, draft_versions,
         if translated:
             translation_side = {entry.section_id: entry for entry in edition_side(edition, language)}
     if kind == RenderJob.Kind.REDLINE_PDF:
-        common = {"kind": kind, "language": source_language, "concept_title": concept.title,
-                  **_project_facts(concept)}  # fmt: skip
+        common = {"kind": kind, "language": source_language, **_project_facts(concept)}
         document = _redline_document(common, concept, edition, other_edition, against_draft, source_side,
                                      draft_time, snapshot)  # fmt: skip
     elif kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX, RenderJob.Kind.DRAFT):
@@ -607,12 +683,12 @@ def _build(concept, kind, edition, other_edition, against_draft, draft_versions,
 
 def _plain_document(concept, kind, edition, draft_time, snapshot, parts, language) -> Document:
     """An edition or the draft, its words in the active language (`language`: that of its text)."""
-    common = {"kind": kind, "language": language, "concept_title": concept.title, **_project_facts(concept)}
+    common = {"kind": kind, "language": language, **_project_facts(concept)}
     if kind in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
         return Document(
-            **common, label=edition.name, date_text=_date(edition.date), created=edition.date,
+            **common, label=edition.localized("name"), date_text=_date(edition.date), created=edition.date,
             parts=parts, filename_stem=_stem(concept.title, edition.name),
-            presented_at=edition.presented_at.title if edition.presented_at_id else "",
+            presented_at=edition.presented_at.localized("title") if edition.presented_at_id else "",
         )  # fmt: skip
     with translation.override(concept.language):
         draft_word = _("draft")  # the file's name is in the source language, whatever is printed
@@ -633,13 +709,14 @@ def redline_sides(edition: Edition, other_edition: Edition | None) -> tuple[Edit
 
 def _redline_document(common, concept, edition, other_edition, against_draft, draft_entries, draft_time, snapshot):
     if against_draft:
-        old_label, old_date = edition.name, _date(edition.date)
+        old_label, old_date = edition.localized("name"), _date(edition.date)
         new_label, new_date = _("Current draft"), _date(draft_time)
         old_side, new_side = edition_side(edition), draft_entries
         created = draft_time.date()
     else:
         older, newer = redline_sides(edition, other_edition)
-        old_label, old_date, new_label, new_date = older.name, _date(older.date), newer.name, _date(newer.date)
+        old_label, old_date = older.localized("name"), _date(older.date)
+        new_label, new_date = newer.localized("name"), _date(newer.date)
         old_side, new_side = edition_side(older), edition_side(newer)
         created = newer.date
     parts = _redline_parts(old_side, new_side)
@@ -671,7 +748,7 @@ def _asset_digest() -> str:
 
 
 def _assets() -> dict:
-    return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO)}
+    return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO), "emblem_url": static_url(EMBLEM)}
 
 
 def render_options(kind: str, *, language: str = "", layout: str = SINGLE) -> dict:

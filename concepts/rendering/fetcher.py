@@ -1,6 +1,6 @@
 """The URL fetcher WeasyPrint uses for every resource of a concept document.
 
-It serves a fixed allow-list of our own static files (the print stylesheet and the logo), by
+It serves a fixed allow-list of our own static files (the print stylesheet, the logo, the EU emblem), by
 exact URL, read from disk; it refuses everything else by raising `URLFetchingError`, which
 WeasyPrint catches: it logs a warning and renders on without that resource. It never opens a
 socket, follows a redirect, reads another file, or decodes a data: URL.
@@ -24,7 +24,8 @@ logger = logging.getLogger("mpf.rendering")
 STATIC_ORIGIN = "https://mpf-portal.invalid/static/"
 STYLESHEET = "css/concept-print.css"
 LOGO = "img/mpf-logo.svg"
-ALLOWED_STATIC_FILES = (STYLESHEET, LOGO)
+EMBLEM = "img/eu-emblem.svg"  # drawn by concepts.rendering.emblem
+ALLOWED_STATIC_FILES = (STYLESHEET, LOGO, EMBLEM)
 
 
 def static_url(name: str) -> str:

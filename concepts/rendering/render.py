@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import datetime
 import io
 import logging
 import re
@@ -10,11 +12,15 @@ import signal
 import threading
 
 import lxml.html
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.text import strip_control_characters
+
 from . import docx_marks
+from .emblem import emblem_png
 from .fetcher import StaticOnlyURLFetcher
+from .word import Footnotes, OrderedLists, bookmark, number_paragraph, set_language, set_properties, write_contents
 
 logger = logging.getLogger("mpf.rendering")
 
@@ -46,13 +52,26 @@ def deadline(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+# PDF/A-2 level A: archival (fonts embedded, sRGB output intent, XMP metadata) and tagged, so
+# that screen readers get the structure (headings, lists, tables, the images' text) and the
+# language (`<html lang>`). WeasyPrint writes one variant's identification; PDF/UA-1's is added
+# to the same XMP packet, since the tagged structure and the title shown are what it asks for.
+PDF_VARIANT = "pdf/a-2a"
+_PDF_UA_IDENTIFICATION = (
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+    b"</rdf:RDF>"
+)
+
+
 def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of `html` and its number of pages. Resources come only through StaticOnlyURLFetcher."""
     import weasyprint
 
     fetcher = StaticOnlyURLFetcher()
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render()
-    pdf = document.write_pdf()
+    document = weasyprint.HTML(string=strip_control_characters(html), base_url=None, url_fetcher=fetcher).render()
+    document.metadata.xmp_metadata.append(_PDF_UA_IDENTIFICATION)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     if fetcher.refused:
         logger.info("Rendered without %s refused resource(s).", len(fetcher.refused))
     return pdf, len(document.pages)
@@ -64,12 +83,17 @@ _SPACES_RE = re.compile(r"\s+")
 _INLINE_FORMATS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "del": "strike", "code": "code"}
 _LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 
+# The footnotes of the Word file being written (render_docx sets it); without one, a note is
+# written in brackets where it is referred to.
+_footnotes: contextvars.ContextVar[Footnotes | None] = contextvars.ContextVar("footnotes", default=None)
+
 
 def _text(text: str | None) -> str:
-    return _SPACES_RE.sub(" ", text or "")
+    return _SPACES_RE.sub(" ", strip_control_characters(text or ""))
 
 
 def _run(paragraph, text: str, formats: frozenset) -> None:
+    text = strip_control_characters(text)
     if not text:
         return
     run = paragraph.add_run(text)
@@ -98,10 +122,25 @@ def _hyperlink(paragraph, url: str, text: str) -> None:
     properties.extend([colour, underline])
     text_element = OxmlElement("w:t")
     text_element.set(qn("xml:space"), "preserve")
-    text_element.text = text
+    text_element.text = strip_control_characters(text)
     run.extend([properties, text_element])
     link.append(run)
     paragraph._p.append(link)
+
+
+def _footnote(paragraph, note, formats: frozenset) -> None:
+    """A footnote (`<span class="footnote">`, see documents.footnotes_in_place) referred to here."""
+    footnotes = _footnotes.get()
+    if footnotes is None:
+        _run(paragraph, " (", formats)
+        _inline(paragraph, note, formats)
+        _run(paragraph, ")", formats)
+        return
+    note_paragraph = footnotes.add(paragraph)
+    for number, part in enumerate(note.xpath('span[@class="footnote-paragraph"]') or [note]):
+        if number:
+            note_paragraph.add_run().add_break()
+        _inline(note_paragraph, part)
 
 
 def _inline(paragraph, element, formats: frozenset = frozenset(), *, skip_lists: bool = True) -> None:
@@ -113,6 +152,8 @@ def _inline(paragraph, element, formats: frozenset = frozenset(), *, skip_lists:
             pass  # written by the caller as list paragraphs
         elif child.tag == "br":
             paragraph.add_run().add_break()
+        elif child.tag == "span" and child.get("class") == "footnote":
+            _footnote(paragraph, child, formats)
         elif child.tag == "a" and (child.get("href") or "").startswith(("http://", "https://", "mailto:")):
             _hyperlink(paragraph, child.get("href"), _text(child.text_content()))
         elif child.tag == "p":
@@ -123,11 +164,19 @@ def _inline(paragraph, element, formats: frozenset = frozenset(), *, skip_lists:
 
 
 def _list(doc, element, level: int) -> None:
+    """A list's items; a numbered one counts from its own start (1, or what its Markdown says)."""
+    num_id = None
+    if element.tag == "ol":
+        start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
+        num_id = OrderedLists(doc).new_list(level=min(level, 3) - 1, start=start)
     for item in element:
         if item.tag != "li":
             continue
         style = _LIST_STYLES[element.tag] + ("" if level == 1 else f" {min(level, 3)}")
-        _inline(doc.add_paragraph(style=style), item)
+        paragraph = doc.add_paragraph(style=style)
+        if num_id is not None:
+            number_paragraph(paragraph, num_id=num_id, level=min(level, 3) - 1)
+        _inline(paragraph, item)
         for nested in item:
             if nested.tag in _LIST_STYLES:
                 _list(doc, nested, level + 1)
@@ -177,7 +226,7 @@ def _blocks(doc, element, *, quote: bool = False) -> None:
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (TOC, PAGE, NUMPAGES): Word fills it in when the fields are updated."""
+    """A Word field (PAGE, NUMPAGES): Word fills it in when the fields are updated."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -206,68 +255,131 @@ def _page_of_pages(paragraph) -> None:
             paragraph.add_run(piece)
 
 
-def render_docx(document) -> bytes:
-    """A Word file of `document` (a rendering.documents.Document): cover, contents field, sections."""
-    import docx
-    from docx.enum.text import WD_BREAK
-    from docx.oxml import OxmlElement
+def _visibility_block(word, document) -> None:
+    """The funder's emblem with its statement beside it, and its disclaimer below."""
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    with translation.override(document.language):
-        word = docx.Document()
-        section = word.sections[0]
-        section.page_height, section.page_width = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(24), Mm(22)
-        section.left_margin, section.right_margin = Mm(22), Mm(20)
-        word.styles["Normal"].font.name = "DejaVu Sans"
-        word.styles["Normal"].font.size = Pt(10)
-        properties = word.core_properties
-        properties.title = document.title
-        properties.author = document.author
-        properties.subject = document.project_title
-        properties.language = document.language
-        properties.comments = ""
+    paragraph = word.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(18)
+    picture = paragraph.add_run().add_picture(io.BytesIO(emblem_png()), width=Mm(27))
+    for description in picture._inline.iter(qn("wp:docPr")):
+        description.set("descr", _("Flag of the European Union"))
+    statement = paragraph.add_run(f"\t{strip_control_characters(document.funding)}")
+    statement.bold = True
+    statement.font.size = Pt(11)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+    if document.disclaimer:
+        disclaimer = word.add_paragraph().add_run(strip_control_characters(document.disclaimer))
+        disclaimer.font.size = Pt(8)
 
-        section.header.paragraphs[0].text = document.concept_title
-        footer = section.footer.paragraphs[0]
-        footer.add_run(f"{document.label}    ")
-        _page_of_pages(footer)
 
-        word.add_paragraph(document.project_title, style="Subtitle")
-        word.add_paragraph(document.concept_title, style="Title")
-        word.add_paragraph().add_run(document.label).bold = True
-        word.add_paragraph(document.date_text)
-        if document.presented_at:
-            word.add_paragraph(_("Presented at %(activity)s") % {"activity": document.presented_at})
-        if document.statement:
-            word.add_paragraph(document.statement)
-        word.add_paragraph().add_run(document.funding).bold = True
-        if document.instrument:
-            word.add_paragraph(_("Funding instrument: %(instrument)s") % {"instrument": document.instrument})
-        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def _cover(word, document) -> None:
+    from docx.enum.text import WD_BREAK
 
-        contents = word.add_paragraph()
-        contents.add_run(_("Contents")).bold = True
-        _field(word.add_paragraph(), r'TOC \o "1-3" \h \z \u', _("Update the fields to see the contents."))
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        word.settings.element.append(update)
+    word.add_paragraph(document.project_title, style="Subtitle")
+    word.add_paragraph(document.concept_title, style="Title")
+    word.add_paragraph().add_run(document.label).bold = True
+    word.add_paragraph(document.date_text)
+    if document.presented_at:
+        word.add_paragraph(_("Presented at %(activity)s") % {"activity": document.presented_at})
+    if document.draft_note:
+        word.add_paragraph().add_run(document.draft_note).bold = True
+    if document.statement:
+        word.add_paragraph(document.statement)
+    if document.instrument:
+        word.add_paragraph(_("Funding instrument: %(instrument)s") % {"instrument": document.instrument})
+    if document.funding:
+        _visibility_block(word, document)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-        bookmarks = docx_marks.BookmarkIds()
-        for part in document.parts:
-            if part.level == 1:
-                word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            heading = word.add_heading(f"{part.number} {part.title}", level=min(part.level, 3))
-            if part.version_id:  # lets an import recognise the section and the version this file showed
-                name = docx_marks.bookmark_name(part.section_id, part.version_id)
-                docx_marks.bookmark_paragraph(heading._p, name, bookmarks)
-            if part.note:  # not translated, or translated from an older source text
-                word.add_paragraph().add_run(f"[{part.note}]").italic = True
-            _blocks(word, lxml.html.fragment_fromstring(str(part.body_html) or "<p></p>", create_parent="div"))
 
-        if document.marks:
-            docx_marks.mark_package(word, document.marks)
-        output = io.BytesIO()
-        word.save(output)
-        return output.getvalue()
+def _bookmark_name(anchor: str) -> str:
+    # Word's bookmark names: a letter or underscore first, then letters, digits and underscores, 40 at most.
+    return ("_Toc_" + re.sub(r"[^A-Za-z0-9_]", "_", anchor))[:40]
+
+
+def render_docx(document, *, now: datetime.datetime | None = None) -> bytes:
+    """A Word file of `document` (a rendering.documents.Document): cover, contents, sections, footnotes.
+
+    Its words, language (for proofing) and properties are those of the language printed; `now` is
+    its creation time (default: now).
+    """
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Mm, Pt
+
+    token = _footnotes.set(None)
+    try:
+        with translation.override(document.language):
+            word = docx.Document()
+            _footnotes.set(Footnotes(word))
+            section = word.sections[0]
+            section.page_height, section.page_width = Mm(297), Mm(210)
+            section.top_margin, section.bottom_margin = Mm(24), Mm(22)
+            section.left_margin, section.right_margin = Mm(22), Mm(20)
+            word.styles["Normal"].font.name = "DejaVu Sans"
+            word.styles["Normal"].font.size = Pt(10)
+            set_language(word, document.language)
+            set_properties(
+                word,
+                title=strip_control_characters(document.title, line_break=" "),
+                language=document.language,
+                subject=strip_control_characters(document.project_title, line_break=" "),
+                author=document.author,
+                now=now or timezone.now(),
+            )
+
+            section.different_first_page_header_footer = True  # the cover has none, as in the PDF
+            section.header.paragraphs[0].text = strip_control_characters(document.concept_title, line_break=" ")
+            footer = section.footer.paragraphs[0]
+            footer.add_run(strip_control_characters(f"{document.label}    ", line_break=" "))
+            _page_of_pages(footer)
+
+            _cover(word, _CleanDocument(document))
+
+            word.add_paragraph(_("Contents"), style="TOC Heading")
+            entries = [
+                (
+                    part.level,
+                    strip_control_characters(f"{part.number} {part.title}", line_break=" "),
+                    _bookmark_name(part.anchor),
+                )
+                for part in document.parts
+            ]
+            write_contents(word, entries)
+            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+            marks = docx_marks.BookmarkIds()  # numbered far above the contents' bookmarks (1 … sections)
+            for number, part in enumerate(document.parts, start=1):
+                # Chapters follow one another without a page break, as in the PDF.
+                heading = word.add_heading(
+                    strip_control_characters(f"{part.number} {part.title}", line_break=" "), level=min(part.level, 3)
+                )
+                bookmark(heading, _bookmark_name(part.anchor), number)
+                if part.version_id:  # lets an import recognise the section and the version this file showed
+                    name = docx_marks.bookmark_name(part.section_id, part.version_id)
+                    docx_marks.bookmark_paragraph(heading._p, name, marks)
+                if part.note:  # not translated, or translated from an older source text
+                    word.add_paragraph().add_run(f"[{part.note}]").italic = True
+                body = lxml.html.fragment_fromstring(str(part.body_html) or "<p></p>", create_parent="div")
+                _blocks(word, body)
+
+            if document.marks:
+                docx_marks.mark_package(word, document.marks)
+            output = io.BytesIO()
+            word.save(output)
+            return output.getvalue()
+    finally:
+        _footnotes.reset(token)
+
+
+class _CleanDocument:
+    """`document`'s facts without the control characters Word's XML cannot hold."""
+
+    def __init__(self, document):
+        self._document = document
+
+    def __getattr__(self, name):
+        value = getattr(self._document, name)
+        return strip_control_characters(value, line_break=" ") if isinstance(value, str) else value

@@ -125,11 +125,10 @@ def test_the_cover_names_the_concept_edition_partners_and_funding(concept, first
     html = documents.build_document(concept=concept, kind="pdf", edition=first_edition).html
     assert '<html lang="en">' in html
     assert "<title>National migration policy concept – First advanced draft</title>" in html
-    assert '<meta name="author" content="International Centre for Migration Policy Development">' in html
+    assert '<meta name="author" content="Migration Partnership Facility">' in html  # the publisher
     assert concept.project.title in html
     assert "20 January 2026" in html
     assert "This MPF project is implemented by ICMPD on behalf of the Republic of Belarus." in html
-    assert "Funded by the European Union" in html
     assert "Funding instrument: AMIF – Asylum, Migration and Integration Fund" in html
     assert f'<img class="cover-logo" src="{static_url("img/mpf-logo.svg")}"' in html
     assert "DRAFT" not in html
@@ -194,6 +193,17 @@ def test_redline_marks_words_in_well_formed_html():
     assert "<td><ins>3</ins></td>" in table and "<ins>\n" not in table
 
 
+def test_redline_keeps_footnotes_that_were_added_removed_or_reworded():
+    added = str(documents.redline_html("Text here.", "Text here[^1].\n\n[^1]: A new note.", anchor="section-4"))
+    assert '<li id="fn-section-4-1" class="footnote-item"><p><ins>A new note.</ins>' in added
+    assert '<sup class="footnote-ref"><a href="#fn-section-4-1"' in added
+    assert "[^1]" not in added
+    removed = str(documents.redline_html("Text[^1].\n\n[^1]: Old note.", "Text.", anchor="section-4"))
+    assert "<del>Old note.</del>" in removed and "[^1]" not in removed
+    reworded = str(documents.redline_html("A[^1].\n\n[^1]: Old note.", "A[^1].\n\n[^1]: New note.", anchor="s"))
+    assert "<del>Old</del><ins>New</ins> note." in reworded
+
+
 # --- The PDF -------------------------------------------------------------------------------------
 
 
@@ -225,7 +235,7 @@ def test_pdf_contents_page_numbers_footer_bookmarks_and_metadata(concept, first_
     for heading in contents:
         assert heading in titles
     assert reader.metadata.title == "National migration policy concept – First advanced draft"
-    assert reader.metadata.author == "International Centre for Migration Policy Development"
+    assert reader.metadata.author == "Migration Partnership Facility"
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -290,7 +300,7 @@ def test_the_word_file_has_numbered_headings_a_contents_field_and_properties(con
         ("Heading 1", "3 Objectives"),
     ]
     assert word.core_properties.title == "National migration policy concept – First advanced draft"
-    assert word.core_properties.language == "en"
+    assert word.core_properties.language == "en-GB"
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert 'TOC \\o "1-3"' in xml
     assert "Obsoleteword stays here." in xml

@@ -149,7 +149,7 @@ def test_a_word_file_in_russian(concept, edition):
     document = build(concept, edition, kind="docx", language="ru")
     data = render_docx(document)
     word = docx.Document(io.BytesIO(data))
-    assert word.core_properties.language == "ru"
+    assert word.core_properties.language == "ru-RU"
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert headings == ["1 Введение", "2 Правовая база", "3 Annex"]
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()

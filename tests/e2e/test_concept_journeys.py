@@ -594,7 +594,7 @@ def freeze_edition(page, concept, name: str, *, final: bool = False) -> None:
     freeze = page.locator("main form")
     expect(freeze.get_by_label("Date")).not_to_have_value("")  # today, already filled in
     assert_accessible(page)
-    freeze.get_by_label("Name").fill(name)
+    freeze.get_by_role("textbox", name="Name*", exact=True).fill(name)  # not "Name (Russian)"
     if final:
         freeze.get_by_label("Final edition").check()
     freeze.get_by_role("button", name="Freeze the current text").click()
