@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "concepts",
     "documents",
     "results",
+    "reports",
     "dashboards",
 ]
 
