@@ -224,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
         # A reminder asked for by a beat that could not reach the broker for hours is not worth sending late.
         "options": {"expires": 6 * 3600},
     },
+    # Printed reports the broker lost, or whose worker died, are sent again (reports/rendering.py).
+    "report-render-recovery": {
+        "task": "reports.tasks.report_render_jobs_requeue_task",
+        "schedule": RENDER_REQUEUE_INTERVAL,
+        "options": {"expires": RENDER_REQUEUE_INTERVAL},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 

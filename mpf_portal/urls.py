@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", include("documents.urls")),
     path("projects/<slug:slug>/results/", include("results.urls")),
     path("concepts/", include("concepts.urls")),
+    path("reports/", include("reports.portfolio_urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),
     path("api/", include("dashboards.api_urls")),
     path("audit/", include("audit.urls")),

@@ -870,6 +870,11 @@ MATRIX: dict[str, list[Case]] = {
         Case(STAFF_ONLY, kwargs=lambda o: {"fmt": "xlsx"}, label="xlsx"),
         Case(outcomes(403, anonymous=LOGIN, staff=404), kwargs=lambda o: {"fmt": "pdf"}, label="unknown"),
     ],
+    # Reports due across the portfolio: staff (every project) and managers (their own projects' reports)
+    "portfolio_reports:overview": [
+        Case(outcomes(403, anonymous=LOGIN, manager=200, staff=200)),
+        Case(outcomes(403, anonymous=LOGIN, manager=200, staff=200), data={"sort": "-due", "page": "9"}, label="sorted"),
+    ],
     # Django admin: staff with a session verified by a second factor (accounts/admin_site.py; none here has
     # one, so staff too are sent to enrol); the rest of the admin namespace is guarded by admin_view
     "admin:index": [Case(outcomes(REDIRECT))],

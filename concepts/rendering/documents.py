@@ -467,7 +467,11 @@ def _stem(*words: str) -> str:
 
 
 def _project_facts(concept: Concept) -> dict:
-    project = concept.project
+    return project_facts(concept.project)
+
+
+def project_facts(project) -> dict:
+    """The cover's facts about a project (title, partners' statement, funder); the reports' cover uses them too."""
     partners = list(project.partners.select_related("organisation"))
     implementers = [p.organisation.name for p in partners if p.role == ProjectPartner.PartnerRole.IMPLEMENTING]
     instrument = project.instrument
