@@ -21,18 +21,21 @@ class Capability(StrEnum):
     COMMENT = "comment"  # comment and recommend on drafts
     TEAM_FILES = "team_files"  # documents kept for the project team (not shown to donors)
     UPLOAD = "upload"  # upload documents and new versions of them
-    REPORT = "report"  # enter and submit results updates (approving them takes EDIT)
+    REPORT = "report"  # enter and submit results updates and periodic reports (approving them takes EDIT)
+    # Periodic reports: those with REPORT read every report of the project; those with READ_REPORTS
+    # alone (donors) read the approved ones only. Reviewers are consultation participants: no reports.
+    READ_REPORTS = "read_reports"
 
 
 C = Capability
-_DRAFTING = {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD, C.REPORT}
+_DRAFTING = {C.VIEW, C.READ, C.READ_DRAFTS, C.DRAFT, C.COMMENT, C.TEAM_FILES, C.UPLOAD, C.REPORT, C.READ_REPORTS}
 ROLE_CAPABILITIES = {
     Role.MANAGER: _DRAFTING | {C.FINANCE, C.EDIT},
     Role.DRAFTER: _DRAFTING,
     Role.REVIEWER: {C.VIEW, C.READ, C.READ_DRAFTS, C.COMMENT, C.TEAM_FILES},
-    Role.DONOR: {C.VIEW, C.READ, C.FINANCE},
+    Role.DONOR: {C.VIEW, C.READ, C.FINANCE, C.READ_REPORTS},
 }
-DONORS_GROUP_CAPABILITIES = {C.VIEW, C.READ, C.FINANCE}
+DONORS_GROUP_CAPABILITIES = {C.VIEW, C.READ, C.FINANCE, C.READ_REPORTS}
 
 
 def is_portfolio_donor(user) -> bool:

@@ -136,7 +136,7 @@ class Report(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("reports:detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+        return reverse("reports:detail", kwargs={"slug": self.project.slug, "report_id": self.pk})
 
     @property
     def is_frozen(self) -> bool:

@@ -275,6 +275,40 @@ def document_cases(*, version: bool = False) -> list:
     ]
 
 
+def report_kwargs(project_key: str, state: str = "in_progress", *, under: str | None = None):
+    """A report of `project_key` in that state, asked for under the slug of `under` (default: its own)."""
+
+    def kwargs(objects):
+        from reports.tests.factories import ReportFactory, frozen_report
+
+        project = objects[project_key]
+        if state in ("submitted", "approved"):
+            report = frozen_report(project, state=state, title=f"{state} report")
+        else:
+            report = ReportFactory(project=project, state=state)
+        return {"slug": objects[under or project_key].slug, "report_id": report.pk}
+
+    return kwargs
+
+
+def narrative_kwargs(project_key: str, state: str = "in_progress"):
+    def kwargs(objects):
+        return {**report_kwargs(project_key, state)(objects), "language": "en"}
+
+    return kwargs
+
+
+# Periodic reports (reports/): managers, drafters and staff (REPORT) read every report of the project;
+# donors and the Donors group (READ_REPORTS) the approved ones only (any other report is not found for
+# them); reviewers read none (403). Writing takes REPORT, submitting being responsible for the report
+# or EDIT, approving and returning EDIT.
+READ_REPORTS_PRIVATE = private_project(200, anonymous=LOGIN, reviewer=403)
+READ_REPORTS_PUBLIC = outcomes(
+    403, anonymous=LOGIN, portfolio_donor=200, donor=200, drafter=200, manager=200, staff=200
+)
+UNAPPROVED_REPORT = private_project(200, anonymous=LOGIN, donor=404, reviewer=403)
+
+
 # Uploading documents: managers, drafters and staff (Capability.UPLOAD); reviewers and donors are refused.
 UPLOAD_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403)
 UPLOAD_PUBLIC = outcomes(403, anonymous=LOGIN, manager=200, drafter=200, staff=200)
@@ -544,6 +578,92 @@ MATRIX: dict[str, list[Case]] = {
     "results:review": [
         Case(EDIT_PRIVATE_DONE, method="post", kwargs=update_kwargs, data={"action": "approve"}),
         Case(outcomes(405, anonymous=LOGIN), kwargs=update_kwargs, label="get"),
+    ],
+    # Periodic reports
+    "reports:list": [
+        Case(READ_REPORTS_PRIVATE, kwargs=project_slug),
+        Case(READ_REPORTS_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "reports:schedule": [
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, data={"days_to_submit": "x"}, label="invalid form"),
+        Case(EDIT_PUBLIC, method="post", kwargs=public_slug, data={"days_to_submit": "x"}, label="pub invalid"),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=project_slug, label="get"),
+    ],
+    "reports:create": [
+        Case(EDIT_PRIVATE, kwargs=project_slug),
+        Case(EDIT_PRIVATE, method="post", kwargs=project_slug, label="invalid form"),
+        Case(EDIT_PUBLIC, kwargs=public_slug, label="pub"),
+    ],
+    "reports:detail": [
+        Case(UNAPPROVED_REPORT, kwargs=report_kwargs("project"), label="in progress"),
+        Case(UNAPPROVED_REPORT, kwargs=report_kwargs("project", "submitted"), label="submitted"),
+        Case(READ_REPORTS_PRIVATE, kwargs=report_kwargs("project", "approved"), label="approved"),
+        Case(READ_REPORTS_PUBLIC, kwargs=report_kwargs("published_project", "approved"), label="pub approved"),
+        Case(
+            outcomes(403, anonymous=LOGIN, portfolio_donor=404, donor=404, drafter=200, manager=200, staff=200),
+            kwargs=report_kwargs("published_project", "returned"),
+            label="pub returned",
+        ),
+        Case(
+            private_project(404, anonymous=LOGIN, reviewer=403),
+            kwargs=report_kwargs("other_project", "approved", under="project"),
+            label="elsewhere",
+        ),
+    ],
+    "reports:edit": [
+        Case(
+            private_project(200, anonymous=LOGIN, donor=404, reviewer=403, drafter=403), kwargs=report_kwargs("project")
+        ),
+        Case(
+            private_project(200, anonymous=LOGIN, donor=404, reviewer=403, drafter=403),
+            method="post",
+            kwargs=report_kwargs("project"),
+            label="invalid form",
+        ),
+        Case(
+            private_project(200, anonymous=LOGIN, donor=403, reviewer=403, drafter=403),
+            kwargs=report_kwargs("project", "approved"),
+            label="approved",
+        ),
+    ],
+    "reports:narrative": [
+        Case(UNAPPROVED_REPORT, kwargs=narrative_kwargs("project")),
+        Case(UNAPPROVED_REPORT, method="post", kwargs=narrative_kwargs("project"), label="invalid form"),
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, donor=403, reviewer=403),
+            kwargs=narrative_kwargs("project", "approved"),
+            label="approved",
+        ),
+        Case(
+            outcomes(403, anonymous=LOGIN, portfolio_donor=404, donor=404, drafter=200, manager=200, staff=200),
+            kwargs=narrative_kwargs("published_project"),
+            label="pub",
+        ),
+    ],
+    "reports:submit": [
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, donor=404, reviewer=403, drafter=403),
+            method="post",
+            kwargs=report_kwargs("project"),
+            label="not responsible",
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=report_kwargs("project"), label="get"),
+    ],
+    "reports:review": [
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, donor=404, reviewer=403, drafter=403),
+            method="post",
+            kwargs=report_kwargs("project", "submitted"),
+            data={"action": "approve"},
+        ),
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, donor=403, reviewer=403, drafter=403),
+            method="post",
+            kwargs=report_kwargs("project", "approved"),
+            data={"action": "approve"},
+            label="approved already",
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=report_kwargs("project", "submitted"), label="get"),
     ],
     # Importing ledgers from a spreadsheet
     "budget_imports:ledger": [Case(STAFF_ONLY), Case(STAFF_ONLY, method="post", label="no file")],
