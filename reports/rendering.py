@@ -95,8 +95,16 @@ def _narrative_parts(report: Report, language: str) -> list[documents.Part]:
     title = _("Narrative")
     if not printed:
         body = escape(_("No narrative was submitted with this report."))
-        return [documents.Part(anchor="narrative", number="1", level=1, title=title, title_html=escape(title),
-                               body_html=f"<p>{body}</p>")]  # fmt: skip
+        return [
+            documents.Part(
+                anchor="narrative",
+                number="1",
+                level=1,
+                title=title,
+                title_html=escape(title),
+                body_html=f"<p>{body}</p>",
+            )
+        ]
     return [
         documents.Part(
             anchor=f"narrative-{version.section.language}",
@@ -107,7 +115,7 @@ def _narrative_parts(report: Report, language: str) -> list[documents.Part]:
             body_html=render_markdown(version.body),
             language=version.section.language,
             note=note,
-        )  # fmt: skip
+        )
         for index, version in enumerate(printed)
     ]
 
@@ -130,8 +138,16 @@ def _figure_parts(report: Report, granted) -> list[documents.Part]:
             continue  # readers without FINANCE get no budget, not an empty one
         number = str(len(parts) + 2)
         body = render_to_string(FIGURES_TEMPLATE, {"part": name, "figures": figures, "report": report})
-        parts.append(documents.Part(anchor=f"figures-{name}", number=number, level=1, title=str(title),
-                                    title_html=escape(title), body_html=body))  # fmt: skip
+        parts.append(
+            documents.Part(
+                anchor=f"figures-{name}",
+                number=number,
+                level=1,
+                title=str(title),
+                title_html=escape(title),
+                body_html=body,
+            )
+        )
     return parts
 
 
@@ -143,16 +159,18 @@ def build_report_document(*, report: Report, language: str, audience: str, kind:
         approved = report.state == Report.State.APPROVED and report.approved_at
         signed = report.approved_at if approved else report.submitted_at or report.updated_at
         document = documents.Document(
-            kind=Kind.PDF, language=language, concept_title=report.localized("title"),
-            label=_("%(kind)s: %(start)s – %(end)s") % {"kind": report.get_kind_display(),
-                                                        "start": _date(report.period_start),
-                                                        "end": _date(report.period_end)},
+            kind=Kind.PDF,
+            language=language,
+            concept_title=report.localized("title"),
+            label=_("%(kind)s: %(start)s – %(end)s")
+            % {"kind": report.get_kind_display(), "start": _date(report.period_start), "end": _date(report.period_end)},
             date_text=(_("Approved on %(date)s") if approved else _("Submitted on %(date)s")) % {"date": _date(signed)},
-            created=timezone.localtime(signed).date(), parts=parts,
+            created=timezone.localtime(signed).date(),
+            parts=parts,
             filename_stem=slugify(f"{report.project.slug} {report.title}")[:120].strip("-") or "report",
             draft_note="" if approved else _("Submitted for approval; not approved yet."),
             **facts,
-        )  # fmt: skip
+        )
         context = {
             "doc": document,
             "report": report,
@@ -199,10 +217,14 @@ def report_render_request(*, report: Report, kind: str, language: str, granted, 
             existing.reused, existing.queue_unavailable = True, False
             return existing
         job = ReportRenderJob(
-            report=report, kind=kind, language=language, audience=audience, content_hash=document.content_hash,
+            report=report,
+            kind=kind,
+            language=language,
+            audience=audience,
+            content_hash=document.content_hash,
             requested_by=user if getattr(user, "is_authenticated", False) else None,
             filename=document.filename("docx" if kind == Kind.DOCX else "pdf"),
-        )  # fmt: skip
+        )
         job.full_clean()
         job.save()
         job.reused, job.queue_unavailable = False, False
@@ -269,8 +291,7 @@ def report_render_job_run(*, job_id: int) -> ReportRenderJob | None:
     if job.attempts > MAX_ATTEMPTS:
         return _finish(job, Status.FAILED, error=_("The render was interrupted too many times. Ask again."))
     try:
-        document = build_report_document(report=job.report, language=job.language, audience=job.audience,
-                                         kind=job.kind)  # fmt: skip
+        document = build_report_document(report=job.report, language=job.language, audience=job.audience, kind=job.kind)
         if job.kind == Kind.DOCX:
             data, pages = render_docx(document), None
         else:
@@ -283,8 +304,9 @@ def report_render_job_run(*, job_id: int) -> ReportRenderJob | None:
         message = _("The file could not be made (%(reason)s).") % {"reason": type(error).__name__}
         return _finish(job, Status.FAILED, error=message)
     job.file.save(job.filename, ContentFile(data), save=False)
-    return _finish(job, Status.DONE, file=job.file.name, file_size=len(data), page_count=pages,
-                   content_hash=document.content_hash)  # fmt: skip
+    return _finish(
+        job, Status.DONE, file=job.file.name, file_size=len(data), page_count=pages, content_hash=document.content_hash
+    )
 
 
 def report_render_jobs_requeue(*, now: datetime.datetime | None = None) -> int:

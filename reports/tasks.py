@@ -53,6 +53,11 @@ def send_report_render_task(job_id: int) -> None:
         return
     with app.connection_for_write() as connection:
         report_render_task.apply_async(
-            args=[job_id], queue=settings.RENDER_QUEUE, connection=connection, retry=True,
-            retry_policy=PUBLISH_RETRY_POLICY, time_limit=None, soft_time_limit=None,
-        )  # fmt: skip
+            args=[job_id],
+            queue=settings.RENDER_QUEUE,
+            connection=connection,
+            retry=True,
+            retry_policy=PUBLISH_RETRY_POLICY,
+            time_limit=None,
+            soft_time_limit=None,
+        )

@@ -345,6 +345,7 @@ REPORT_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403)
 VIEW_PRIVATE = private_project(200)
 VIEW_PUBLIC = outcomes(200)
 STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
+MANAGERS_AND_STAFF = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
 DASHBOARD = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
 API_FINANCE_PRIVATE = private_project(200, reviewer=404, drafter=404)  # the API hides what it refuses
 UNKNOWN_UPLOAD = "00000000-0000-4000-8000-000000000000"  # an import upload no session holds
@@ -992,8 +993,8 @@ MATRIX: dict[str, list[Case]] = {
     ],
     # Reports due across the portfolio: staff (every project) and managers (their own projects' reports)
     "portfolio_reports:overview": [
-        Case(outcomes(403, anonymous=LOGIN, manager=200, staff=200)),
-        Case(outcomes(403, anonymous=LOGIN, manager=200, staff=200), data={"sort": "-due", "page": "9"}, label="sorted"),
+        Case(MANAGERS_AND_STAFF),
+        Case(MANAGERS_AND_STAFF, data={"sort": "-due", "page": "9"}, label="sorted"),
     ],
     # Django admin: staff with a session verified by a second factor (accounts/admin_site.py; none here has
     # one, so staff too are sent to enrol); the rest of the admin namespace is guarded by admin_view

@@ -26,13 +26,26 @@ def portfolio(project, other_project, users):
         p.planned_start, p.planned_end = days(-400), days(400)
         p.save()
     return {
-        "overdue": make_report(project, due=days(-3), title="Overdue interim", responsible=[users["drafter"]],
-                               period_end=days(-30)),  # fmt: skip
+        "overdue": make_report(
+            project, due=days(-3), title="Overdue interim", responsible=[users["drafter"]], period_end=days(-30)
+        ),
         "soon": make_report(project, due=days(10), title="Due soon", kind="final", period_end=days(5)),
-        "submitted": make_report(project, due=days(-10), title="Submitted late", kind="custom",
-                                 state=Report.State.SUBMITTED, period_end=days(-40)),  # fmt: skip
-        "approved": make_report(project, due=days(-100), title="Approved long ago", kind="custom",
-                                state=Report.State.APPROVED, period_end=days(-120)),  # fmt: skip
+        "submitted": make_report(
+            project,
+            due=days(-10),
+            title="Submitted late",
+            kind="custom",
+            state=Report.State.SUBMITTED,
+            period_end=days(-40),
+        ),
+        "approved": make_report(
+            project,
+            due=days(-100),
+            title="Approved long ago",
+            kind="custom",
+            state=Report.State.APPROVED,
+            period_end=days(-120),
+        ),
         "elsewhere": make_report(other_project, due=days(-1), title="Other project's report", period_end=days(-20)),
     }
 
@@ -85,8 +98,13 @@ def test_the_overview_reads_a_fixed_number_of_queries(client_for, users, django_
     client = client_for("staff")
     for n in range(30):
         project = ProjectFactory(planned_start=days(-400), planned_end=days(400))
-        make_report(project, due=days(n - 15), title=f"Report {n}", responsible=[users["drafter"], users["manager"]],
-                    period_end=days(-20))  # fmt: skip
+        make_report(
+            project,
+            due=days(n - 15),
+            title=f"Report {n}",
+            responsible=[users["drafter"], users["manager"]],
+            period_end=days(-20),
+        )
     with django_assert_max_num_queries(9):
         response = client.get(URL)
     assert len(response.context["reports"]) == 30

@@ -91,15 +91,17 @@ def test_submitted_and_approved_reports_get_no_reminder(
     state, project, users, mailoutbox, django_capture_on_commit_callbacks
 ):
     make_report(project, due=TODAY - datetime.timedelta(days=5), state=state, responsible=[users["drafter"]])
-    make_report(project, due=TODAY + datetime.timedelta(days=3), state=state, responsible=[users["drafter"]],
-                kind="final")  # fmt: skip
+    make_report(
+        project, due=TODAY + datetime.timedelta(days=3), state=state, responsible=[users["drafter"]], kind="final"
+    )
     assert send(django_capture_on_commit_callbacks).reports == 0
     assert mailoutbox == []
 
 
 @pytest.mark.parametrize("state", [Report.State.NOT_STARTED, Report.State.RETURNED])
-def test_reports_not_started_or_returned_are_reminded(state, project, users, mailoutbox,
-                                                       django_capture_on_commit_callbacks):  # fmt: skip
+def test_reports_not_started_or_returned_are_reminded(
+    state, project, users, mailoutbox, django_capture_on_commit_callbacks
+):
     make_report(project, due=TODAY - datetime.timedelta(days=1), state=state, responsible=[users["drafter"]])
     send(django_capture_on_commit_callbacks)
     assert [message.to for message in mailoutbox] == [[users["drafter"].email]]
@@ -146,8 +148,13 @@ def test_each_recipient_is_written_to_in_their_own_language(
     project, users, mailoutbox, django_capture_on_commit_callbacks
 ):
     UserPreferences.objects.create(user=users["drafter"], language="ru")
-    make_report(project, due=TODAY - datetime.timedelta(days=3), title="Interim report 1",
-                title_ru="Промежуточный отчёт 1", responsible=[users["drafter"], users["manager"]])  # fmt: skip
+    make_report(
+        project,
+        due=TODAY - datetime.timedelta(days=3),
+        title="Interim report 1",
+        title_ru="Промежуточный отчёт 1",
+        responsible=[users["drafter"], users["manager"]],
+    )
     send(django_capture_on_commit_callbacks)
     by_address = {message.to[0]: message for message in mailoutbox}
     russian, english = by_address[users["drafter"].email], by_address[users["manager"].email]
