@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", include("documents.urls")),
     path("projects/<slug:slug>/results/", include("results.urls")),
     path("projects/<slug:slug>/reports/", include("reports.urls")),
+    path("projects/<slug:slug>/reports/<int:report_id>/files/", include("reports.render_urls")),
     path("concepts/", include("concepts.urls")),
     path("reports/", include("reports.portfolio_urls")),
     path("iati/activities.xml", iati_activities, name="iati_activities"),

@@ -156,8 +156,8 @@ def build_report_document(*, report: Report, language: str, audience: str, kind:
     with translation.override(language):
         facts = documents.project_facts(report.project)
         parts = _narrative_parts(report, language) + _figure_parts(report, _granted(audience))
-        approved = report.state == Report.State.APPROVED and report.approved_at
-        signed = report.approved_at if approved else report.submitted_at or report.updated_at
+        approved = report.state == Report.State.APPROVED
+        signed = (report.approved_at if approved else None) or report.submitted_at or report.updated_at
         document = documents.Document(
             kind=Kind.PDF,
             language=language,
@@ -296,6 +296,7 @@ def report_render_job_run(*, job_id: int) -> ReportRenderJob | None:
             data, pages = render_docx(document), None
         else:
             data, pages = render_pdf(document.html)
+        job.file.save(job.filename or document.filename(job.kind), ContentFile(data), save=False)
     except TRANSIENT_ERRORS:
         ReportRenderJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(status=Status.QUEUED)
         raise
@@ -303,9 +304,13 @@ def report_render_job_run(*, job_id: int) -> ReportRenderJob | None:
         logger.exception("Report render job %s failed on its content", job.pk)
         message = _("The file could not be made (%(reason)s).") % {"reason": type(error).__name__}
         return _finish(job, Status.FAILED, error=message)
-    job.file.save(job.filename, ContentFile(data), save=False)
     return _finish(
-        job, Status.DONE, file=job.file.name, file_size=len(data), page_count=pages, content_hash=document.content_hash
+        job,
+        Status.DONE,
+        file=job.file.name,
+        file_size=len(data),
+        page_count=pages,
+        content_hash=document.content_hash,
     )
 
 
