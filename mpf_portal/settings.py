@@ -294,6 +294,9 @@ if AUDIT_RETENTION_DAYS < 0:
 # The results framework (results/): when on, nobody may approve or return an indicator update that they
 # entered or submitted themselves (four-eyes principle). Off by default; production should turn it on.
 RESULTS_FORBID_SELF_APPROVAL = env_flag("RESULTS_FORBID_SELF_APPROVAL", default=False)
+# Periodic reports (reports/): the same rule for approving a report one submitted oneself; it follows
+# RESULTS_FORBID_SELF_APPROVAL unless set on its own.
+REPORTS_FORBID_SELF_APPROVAL = env_flag("REPORTS_FORBID_SELF_APPROVAL", default=RESULTS_FORBID_SELF_APPROVAL)
 # Requests for a password-reset link, per hour: per e-mail address and per client address
 # (accounts/throttle.py). Over the limit the page answers as usual and nothing is sent.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)

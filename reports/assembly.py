@@ -203,24 +203,26 @@ def _results(project, start, end) -> list[dict]:
 
 
 def _recommendations(project, start, end) -> dict:
-    """Recommendations made on the project's concepts in the period, each with its disposition."""
+    """Recommendations received on the project's concepts in the period, each with its disposition.
+
+    One raised at an activity was received when the activity ended (as the results measures count
+    it), whenever it was typed in; any other on the day it was written."""
     rows = (
-        Comment.objects.filter(
-            section__concept__project=project,
-            is_recommendation=True,
-            parent__isnull=True,
-            created_at__date__gte=start,
-            created_at__date__lte=end,
+        Comment.objects.filter(section__concept__project=project, is_recommendation=True, parent__isnull=True)
+        .alias(
+            received=Coalesce("source_activity__actual_end", "source_activity__planned_end", TruncDate("created_at"))
         )
+        .filter(received__gte=start, received__lte=end)
+        .annotate(received=F("received"))
         .select_related("section__concept", "source_activity", "source_organisation")
-        .order_by("created_at", "pk")
+        .order_by("received", "pk")
     )
     items = [
         {
             "id": comment.pk,
             "concept": comment.section.concept.title,
             "excerpt": comment.body[:RECOMMENDATION_EXCERPT],
-            "date": comment.created_at.date().isoformat(),
+            "date": comment.received.isoformat(),
             "source": comment.source_activity.title if comment.source_activity else "",
             "organisation": comment.source_organisation.name if comment.source_organisation else "",
             "disposition": comment.disposition,

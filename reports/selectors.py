@@ -16,7 +16,7 @@ def reports_for_project(*, project: Project) -> QuerySet[Report]:
     reports = Report.objects.filter(project=project)
     if Capability.REPORT not in project.capabilities:
         reports = reports.filter(state=Report.State.APPROVED)
-    return reports.prefetch_related("responsible").order_by("due_date", "period_start", "pk")
+    return reports.select_related("project").prefetch_related("responsible").order_by("due_date", "period_start", "pk")
 
 
 def report_get(*, project: Project, report_id: int) -> Report:

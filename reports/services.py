@@ -46,19 +46,28 @@ def planned_reports(*, schedule: ReportSchedule) -> list[Report]:
                 break  # the last stretch is covered by the final report
             reports.append(
                 Report(
-                    project=project, schedule=schedule, kind=Report.Kind.INTERIM,
+                    project=project,
+                    schedule=schedule,
+                    kind=Report.Kind.INTERIM,
                     title=_("Interim report %(number)s") % {"number": number},
-                    period_start=period_start, period_end=period_end, due_date=period_end + due_after,
+                    period_start=period_start,
+                    period_end=period_end,
+                    due_date=period_end + due_after,
                 )
-            )  # fmt: skip
+            )
             number, period_start = number + 1, period_end + datetime.timedelta(days=1)
     if schedule.final_report:
         reports.append(
             Report(
-                project=project, schedule=schedule, kind=Report.Kind.FINAL, title=_("Final report"),
-                period_start=start, period_end=end, due_date=end + due_after,
+                project=project,
+                schedule=schedule,
+                kind=Report.Kind.FINAL,
+                title=_("Final report"),
+                period_start=start,
+                period_end=end,
+                due_date=end + due_after,
             )
-        )  # fmt: skip
+        )
     return reports
 
 
@@ -142,12 +151,16 @@ class StaleNarrative(ValidationError):
     def __init__(self, head: NarrativeVersion):
         self.head = head
         super().__init__(
-            _("%(person)s saved this narrative (version %(number)s) while you were editing. Your text was not "
-              "saved: it is still in the form below. Compare it with the newest version, then save again.")
-            % {"person": head.author.get_full_name() or head.author.username if head.author else _("Someone"),
-               "number": head.number},
+            _(
+                "%(person)s saved this narrative (version %(number)s) while you were editing. Your text was not "
+                "saved: it is still in the form below. Compare it with the newest version, then save again."
+            )
+            % {
+                "person": head.author.get_full_name() or head.author.username if head.author else _("Someone"),
+                "number": head.number,
+            },
             code="stale",
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -209,16 +222,12 @@ def report_submit(*, report: Report, user) -> Report:
     return locked
 
 
-def _forbid_self_approval() -> bool:
-    return getattr(settings, "REPORTS_FORBID_SELF_APPROVAL", settings.RESULTS_FORBID_SELF_APPROVAL)
-
-
 @transaction.atomic
 def report_approve(*, report: Report, user) -> Report:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.state != Report.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))
-    if _forbid_self_approval() and user.pk == locked.submitted_by_id:
+    if settings.REPORTS_FORBID_SELF_APPROVAL and user.pk == locked.submitted_by_id:
         raise ValidationError(_("You submitted this report: another manager approves it."))
     locked.state = Report.State.APPROVED
     locked.approved_by = user

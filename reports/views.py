@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
@@ -58,7 +59,13 @@ def schedule(request, slug):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Schedule saved; %(count)s reports added.") % {"count": len(added)})
+            messages.success(
+                request,
+                ngettext(
+                    "Schedule saved; %(count)s report added.", "Schedule saved; %(count)s reports added.", len(added)
+                )
+                % {"count": len(added)},
+            )
             return redirect("reports:list", slug=project.slug)
     reports = _mark_due(list(selectors.reports_for_project(project=project)), timezone.localdate())
     return render(request, "reports/report_list.html", {"project": project, "reports": reports, "schedule_form": form})

@@ -7,6 +7,7 @@ from budgets import demo as budget_demo
 from concepts import demo as concept_demo
 from documents import demo as document_demo
 from projects import demo as project_demo
+from reports import demo as report_demo
 from results import demo as results_demo
 
 
@@ -35,5 +36,6 @@ class Command(BaseCommand):
             document_demo.seed_documents(seed)
             results_demo.seed_results(seed)
             budget_demo.seed_other_budgets([facts["code"] for facts in project_demo.OTHER_PROJECTS])
+            report_demo.seed_reports(seed)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {seed.title}."))
         self.stdout.write("Demo logins (password 'demo'): " + ", ".join(sorted(users)))
