@@ -199,3 +199,15 @@ def test_two_workers_at_the_same_moment_send_one_reminder(project, users, settin
     assert errors == []
     assert sorted(run.sent for run in results) == [0, 1]
     assert OutgoingEmail.objects.count() == 1
+
+
+def test_beat_asks_for_tasks_the_workers_know():
+    """A misspelt task in CELERY_BEAT_SCHEDULE would be dropped by every worker, silently, each day."""
+    from django.conf import settings
+
+    from mpf_portal.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"reports.tasks.report_reminders_send_task", "reports.tasks.report_render_jobs_requeue_task"} <= scheduled
+    assert scheduled <= set(app.tasks)
