@@ -279,7 +279,8 @@ def _documents(project, start, end) -> list[dict]:
 
 def present(figures: dict, *, granted) -> dict:
     """`figures` (assembled now or frozen) as one reader may see them: dates and money as values, the
-    documents they may open, and the budget only for readers with FINANCE."""
+    documents they may open, the budget only for readers with FINANCE, and the wording of
+    recommendations only for readers of drafts (others see when, where and what became of them)."""
     levels = set(readable_levels(granted))
     shown = dict(figures)
     shown["documents"] = [
@@ -299,7 +300,13 @@ def present(figures: dict, *, granted) -> dict:
     recommendations = figures["recommendations"]
     shown["recommendations"] = {
         "items": [
-            dict(item, date=_date(item["date"]), disposition_label=DISPOSITIONS.get(item["disposition"], ""))
+            dict(
+                item,
+                date=_date(item["date"]),
+                disposition_label=DISPOSITIONS.get(item["disposition"], ""),
+                # The wording is a comment on a draft: only those who read drafts read it here.
+                excerpt=item["excerpt"] if Capability.READ_DRAFTS in granted else "",
+            )
             for item in recommendations["items"]
         ],
         "by_disposition": [

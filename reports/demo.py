@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from projects.models import Project
+from results.models import project_bounds
 
 from . import services
 from .models import Report
@@ -84,13 +85,14 @@ def _approved_report(project, *, title, title_ru, kind, start, end, due, narrati
 def seed_reports(seed: Project) -> None:
     users = {user.username: user for user in get_user_model().objects.filter(username__in=["manager", "counterpart"])}
     writer, approver = users["counterpart"], users["manager"]
+    seed_start, seed_end = project_bounds(seed)
     services.schedule_save(project=seed, interim_months=None, final_report=False, days_to_submit=30)
     _approved_report(
         seed,
         title="Interim report 2019",
         title_ru="Промежуточный отчёт за 2019 год",
         kind=Report.Kind.INTERIM,
-        start=seed.start,
+        start=seed_start,
         end=d(2019, 12, 31),
         due=d(2020, 1, 31),
         narrative=INTERIM,
@@ -103,9 +105,9 @@ def seed_reports(seed: Project) -> None:
         title="Final report",
         title_ru="Итоговый отчёт",
         kind=Report.Kind.FINAL,
-        start=seed.start,
-        end=seed.end,
-        due=seed.end,
+        start=seed_start,
+        end=seed_end,
+        due=seed_end,
         narrative=FINAL,
         writer=writer,
         approver=approver,
@@ -118,8 +120,9 @@ def seed_due_reports(project: Project, *, today: datetime.date | None = None) ->
     """A quarterly report overdue by five days, and the next one, due in two weeks; each due a month
     after its period (kept inside the project)."""
     today = today or timezone.localdate()
-    overdue_end = min(today - datetime.timedelta(days=35), project.end)
-    soon_end = min(today - datetime.timedelta(days=16), project.end)
+    first, last = project_bounds(project)
+    overdue_end = min(today - datetime.timedelta(days=35), last)
+    soon_end = min(today - datetime.timedelta(days=16), last)
     periods = [
         (
             "Quarterly report (overdue)",
@@ -135,7 +138,7 @@ def seed_due_reports(project: Project, *, today: datetime.date | None = None) ->
         ),
     ]
     for title, start, end, due in periods:
-        fields = {"period_start": max(start, project.start), "period_end": end, "due_date": max(due, end)}
+        fields = {"period_start": max(start, first), "period_end": end, "due_date": max(due, end)}
         report = Report.objects.filter(project=project, title=title).first()
         if report is None:
             services.report_create(project=project, user=None, kind=Report.Kind.CUSTOM, title=title, **fields)

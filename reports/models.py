@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import RUSSIAN_VERSION_HELP, FieldConstraintsMixin, TimeStampedModel, TranslatedFieldsMixin
 from projects.models import Project
+from results.models import project_bounds
 
 MAX_NARRATIVE_LENGTH = 100_000
 
@@ -151,7 +152,8 @@ class Report(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
         if not (self.project_id and self.period_start and self.period_end):
             return
         errors = {}
-        start, end = self.project.start, self.project.end
+        # The widest the project has been, planned or actual, as reporting periods of results use.
+        start, end = project_bounds(self.project)
         if self.period_start < start:
             errors["period_start"] = _("The period cannot start before the project (%(date)s).") % {"date": start}
         if self.period_end > end:

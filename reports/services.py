@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from projects.access import Capability
 from projects.models import Membership, Project
+from results.models import project_bounds
 
 from .assembly import assemble
 from .models import NarrativeSection, NarrativeVersion, Report, ReportSchedule
@@ -33,9 +34,10 @@ def _check_responsible(project: Project, responsible) -> None:
 
 def planned_reports(*, schedule: ReportSchedule) -> list[Report]:
     """The reports the schedule calls for (unsaved): interim ones every N months from the project's
-    start, each due `days_to_submit` after its period, and a final one for the whole project."""
+    start, each due `days_to_submit` after its period, and a final one for the whole project (from
+    its earliest start to its latest end, planned or actual)."""
     project = schedule.project
-    start, end = project.start, project.end
+    start, end = project_bounds(project)
     due_after = datetime.timedelta(days=schedule.days_to_submit)
     reports = []
     if schedule.interim_months:

@@ -276,3 +276,8 @@ def test_recommendations_editions_and_documents_respect_visibility(project, user
     assert [d["title"] for d in donor_view["documents"]] == ["Financial report"]
     assert sorted(d["title"] for d in manager_view["documents"]) == ["Financial report", "Team notes"]
     assert donor_view["budget"] is not None and drafter_view["budget"] is None  # drafters have no FINANCE
+    # Donors do not read drafts: they see what became of a recommendation, not its wording.
+    assert [(item["excerpt"], item["disposition"]) for item in donor_view["recommendations"]["items"]] == [
+        ("", "accepted")
+    ]
+    assert drafter_view["recommendations"]["items"][0]["excerpt"] == "Add a chapter."
