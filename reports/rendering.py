@@ -7,9 +7,9 @@ static files) and `render_docx`. Its parts are the narrative submitted (in the p
 the other language's where that one was not written) and the figures frozen when the report was
 submitted (`Report.snapshot`, shown through `reports.assembly.present`).
 
-What a file shows depends on its reader: the documents they may open and, with FINANCE, the
-budget. A job keeps that `audience` (the capabilities that decide it), and a reader is only ever
-given files made for their own audience.
+What a file shows depends on its reader: the documents they may open, the budget (with FINANCE)
+and the wording of recommendations (with READ_DRAFTS). A job keeps that `audience` (the
+capabilities that decide it), and a reader is only ever given files made for their own audience.
 
 Jobs (ReportRenderJob) keep the guarantees of the editions' ones in small: one render per content
 hash (a request for the same content returns the job that has, or is making, the file); a worker
@@ -57,8 +57,15 @@ REPORT_FORMAT = 1
 MAX_ATTEMPTS = 4
 QUEUED_STALE_AFTER = datetime.timedelta(minutes=5)
 RETRY_FAILED_AFTER = datetime.timedelta(minutes=10)
-# The capabilities that change what a report's file shows (reports.assembly.present).
-AUDIENCE_CAPABILITIES = (Capability.VIEW, Capability.READ, Capability.TEAM_FILES, Capability.FINANCE)
+# The capabilities that change what a report's file shows (reports.assembly.present): documents by
+# visibility, the budget, and the wording of recommendations.
+AUDIENCE_CAPABILITIES = (
+    Capability.VIEW,
+    Capability.READ,
+    Capability.TEAM_FILES,
+    Capability.FINANCE,
+    Capability.READ_DRAFTS,
+)
 UNAVAILABLE_MESSAGE = gettext_lazy(
     "Rendering is unavailable right now; your request is saved and will be processed when the service is back."
 )

@@ -36,6 +36,10 @@ def report(project, users):
     return report
 
 
+# What managers (and staff) may see of a report: its files are made for this audience.
+MANAGERS = "finance,read,read_drafts,team_files,view"
+
+
 def files_url(report, name="request", **extra):
     return reverse(f"report_files:{name}", kwargs={"slug": report.project.slug, "report_id": report.pk, **extra})
 
@@ -119,6 +123,32 @@ def test_a_reader_who_may_see_less_gets_a_file_of_their_own_without_team_documen
     assert "Mission agenda" in text and "Team minutes" not in text
 
 
+def test_donors_files_leave_out_the_wording_of_recommendations(client_for, report):
+    report.snapshot["recommendations"] = {
+        "items": [
+            {
+                "id": 1,
+                "concept": "Concept",
+                "excerpt": "Add a chapter on statelessness.",
+                "date": "2025-04-01",
+                "source": "Second knowledge exchange",
+                "organisation": "",
+                "disposition": "accepted",
+            }
+        ],
+        "by_disposition": {"accepted": 1},
+    }
+    report.save()
+    ask(client_for("manager"), report)
+    ask(client_for("donor"), report)
+    manager_job, donor_job = ReportRenderJob.objects.order_by("pk")
+    assert manager_job.audience == MANAGERS
+    manager_text = pdf_text(b"".join(download(client_for("manager"), report, manager_job).streaming_content))
+    donor_text = pdf_text(b"".join(download(client_for("donor"), report, donor_job).streaming_content))
+    assert "statelessness" in manager_text
+    assert "statelessness" not in donor_text and "Second knowledge exchange" in donor_text
+
+
 def test_a_report_still_being_written_is_not_printed(client_for, project, users):
     report = ReportFactory(project=project, state=Report.State.IN_PROGRESS)
     assert ask(client_for("manager"), report).status_code == 403
@@ -152,16 +182,14 @@ def test_the_report_page_offers_the_files_and_polls_while_one_is_made(client_for
     assert "Printable files" in page and files_url(report) in page
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "memory://"
-    ReportRenderJob.objects.create(
-        report=report, kind="pdf", language="en", content_hash="x" * 64, audience="finance,read,team_files,view"
-    )
+    ReportRenderJob.objects.create(report=report, kind="pdf", language="en", content_hash="x" * 64, audience=MANAGERS)
     fragment = client.get(files_url(report, "list")).content.decode()
     assert 'hx-trigger="every 2s"' in fragment and "Waiting" in fragment
 
 
 def test_a_job_the_broker_lost_is_sent_again(report, settings, django_capture_on_commit_callbacks):
     job = ReportRenderJob.objects.create(
-        report=report, kind="pdf", language="en", content_hash="y" * 64, audience="finance,read,team_files,view"
+        report=report, kind="pdf", language="en", content_hash="y" * 64, audience=MANAGERS
     )
     assert report_render_jobs_requeue() == 1
     job.refresh_from_db()
