@@ -108,3 +108,17 @@ def test_the_overview_reads_a_fixed_number_of_queries(client_for, users, django_
     with django_assert_max_num_queries(9):
         response = client.get(URL)
     assert len(response.context["reports"]) == 30
+
+
+def test_staff_see_the_reminders_sent_and_the_files_printed_in_the_admin(admin_client, project, users):
+    from reports.job_models import ReportReminder
+
+    report = make_report(
+        project, due=days(-2), title="Reminded report", responsible=[users["drafter"]], period_end=days(-30)
+    )
+    ReportReminder.objects.create(
+        report=report, user=users["drafter"], day=days(0), kind="overdue", days=-2, due_date=report.due_date
+    )
+    for model in ("reportreminder", "reportrenderjob"):
+        assert admin_client.get(f"/admin/reports/{model}/").status_code == 200
+    assert "Reminded report" in admin_client.get("/admin/reports/reportreminder/").content.decode()
