@@ -104,3 +104,17 @@ def test_a_reader_prints_the_approved_report_and_downloads_the_pdf(page, log_in,
         assert pdf.read(5) == b"%PDF-"
     assert_accessible(page)
     save_screenshot(f"report-files-{username}")
+
+
+def test_the_word_button_asks_for_the_word_file_in_the_chosen_language(page, log_in, reports):
+    log_in("maria", PASSWORD)
+    page.goto(reports["approved"].get_absolute_url())
+    panel = page.locator("#files")
+    panel.get_by_label("Language").select_option("ru")
+    panel.get_by_role("button", name="Word file").click()
+    files = panel.locator("#report-files")
+    expect(files.get_by_text("Ready", exact=True)).to_be_visible()
+    expect(files).to_contain_text("Word · Russian")
+    with page.expect_download() as download:
+        files.get_by_role("link", name="Download").first.click()
+    assert download.value.suggested_filename == "migration-governance-inception-report-ru.docx"
