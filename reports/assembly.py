@@ -224,6 +224,7 @@ def _recommendations(project, start, end) -> dict:
             "excerpt": comment.body[:RECOMMENDATION_EXCERPT],
             "date": comment.received.isoformat(),
             "source": comment.source_activity.title if comment.source_activity else "",
+            "source_ru": comment.source_activity.title_ru if comment.source_activity else "",
             "organisation": comment.source_organisation.name if comment.source_organisation else "",
             "disposition": comment.disposition,
         }

@@ -54,7 +54,6 @@ def _approved_report(project, *, title, title_ru, kind, start, end, due, narrati
     if report is None:
         report = services.report_create(
             project=project,
-            user=approver,
             kind=kind,
             title=title,
             title_ru=title_ru,
@@ -141,6 +140,6 @@ def seed_due_reports(project: Project, *, today: datetime.date | None = None) ->
         fields = {"period_start": max(start, first), "period_end": end, "due_date": max(due, end)}
         report = Report.objects.filter(project=project, title=title).first()
         if report is None:
-            services.report_create(project=project, user=None, kind=Report.Kind.CUSTOM, title=title, **fields)
+            services.report_create(project=project, kind=Report.Kind.CUSTOM, title=title, **fields)
         elif report.is_editable:
             services.report_update(report=report, responsible=report.responsible.all(), **fields)

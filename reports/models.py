@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.models import RUSSIAN_VERSION_HELP, FieldConstraintsMixin, TimeStampedModel, TranslatedFieldsMixin
@@ -135,8 +136,6 @@ class Report(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("reports:detail", kwargs={"slug": self.project.slug, "report_id": self.pk})
 
     @property

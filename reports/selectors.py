@@ -48,15 +48,9 @@ def narratives_of(*, report: Report) -> dict[str, NarrativeVersion]:
     return {version.section.language: version for version in versions}
 
 
-def narrative_versions(*, report: Report, language: str) -> QuerySet[NarrativeVersion]:
-    return (
-        NarrativeVersion.objects.filter(section__report=report, section__language=language)
-        .select_related("author")
-        .order_by("-number")
-    )
-
-
-def sections_with_history(*, report: Report) -> QuerySet[NarrativeSection]:
-    return NarrativeSection.objects.filter(report=report).prefetch_related(
+def narrative_history(*, report: Report) -> dict[str, list[NarrativeVersion]]:
+    """Every saved version of the report's narrative per language, newest first."""
+    sections = NarrativeSection.objects.filter(report=report).prefetch_related(
         Prefetch("versions", queryset=NarrativeVersion.objects.select_related("author").order_by("-number"))
     )
+    return {section.language: list(section.versions.all()) for section in sections}

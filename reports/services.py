@@ -111,7 +111,7 @@ def schedule_save(
 
 
 @transaction.atomic
-def report_create(*, project: Project, user, responsible=(), **fields) -> Report:
+def report_create(*, project: Project, responsible=(), **fields) -> Report:
     """A report added by hand: a custom due date beside the schedule's reports."""
     report = Report(project=project, **fields)
     report.full_clean()

@@ -79,9 +79,7 @@ def report_create(request, slug):
         fields = dict(form.cleaned_data)
         responsible = fields.pop("responsible")
         try:
-            report = services.report_create(
-                project=project, user=request.user, kind=Report.Kind.CUSTOM, responsible=responsible, **fields
-            )
+            report = services.report_create(project=project, kind=Report.Kind.CUSTOM, responsible=responsible, **fields)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -121,14 +119,18 @@ def report_detail(request, slug, report_id):
     figures = present(report.snapshot if report.is_frozen else assemble(report=report), granted=granted)
     _localize(figures["activities"], "title")
     _localize(figures["results"], "indicator")
+    _localize(figures["recommendations"]["items"], "source")
     if figures["budget"]:
         _localize(figures["budget"]["activities"], "title")
     narratives = selectors.narratives_of(report=report)
+    history = selectors.narrative_history(report=report)
     context = {
         "project": project,
         "report": report,
         "figures": figures,
-        "narratives": [(code, name, narratives.get(code)) for code, name in LANGUAGE_NAMES.items()],
+        "narratives": [
+            (code, name, narratives.get(code), history.get(code, [])) for code, name in LANGUAGE_NAMES.items()
+        ],
         "may_write": report.is_editable and Capability.REPORT in granted,
         "may_submit": report.is_editable and services.may_submit(report=report, user=request.user, granted=granted),
         "may_review": report.state == Report.State.SUBMITTED and Capability.EDIT in granted,

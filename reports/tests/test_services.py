@@ -65,7 +65,6 @@ def test_report_periods_are_checked_with_clear_messages(project, users, start, e
     with pytest.raises(ValidationError) as refused:
         services.report_create(
             project=project,
-            user=users["manager"],
             kind="interim",
             title="Q",
             period_start=datetime.date.fromisoformat(start),
@@ -80,7 +79,6 @@ def test_interim_periods_may_not_overlap(project, users):
     with pytest.raises(ValidationError) as refused:
         services.report_create(
             project=project,
-            user=users["manager"],
             kind="interim",
             title="Spring",
             period_start=datetime.date(2025, 4, 1),

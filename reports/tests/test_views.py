@@ -6,6 +6,8 @@ from django.urls import reverse
 from activities.models import Activity
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
+from concepts.models import Comment
+from concepts.tests.factories import ConceptFactory, concept_objects
 from documents.tests.factories import stored_document
 from reports.models import Report
 
@@ -35,7 +37,7 @@ def test_report_page_query_count_does_not_grow_with_the_records(
     write_narrative(report, "Some **progress**.")
     _records(project, count)
     client = client_for("manager")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(_url(report))
     assert response.status_code == 200
     assert response.content.decode().count("Exchange ") == count * 2  # held, and budget by activity
@@ -89,6 +91,8 @@ def test_narrative_editor_saves_a_version_and_refuses_a_stale_save_keeping_the_t
     assert "was not saved" in html and "My late words." in html and "<p>Manager's words.</p>" in html
     assert stale.context["form"]["base_number"].value() == "2"  # saving again now is based on what was shown
     assert list(report.narratives.get().versions.values_list("body", flat=True)) == ["Manager's words.", "First words."]
+    history = client_for("drafter").get(_url(report)).content.decode()
+    assert "All versions" in history and "<p>Manager's words.</p>" in history
 
 
 def test_drafter_submits_manager_returns_then_approves_and_donor_reads(client_for, project, users):
@@ -171,3 +175,23 @@ def test_schedule_form_adds_the_reports(client_for, project):
     )
     assert response.status_code == 302
     assert list(Report.objects.filter(project=project).values_list("kind", flat=True)) == ["interim", "final"]
+
+
+def test_russian_readers_see_russian_titles_where_the_records_have_them(client_for, project, users):
+    held = ActivityFactory(
+        project=project, status=Activity.Status.COMPLETED, title="Study visit", title_ru="Ознакомительный визит"
+    )
+    parts = concept_objects(ConceptFactory(project=project), author=users["reviewer"])
+    Comment.objects.create(
+        section=parts["section"],
+        version=parts["section"].head,
+        author=users["reviewer"],
+        body="Add a chapter.",
+        is_recommendation=True,
+        source_activity=held,
+    )
+    report = ReportFactory(project=project)
+    client = client_for("manager")
+    page = client.get(_url(report), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert page.count("Ознакомительный визит") == 2  # held, and where the recommendation was made
+    assert "Study visit" not in page
