@@ -84,6 +84,10 @@ PAGES = [
     Page("search-anon", "/search/?q=migration"),
     # A scale project's results (seed_bench_results: 20 indicators × 8 periods with targets and approved
     # updates on every scale project): the framework page and the results on its dashboard.
+    # seed_bench_report: an approved report over the seed project's whole period (frozen figures, a
+    # narrative in both languages). Its page, and its PDF rendered in the request as a worker does.
+    Page("report-page-manager", "/projects/{report_project}/reports/{report}/", user="manager"),
+    Page("report-pdf-render-manager", "/bench/report-pdf/{report_project}/{report}/", user="manager"),
     Page("results-framework-scale-staff", "/projects/scale-00001/results/", user="staff", aim=True),
     Page("project-dashboard-scale-staff", "/projects/scale-00001/dashboard/", user="staff", aim=True),
 ]
@@ -710,6 +714,7 @@ def run(args) -> dict:
            "--activities-per-project", str(args.activities_per_project),
            "--expenditures-per-project", str(args.expenditures_per_project))  # fmt: skip
     bench_ids = json.loads(manage(env, "seed_bench_concept").strip().splitlines()[-1])
+    bench_ids.update(json.loads(manage(env, "seed_bench_report").strip().splitlines()[-1]))
     manage(env, "seed_bench_search", "--sections", str(args.sections), "--seed", str(args.seed))
     manage(env, "seed_bench_results", "--seed", str(args.seed))  # 20 indicators × 8 periods per scale project
     args.selected = [Page(page.name, page.path.format(**bench_ids), page.user, page.aim) for page in args.selected]

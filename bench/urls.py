@@ -5,6 +5,8 @@
 - `bench/floor/<n>kb/`: the floor with a body of n kilobytes: what sending a page of that size costs;
 - `bench/frame/`: the site's frame, base.html (navigation, language switcher, CSRF token), around
   an empty page;
+- `bench/report-pdf/<slug>/<id>/`: a report's PDF rendered in the request, as the worker renders it
+  (access check, figures, HTML, WeasyPrint): what one report render costs, against the floor;
 - `bench/template-floor/`: the "template floor" of issue #22, the reference for the key pages' aims:
   a login-required view that makes one query and renders a 30-line template of its own (a table of
   ten projects with links, translated words and a form with its CSRF token).
@@ -56,6 +58,19 @@ TEMPLATE_FLOOR = engines["django"].from_string("""{% load i18n %}<!doctype html>
 </html>""")
 
 
+@login_required
+def report_pdf(request, slug, report_id):
+    from concepts.rendering.render import render_pdf
+    from reports.render_views import _report
+    from reports.rendering import audience_of, build_report_document
+
+    report = _report(request, slug, report_id)
+    audience = audience_of(report.project.capabilities)
+    document = build_report_document(report=report, language=request.LANGUAGE_CODE, audience=audience)
+    data, _pages = render_pdf(document.html)
+    return HttpResponse(data, content_type="application/pdf")
+
+
 def floor(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
@@ -84,5 +99,6 @@ urlpatterns = [
     path("bench/floor/<int:kb>kb/", floor_size, name="bench_floor_size"),
     path("bench/frame/", frame, name="bench_frame"),
     path("bench/template-floor/", template_floor, name="bench_template_floor"),
+    path("bench/report-pdf/<slug:slug>/<int:report_id>/", report_pdf, name="bench_report_pdf"),
     *portal_urlpatterns,
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +197,42 @@ IMPORT_MEMORY_LIMIT_MB = env_int("IMPORT_MEMORY_LIMIT_MB", 1024)  # address spac
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)  # unconfirmed uploads are deleted after
 IMPORT_CLEANUP_INTERVAL = env_int("IMPORT_CLEANUP_INTERVAL", 3600)  # seconds between cleanups in each worker
 
+
+def env_days(name: str, default: str) -> list[int]:
+    """A comma-separated list of whole days, each 1 or more: "14,3"."""
+    raw = env.str(name, default=default)
+    try:
+        days = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a list of whole days such as 14,3.") from None
+    if any(day < 1 for day in days):
+        raise ImproperlyConfigured(f"{name}={raw!r}: each number of days must be 1 or more.")
+    return days
+
+
+# Report reminders (reports/reminders.py): an e-mail to each responsible member of a report so many
+# days before its due date, and every day while it is overdue; never twice the same day. Celery beat
+# (the `beat` service of docker-compose.yml) asks for them every day at REPORT_REMINDER_HOUR local time.
+REPORT_REMINDER_DAYS = env_days("REPORT_REMINDER_DAYS", "14,3")
+REPORT_REMINDER_HOUR = env_int("REPORT_REMINDER_HOUR", 7)
+if not 0 <= REPORT_REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured(f"REPORT_REMINDER_HOUR={REPORT_REMINDER_HOUR} is not an hour from 0 to 23.")
+CELERY_BEAT_SCHEDULE = {
+    "report-reminders": {
+        "task": "reports.tasks.report_reminders_send_task",
+        "schedule": crontab(hour=REPORT_REMINDER_HOUR, minute=0),
+        # A reminder asked for by a beat that could not reach the broker for hours is not worth sending late.
+        "options": {"expires": 6 * 3600},
+    },
+    # Printed reports the broker lost, or whose worker died, are sent again (reports/rendering.py).
+    "report-render-recovery": {
+        "task": "reports.tasks.report_render_jobs_requeue_task",
+        "schedule": RENDER_REQUEUE_INTERVAL,
+        "options": {"expires": RENDER_REQUEUE_INTERVAL},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
+
 # Project documents (documents/): limits per file and per project, and for the zip-based office formats
 # the sizes their parts are declared to unpack to (read from the zip's directory, never unpacked).
 DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
@@ -309,6 +346,7 @@ LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"  # the switcher's choice (common/languages.py)
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
+CELERY_TIMEZONE = TIME_ZONE  # beat's crontab hours (REPORT_REMINDER_HOUR) are the portal's local time
 USE_I18N = True
 USE_TZ = True
 

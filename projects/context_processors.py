@@ -21,6 +21,7 @@ def _entries(request):
         if _shows_dashboard(user):
             entries.append((_("Dashboard"), reverse("dashboards:portfolio")))
         if user.is_staff:  # the same test as the audit page's own (audit/views.py)
+            entries.append((_("Reports due"), reverse("portfolio_reports:overview")))
             entries.append((_("Audit trail"), reverse("audit:log")))
             entries.append((_("Administration"), reverse("admin:index")))
     return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in entries]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import NarrativeSection, NarrativeVersion, Report, ReportSchedule
+from .models import NarrativeSection, NarrativeVersion, Report, ReportReminder, ReportRenderJob, ReportSchedule
 
 
 @admin.register(ReportSchedule)
@@ -33,3 +33,28 @@ class NarrativeVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # versions are immutable
+
+
+# What reminders were sent and which files were printed: records kept by the services, read-only here.
+class _RecordAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(_RecordAdmin):
+    list_display = ["day", "report", "user", "kind", "days", "due_date"]
+    list_filter = ["kind", "day"]
+    list_select_related = ["report", "user"]
+    search_fields = ["report__title", "user__username", "user__email"]
+
+
+@admin.register(ReportRenderJob)
+class ReportRenderJobAdmin(_RecordAdmin):
+    list_display = ["requested_at", "report", "kind", "language", "status", "page_count", "file_size"]
+    list_filter = ["status", "kind", "language"]
+    list_select_related = ["report"]
+    exclude = ["file"]  # downloaded through the report's page, which checks access

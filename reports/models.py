@@ -217,3 +217,8 @@ class NarrativeVersion(models.Model):
         if self.pk is not None:
             raise ValueError("A narrative version is immutable: write a new version instead.")
         super().save(*args, **kwargs)
+
+
+# The reminders sent and the files printed live in their own module (reports/job_models.py); imported
+# here so that Django registers them with the app.
+from .job_models import ReportReminder, ReportRenderJob  # noqa: E402, F401

@@ -18,6 +18,7 @@ from . import selectors, services
 from .assembly import assemble, present
 from .forms import NarrativeForm, ReportForm, ReviewForm, ScheduleForm
 from .models import Report
+from .render_views import files_context
 
 LANGUAGE_NAMES = dict(services.LANGUAGES)
 
@@ -136,6 +137,7 @@ def report_detail(request, slug, report_id):
         "review_form": ReviewForm(),
         "responsible": list(report.responsible.all()),
         "is_overdue": report.is_editable and report.due_date < timezone.localdate(),
+        **files_context(report),  # its PDF and Word files (reports.render_views)
     }
     return render(request, "reports/report_detail.html", context)
 

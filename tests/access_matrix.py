@@ -300,6 +300,35 @@ def narrative_kwargs(project_key: str, state: str = "in_progress"):
     return kwargs
 
 
+def report_file_kwargs(project_key: str, made_for: str):
+    """A finished PDF of an approved report of `project_key`, made for readers with the capabilities of
+    the user `made_for` (a file shows what its audience may see: reports/rendering.py)."""
+
+    def kwargs(objects):
+        from django.contrib.auth import get_user_model
+        from django.core.files.base import ContentFile
+
+        from projects.access import capabilities
+        from reports.job_models import ReportRenderJob
+        from reports.rendering import audience_of
+
+        report_id = report_kwargs(project_key, "approved")(objects)["report_id"]
+        user = get_user_model().objects.get(username=made_for)
+        job = ReportRenderJob(
+            report_id=report_id,
+            kind="pdf",
+            language="en",
+            status="done",
+            filename="report.pdf",
+            audience=audience_of(capabilities(user, objects[project_key])),
+            content_hash=f"{report_id}".ljust(64, "0"),
+        )
+        job.file.save("report.pdf", ContentFile(b"%PDF-1.7 access matrix"), save=True)
+        return {"slug": objects[project_key].slug, "report_id": report_id, "job_id": job.pk}
+
+    return kwargs
+
+
 # Periodic reports (reports/): managers, drafters and staff (REPORT) read every report of the project;
 # donors and the Donors group (READ_REPORTS) the approved ones only (any other report is not found for
 # them); reviewers read none (403). Writing takes REPORT, submitting being responsible for the report
@@ -347,6 +376,7 @@ REPORT_PRIVATE = private_project(200, anonymous=LOGIN, donor=403, reviewer=403)
 VIEW_PRIVATE = private_project(200)
 VIEW_PUBLIC = outcomes(200)
 STAFF_ONLY = outcomes(403, anonymous=LOGIN, staff=200)
+MANAGERS_AND_STAFF = outcomes(403, anonymous=LOGIN, manager=200, staff=200)
 DASHBOARD = outcomes(403, anonymous=LOGIN, portfolio_donor=200, donor=200, manager=200, staff=200)
 API_FINANCE_PRIVATE = private_project(200, reviewer=404, drafter=404)  # the API hides what it refuses
 UNKNOWN_UPLOAD = "00000000-0000-4000-8000-000000000000"  # an import upload no session holds
@@ -610,6 +640,67 @@ MATRIX: dict[str, list[Case]] = {
             private_project(404, anonymous=LOGIN, reviewer=403),
             kwargs=report_kwargs("other_project", "approved", under="project"),
             label="elsewhere",
+        ),
+    ],
+    # A report's printed files: asked for and listed by whoever reads it (once submitted); each reader
+    # downloads only the files made for readers who may see what they may (reports/render_views.py)
+    "report_files:list": [
+        Case(UNAPPROVED_REPORT, kwargs=report_kwargs("project"), label="in progress"),
+        Case(READ_REPORTS_PRIVATE, kwargs=report_kwargs("project", "approved"), label="approved"),
+        Case(READ_REPORTS_PUBLIC, kwargs=report_kwargs("published_project", "approved"), label="pub approved"),
+        Case(
+            private_project(404, anonymous=LOGIN, reviewer=403),
+            kwargs=report_kwargs("other_project", "approved", under="project"),
+            label="elsewhere",
+        ),
+    ],
+    "report_files:request": [
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, reviewer=403),
+            method="post",
+            kwargs=report_kwargs("project", "approved"),
+            data={"kind": "nothing"},
+            label="approved",
+        ),
+        Case(
+            private_project(REDIRECT, anonymous=LOGIN, donor=404, reviewer=403),
+            method="post",
+            kwargs=report_kwargs("project", "submitted"),
+            data={"kind": "nothing"},
+            label="submitted",
+        ),
+        Case(
+            private_project(403, anonymous=LOGIN, donor=404),
+            method="post",
+            kwargs=report_kwargs("project"),
+            data={"kind": "pdf"},
+            label="in progress",
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=report_kwargs("project", "approved"), label="get"),
+    ],
+    "report_files:download": [
+        Case(
+            outcomes(404, anonymous=LOGIN, reviewer=403, manager=200, staff=200),
+            kwargs=report_file_kwargs("project", "manager"),
+            label="made for managers",
+        ),
+        Case(
+            outcomes(404, anonymous=LOGIN, reviewer=403, donor=200),
+            kwargs=report_file_kwargs("project", "donor"),
+            label="made for donors",
+        ),
+        Case(
+            outcomes(
+                403,
+                anonymous=LOGIN,
+                portfolio_donor=200,
+                donor=200,
+                drafter=404,
+                manager=404,
+                staff=404,
+            ),
+            kwargs=report_file_kwargs("published_project", "portfolio_donor"),
+            label="pub made for donors",
         ),
     ],
     "reports:edit": [
@@ -1003,6 +1094,11 @@ MATRIX: dict[str, list[Case]] = {
         Case(STAFF_ONLY, kwargs=lambda o: {"fmt": "csv"}, label="csv"),
         Case(STAFF_ONLY, kwargs=lambda o: {"fmt": "xlsx"}, label="xlsx"),
         Case(outcomes(403, anonymous=LOGIN, staff=404), kwargs=lambda o: {"fmt": "pdf"}, label="unknown"),
+    ],
+    # Reports due across the portfolio: staff (every project) and managers (their own projects' reports)
+    "portfolio_reports:overview": [
+        Case(MANAGERS_AND_STAFF),
+        Case(MANAGERS_AND_STAFF, data={"sort": "-due", "page": "9"}, label="sorted"),
     ],
     # Django admin: staff with a session verified by a second factor (accounts/admin_site.py; none here has
     # one, so staff too are sent to enrol); the rest of the admin namespace is guarded by admin_view

@@ -139,9 +139,9 @@ def test_home_sends_each_role_to_its_work(client_for, role, destination):
 @pytest.mark.parametrize(
     ("role", "sees", "hidden"),
     [
-        ("staff", ["Dashboard", "Audit trail", "Administration"], []),
-        ("portfolio_donor", ["Dashboard"], ["Audit trail", "Administration"]),
-        ("manager", ["Dashboard"], ["Audit trail", "Administration"]),
+        ("staff", ["Dashboard", "Reports due", "Audit trail", "Administration"], []),
+        ("portfolio_donor", ["Dashboard"], ["Reports due", "Audit trail", "Administration"]),
+        ("manager", ["Dashboard"], ["Reports due", "Audit trail", "Administration"]),
         ("drafter", [], ["Dashboard", "Audit trail", "Administration"]),
         ("anonymous", ["Log in"], ["Dashboard", "Audit trail", "Administration", "Log out"]),
     ],

@@ -47,6 +47,9 @@ def test_development_defaults_need_no_variables():
         ({"OIDC_ISSUER": "https://id.example.org"}, "OIDC_CLIENT_ID"),
         ({"OIDC_ISSUER": "id.example.org", "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": "s"}, "OIDC_ISSUER"),
         ({"OIDC_STAFF_PASSWORD_LOGIN": "perhaps"}, "OIDC_STAFF_PASSWORD_LOGIN"),
+        ({"REPORT_REMINDER_DAYS": "two weeks"}, "REPORT_REMINDER_DAYS"),
+        ({"REPORT_REMINDER_DAYS": "14,0"}, "REPORT_REMINDER_DAYS"),
+        ({"REPORT_REMINDER_HOUR": "25"}, "REPORT_REMINDER_HOUR"),
     ],
 )
 def test_bad_production_setting_stops_start_up_naming_the_variable(variables, named):

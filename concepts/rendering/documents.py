@@ -545,13 +545,16 @@ def _stem(*words: str) -> str:
 
 def _project_facts(concept: Concept) -> dict:
     """The cover's facts, in the active language where they have a Russian version."""
-    project = concept.project
+    return project_facts(concept.project) | {"concept_title": concept.localized("title")}
+
+
+def project_facts(project) -> dict:
+    """The cover's facts about a project (title, partners' statement, funder); the reports' cover uses them too."""
     partners = list(project.partners.select_related("organisation"))
     instrument = project.instrument
     visibility = instrument is not None and instrument.show_visibility_block
     funding = (instrument.localized("funding_statement") or _("Funded by the European Union")) if visibility else ""
     return {
-        "concept_title": concept.localized("title"),
         "project_title": project.localized("title"),
         "statement": partner_statement(project, partners),
         "funding": funding,
@@ -676,7 +679,7 @@ def _build(concept, kind, edition, other_edition, against_draft, draft_versions,
                 document.translation_html = render_to_string(TRANSLATION_PART_TEMPLATE, {"doc": part_document})
                 # The translation's pages say "Page N of M" (and "DRAFT") in its language.
                 css = mark_safe(f"{css}\n{page_css(draft=document.draft, page=TRANSLATION_PAGE)}")  # noqa: S308
-    context = {"doc": document, **_assets(), "page_css": css}
+    context = {"doc": document, **assets(), "page_css": css}
     document.html = render_to_string(TEMPLATE, context)
     return document
 
@@ -747,7 +750,8 @@ def _asset_digest() -> str:
     return digest.hexdigest()
 
 
-def _assets() -> dict:
+def assets() -> dict:
+    """The static files a printed document links to (the URL fetcher serves only these)."""
     return {"stylesheet_url": static_url(STYLESHEET), "logo_url": static_url(LOGO), "emblem_url": static_url(EMBLEM)}
 
 

@@ -1,11 +1,13 @@
 """A periodic report from draft to approval: the drafter writes the interim report's narrative in the
 rich editor and submits; the manager returns it with a comment; the drafter corrects and submits
-again; the manager approves; the donor reads the approved report. Every page is checked with axe."""
+again; the manager approves; the donor reads the approved report. Every page is checked with axe. At the end, the donor
+prints the approved report and downloads its PDF."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from activities.models import Activity
 from activities.tests.factories import ActivityFactory, ParticipationFactory
@@ -77,7 +79,8 @@ def write(page, text: str, *, link: str):
     expect(page.locator(".messages .alert-success")).to_contain_text("Saved as version")
 
 
-def test_write_submit_return_correct_approve_and_the_donor_reads(page, log_in, report):
+def test_write_submit_return_correct_approve_and_the_donor_reads(page, log_in, report, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the PDF at the end is rendered in-process (as with `make run`)
     log_in("dana", PASSWORD)
     open_report(page)
     # The figures of the period are there without retyping: the exchange with its participants.
@@ -115,3 +118,16 @@ def test_write_submit_return_correct_approve_and_the_donor_reads(page, log_in, r
     expect(page.get_by_role("button", name="Submit the report")).to_have_count(0)
     report.refresh_from_db()
     assert report.state == Report.State.APPROVED and report.frozen_versions.get().number == 2
+
+    # The donor prints the approved report and downloads its PDF, the narrative approved in it.
+    panel = page.locator("#files")
+    panel.get_by_role("button", name="PDF of this report").click()
+    files = panel.locator("#report-files")
+    expect(files.get_by_text("Ready", exact=True)).to_be_visible()
+    with page.expect_download() as download:
+        files.get_by_role("link", name="Download").first.click()
+    assert download.value.suggested_filename == "migration-concept-interim-report-1-en.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        text = "\n".join(pdf_page.extract_text() for pdf_page in PdfReader(pdf).pages)
+    assert "Interim report 1" in text and "Fourteen of them were women." in text
+    assert_accessible(page)
