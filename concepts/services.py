@@ -22,6 +22,7 @@ from audit.models import Kind as AuditKind
 from audit.services import record
 from projects.models import Organisation, Project
 
+from .anchoring import anchor_comment, anchors_catch_up, anchors_follow, initial_place
 from .merging import MergeResult, Resolution, merge3, resolve
 from .models import (
     MAX_BODY_LENGTH,
@@ -36,7 +37,7 @@ from .models import (
 )
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline, subtree
-from .quoting import AmbiguousQuote, find_passage, is_whole
+from .quoting import find_passages, is_whole
 
 
 @dataclass
@@ -72,6 +73,11 @@ def _write_version(section: Section, language: str, **fields) -> SectionVersion:
     version = SectionVersion(section=section, language=language, number=number, **fields)
     version.full_clean(exclude=["section"])
     version.save()
+    # The open comments' passages, found again in the new text (in this transaction: see anchoring).
+    if version.restored_from is not None:
+        anchors_follow(version=version, previous=version.restored_from)
+    if number > 1:
+        anchors_follow(version=version, previous=_previous_version(section, language, number))
     if language == section.concept.language:
         section.head = version
         section.save(update_fields=["head", "updated_at"])
@@ -79,6 +85,10 @@ def _write_version(section: Section, language: str, **fields) -> SectionVersion:
         SectionTranslation.objects.update_or_create(section=section, language=language, defaults={"head": version})
         section.save(update_fields=["updated_at"])  # the concept's pages show translation states
     return version
+
+
+def _previous_version(section: Section, language: str, number: int) -> SectionVersion | None:
+    return SectionVersion.objects.filter(section=section, language=language, number=number - 1).first()
 
 
 def head_in(section: Section, language: str) -> SectionVersion | None:
@@ -382,7 +392,11 @@ def comment_add(
     suggestion_mode: str = "",
     suggested_text: str = "",
     notify: bool = True,
+    occurrence: int | None = None,
+    offset: int | None = None,
 ) -> Comment:
+    """A comment on `version`. The quote's place is recorded there: the occurrence the reviewer
+    selected (`offset` in the Markdown text, or `occurrence`, 0 for the first), else the first."""
     if version.section_id != section.pk:
         raise ValidationError(_("That version belongs to another section."))
     quote, suggested_text = normalise_newlines(quote), normalise_newlines(suggested_text)
@@ -399,16 +413,8 @@ def comment_add(
         raise ValidationError({"quote": _("Quote the passage your suggested wording is about.")})
     if suggestion_mode:
         # The reader quotes the words the page shows; the suggestion rewrites them in the source.
-        try:
-            span = find_passage(version.body, quote)
-        except AmbiguousQuote as ambiguous:
-            raise ValidationError({"quote": _(
-                "The quoted passage occurs %(count)s times in the text, so it is not clear which one the suggestion "
-                "is for. Select a few more words around it."
-            ) % {"count": ambiguous.count}}) from None  # fmt: skip
-        if span is None:
-            raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
-        quote = version.body[span[0] : span[1]]
+        place = _suggestion_place(version, quote, occurrence=occurrence, offset=offset)
+        quote, offset = version.body[place.start : place.end], place.start
         if not is_whole(quote):
             raise ValidationError({"quote": _(
                 "The quoted passage starts or ends inside formatted text (bold, italic, code or a link). "
@@ -433,9 +439,24 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
+    anchor_comment(comment=comment, occurrence=occurrence, offset=offset)
     if notify:
         notify_comment_added(comment)
     return comment
+
+
+def _suggestion_place(version: SectionVersion, quote: str, *, occurrence: int | None, offset: int | None):
+    """The exact stretch of the source a suggestion rewrites: one occurrence of the quote."""
+    spans = find_passages(version.body, quote)
+    if len(spans) > 1 and occurrence is None and offset is None:
+        raise ValidationError({"quote": _(
+            "The quoted passage occurs %(count)s times in the text, so it is not clear which one the suggestion "
+            "is for. Select a few more words around it."
+        ) % {"count": len(spans)}})  # fmt: skip
+    place = initial_place(version.body, quote, occurrence=occurrence, offset=offset)
+    if place is None:
+        raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
+    return place
 
 
 @transaction.atomic
@@ -461,6 +482,9 @@ def comment_set_disposition(
     comment.disposition_at = timezone.now()
     comment.full_clean()
     comment.save()
+    if disposition == Comment.Disposition.OPEN:
+        # Opened again: its passage was not followed while it was closed.
+        anchors_catch_up(comment=comment)
     if notify and disposition != Comment.Disposition.OPEN:
         notify_disposition_set(comment)
     return comment
