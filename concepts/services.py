@@ -28,6 +28,7 @@ from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
     Comment,
+    CommentAnchor,
     Concept,
     Edition,
     EditionEntry,
@@ -529,8 +530,34 @@ def suggested_passage(comment: Comment) -> str:
 
 
 def suggested_body(comment: Comment) -> str:
-    """The text of the version the suggestion was made on, with the suggestion applied."""
-    return comment.version.body.replace(comment.quote, suggested_passage(comment), 1)
+    """The text of the version the suggestion was made on, with the suggestion applied to the
+    occurrence of the passage the reviewer quoted (the first, for suggestions made before that
+    was recorded)."""
+    body = comment.version.body
+    origin = CommentAnchor.objects.filter(comment=comment, version=comment.version).first()
+    start = origin.start if origin is not None and origin.start is not None else body.find(comment.quote)
+    if start < 0 or body[start : start + len(comment.quote)] != comment.quote:
+        return body.replace(comment.quote, suggested_passage(comment), 1)
+    return body[:start] + suggested_passage(comment) + body[start + len(comment.quote) :]
+
+
+def _suggestion_on_head(comment: Comment, head: SectionVersion | None) -> str | None:
+    """The current text with the suggestion applied where its passage now stands, when it stands
+    there word for word (unchanged or moved); None when the passage's text changed, so that the
+    suggestion goes through the merge. Refused when the passage was removed."""
+    if head is None or head.pk == comment.version_id:
+        return None
+    anchor = CommentAnchor.objects.filter(comment=comment, version=head).first()
+    if anchor is None:
+        return None
+    if anchor.status == CommentAnchor.Status.REMOVED:
+        raise ValidationError(_(
+            "The passage this suggestion rewrites has been removed from the text since, so it cannot be applied. "
+            "Answer it with a disposition, or edit the section to write the wording in."
+        ))  # fmt: skip
+    if anchor.status == CommentAnchor.Status.CHANGED:
+        return None
+    return head.body[: anchor.start] + suggested_passage(comment) + head.body[anchor.end :]
 
 
 def suggestion_summary(comment: Comment) -> str:
@@ -661,15 +688,19 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
     section = locked.section
     section.concept = comment.section.concept
     source_number = None
+    head = head_in(section, version.language)
     if version.language != section.concept.language:
         # The translation keeps translating the source version its current text translates.
-        head = head_in(section, version.language)
         source_number = head.source_version.number if head and head.source_version_id else None
+    # Where the passage still reads as quoted, the suggestion is applied there in the current text
+    # (even if it moved); otherwise to the version it was made on, merged with what came since.
+    on_head = _suggestion_on_head(locked, head)
+    base = head if on_head is not None else version
     save = section_save(
         section=section,
-        base_number=version.number,
-        title=version.title,
-        body=suggested_body(locked),
+        base_number=base.number,
+        title=base.title,
+        body=on_head if on_head is not None else suggested_body(locked),
         summary=suggestion_summary(locked),
         user=user,
         language=version.language,

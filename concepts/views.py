@@ -29,6 +29,7 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
+from .anchoring import latest_anchors
 from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
     MAX_PARAGRAPHS,
@@ -901,6 +902,8 @@ def comment_add(request, concept_id, section_id):
     if form.is_valid():
         version = selectors.version_get(section=section, number=form.cleaned_data["version_number"], language=language)
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id")}
+        if "quote_occurrence" in fields:
+            fields["occurrence"] = fields.pop("quote_occurrence")
         parent = None
         if is_reply:
             parent = section.comments.filter(pk=form.cleaned_data["parent_id"], parent=None).first()
@@ -1019,6 +1022,7 @@ def edition_detail(request, concept_id, edition_id):
 DISPOSITION_HEADER = [
     "section", "comment_id", "kind", "author", "date", "source_activity", "organisation", "quote", "comment",
     "suggested_text", "disposition", "reason", "incorporated_in_version", "language",
+    "passage_place", "passage_place_version", "passage_now",
 ]  # fmt: skip
 
 
@@ -1041,7 +1045,15 @@ def _matrix_rows(comments, numbers):
             comment.disposition_reason,
             comment.incorporated_in.number if comment.incorporated_in else "",
             comment.version.language,
+            *_place_cells(comment.anchor),
         ]
+
+
+def _place_cells(anchor) -> list:
+    """Where the quoted passage stands: its label, in which version, and its words there."""
+    if anchor is None:
+        return ["", "", ""]
+    return [anchor.get_status_display(), anchor.version.number, anchor.text]
 
 
 def dispositions(request, concept_id, export=None):
@@ -1061,6 +1073,9 @@ def dispositions(request, concept_id, export=None):
     reading = {entry.section.pk: index for index, entry in enumerate(outline)}
     comments = sorted(selectors.recommendations_for_concept(concept=concept, filters=filters),
                       key=lambda comment: reading.get(comment.section_id, len(reading)))  # fmt: skip
+    anchors = latest_anchors(comment.pk for comment in comments)
+    for comment in comments:
+        comment.anchor = anchors.get(comment.pk)
     if export:
         details = {"export": "dispositions", "format": export, "concept": concept.pk}
         record(kind=AuditKind.EXPORT_DOWNLOADED, project_id=concept.project_id, details=details)
