@@ -312,6 +312,8 @@ class Figures:
     wrong_unchanged: int = 0
     wrong_moved: int = 0
     label_right: int = 0
+    exact: int = 0  # placed on exactly its words
+    placed: int = 0  # checks where the truth has a place
     relocations: int = 0
     seconds: float = 0.0
     by_truth: dict = field(default_factory=dict)  # truth label: [checks, right]
@@ -343,6 +345,8 @@ def _check(figures: Figures, truth: Truth, span, place, status: str, final: bool
         right = status == Status.REMOVED
     else:
         right = placed and _overlap(span, (place.start, place.end)) >= 0.5
+        figures.placed += 1
+        figures.exact += placed and span == (place.start, place.end)
     figures.checks += 1
     figures.right += right
     counts = figures.by_truth.setdefault(expected, [0, 0])
@@ -424,6 +428,7 @@ def report(figures: Figures, out=sys.stdout) -> bool:
         f"= {figures.final_right_share:.1%} (aim >= {AIM_RIGHT:.0%})",
         f"right at every version:    {figures.right}/{figures.checks} = {figures.right_share:.1%}",
         f"wrong place labelled unchanged: {figures.wrong_unchanged} (aim 0); labelled moved: {figures.wrong_moved}",
+        f"placed on exactly its words: {figures.exact}/{figures.placed} = {figures.exact / max(1, figures.placed):.1%}",
         f"label exactly right: {figures.label_right}/{figures.checks} = "
         f"{figures.label_right / max(1, figures.checks):.1%}",
         "by truth: "

@@ -243,6 +243,7 @@ class Relocation:
         start, end = _trim(self.new, start, end)
         if end <= start or end - start > 3 * len(passage) + 80:
             return None
+        start, end = _one_part(self.new, start, end, passage)
         if similarity(passage, self.new[start:end]) < IN_PLACE_SIMILARITY:
             return None
         return self._placed(start, end, place.moved)
@@ -272,6 +273,8 @@ class Relocation:
         start, end = _trim(self.new, start, end)
         if self._other_old_text(start, end, place):
             return None  # the same surroundings around a copy that was there before: a twin
+        if end > start:
+            start, end = _one_part(self.new, start, end, passage)
         if end <= start or similarity(passage, self.new[start:end]) < BETWEEN_CONTEXT_SIMILARITY:
             return None
         return self._placed(start, end, place.moved)
@@ -325,6 +328,23 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+def _one_part(text: str, start: int, end: int, passage: str) -> tuple[int, int]:
+    """Of [start, end), the paragraph, line or sentence most like `passage`, when the passage itself
+    stands within one: the diff may map a passage's first word onto the same word in text inserted
+    before it ("… by the drafter.\n\nthe demographic situation")."""
+    for separator in ("\n\n", "\n", ". "):
+        chunk = text[start:end]
+        if separator in passage or separator not in chunk:
+            continue
+        keep = 1 if separator == ". " else 0  # a sentence keeps its full stop
+        parts, at = [], start
+        for piece in chunk.split(separator):
+            parts.append(_trim(text, at, min(at + len(piece) + keep, end)))
+            at += len(piece) + len(separator)
+        start, end = max(parts, key=lambda part: similarity(passage, text[part[0] : part[1]]))
     return start, end
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bench import anchoring as corpus
 from concepts import services
-from concepts.anchoring import anchors_for
+from concepts.anchoring import Relocation, anchors_for, initial_place
 from concepts.merging import Resolution
 from concepts.models import Comment, CommentAnchor
 from concepts.tests.factories import ConceptFactory, section_with_version
@@ -275,6 +275,15 @@ class TestDispositionMatrix:
                                                                    name):  # fmt: skip
         comment_on(section, users)
         assert client_for(role).get(reverse(name, args=[concept.pk])).status_code == 404
+
+
+def test_a_passage_whose_first_word_also_starts_inserted_text_is_not_stretched_over_it():
+    old = "Migration affects the labour market, the demographic situation and regional development. More."
+    new = "A new opening paragraph added by the drafter.\n\nthe demographic situation and the development of the " \
+        "regions. More."  # fmt: skip
+    place = initial_place(old, "the demographic situation and regional development")
+    found = Relocation(old, new).locate(place, "the demographic situation and regional development")
+    assert new[found.start : found.end] == "the demographic situation and the development of the regions"
 
 
 def test_the_generated_corpus_is_followed_right():
