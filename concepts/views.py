@@ -1021,8 +1021,8 @@ def edition_detail(request, concept_id, edition_id):
 
 DISPOSITION_HEADER = [
     "section", "comment_id", "kind", "author", "date", "source_activity", "organisation", "quote", "comment",
-    "suggested_text", "disposition", "reason", "incorporated_in_version", "language",
-    "passage_place", "passage_place_version", "passage_now",
+    "suggested_text", "disposition", "reason", "incorporated_in_version", "passage_place",
+    "passage_place_version", "passage_now", "language",
 ]  # fmt: skip
 
 
@@ -1044,8 +1044,8 @@ def _matrix_rows(comments, numbers):
             comment.get_disposition_display(),
             comment.disposition_reason,
             comment.incorporated_in.number if comment.incorporated_in else "",
-            comment.version.language,
             *_place_cells(comment.anchor),
+            comment.version.language,
         ]
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from bench import anchoring as corpus
 from concepts import services
@@ -259,6 +260,11 @@ class TestDispositionMatrix:
         assert rows[str(kept.pk)]["passage_place"] == "Unchanged"
         assert rows[str(kept.pk)]["passage_place_version"] == "2"
         assert rows[str(kept.pk)]["passage_now"] == "Courts hear appeals"
+        workbook = client.get(reverse("concepts:dispositions_xlsx", args=[concept.pk]))
+        sheet = list(load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active.values)
+        header = list(sheet[0])
+        places = {row[header.index("comment_id")]: row[header.index("passage_place")] for row in sheet[1:]}
+        assert places == {kept.pk: "Unchanged", gone.pk: "Removed"}
 
     def test_the_matrix_query_count_does_not_grow_with_comments(self, client_for, concept, section, users,
                                                                 django_assert_max_num_queries):  # fmt: skip
