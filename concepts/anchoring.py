@@ -243,7 +243,7 @@ class Relocation:
         start, end = _trim(self.new, start, end)
         if end <= start or end - start > 3 * len(passage) + 80:
             return None
-        start, end = _one_part(self.new, start, end, passage)
+        start, end = _with_edge_marks(self.new, *_one_part(self.new, start, end, passage), passage)
         if similarity(passage, self.new[start:end]) < IN_PLACE_SIMILARITY:
             return None
         return self._placed(start, end, place.moved)
@@ -274,7 +274,7 @@ class Relocation:
         if self._other_old_text(start, end, place):
             return None  # the same surroundings around a copy that was there before: a twin
         if end > start:
-            start, end = _one_part(self.new, start, end, passage)
+            start, end = _with_edge_marks(self.new, *_one_part(self.new, start, end, passage), passage)
         if end <= start or similarity(passage, self.new[start:end]) < BETWEEN_CONTEXT_SIMILARITY:
             return None
         return self._placed(start, end, place.moved)
@@ -345,6 +345,16 @@ def _one_part(text: str, start: int, end: int, passage: str) -> tuple[int, int]:
             parts.append(_trim(text, at, min(at + len(piece) + keep, end)))
             at += len(piece) + len(separator)
         start, end = max(parts, key=lambda part: similarity(passage, text[part[0] : part[1]]))
+    return start, end
+
+
+def _with_edge_marks(text: str, start: int, end: int, passage: str) -> tuple[int, int]:
+    """Widened by the punctuation the passage starts or ends with, where it stands just outside: the
+    diff may pair a full stop with another one and leave the passage's own out."""
+    if passage and not passage[-1].isalnum() and end < len(text) and text[end] == passage[-1] != text[end - 1]:
+        end += 1
+    if passage and not passage[0].isalnum() and start > 0 and text[start - 1] == passage[0] != text[start]:
+        start -= 1
     return start, end
 
 
