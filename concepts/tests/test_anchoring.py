@@ -112,6 +112,18 @@ class TestTwiceOccurringPassage:
         section.refresh_from_db()
         assert place(comment, section.head).start == self.TWICE.rindex("Legal aid is free")
 
+    @pytest.mark.parametrize(("posted", "expected"), [("1", "second"), ("", "first")])
+    def test_the_comment_form_posts_which_occurrence_was_selected(self, client_for, concept, users, posted,
+                                                                  expected):  # fmt: skip
+        section = section_with_version(concept, body=self.TWICE, author=users["drafter"])
+        url = reverse("concepts:comment_add", args=[concept.pk, section.pk])
+        data = {"body": "Which one?", "quote": "Legal aid is free", "quote_occurrence": posted, "version_number": 1}
+        assert client_for("reviewer").post(url, data).status_code == 302
+        comment = Comment.objects.get(section=section)
+        section.refresh_from_db()
+        where = {"first": 0, "second": self.TWICE.rindex("Legal aid is free")}[expected]
+        assert place(comment, section.head).start == where
+
     def test_old_comments_without_a_selection_keep_the_first(self, concept, users):
         section = section_with_version(concept, body=self.TWICE, author=users["drafter"])
         comment = comment_on(section, users, quote="Legal aid is free")
