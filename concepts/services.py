@@ -89,6 +89,13 @@ def _write_version(section: Section, language: str, **fields) -> SectionVersion:
 
 
 def _previous_version(section: Section, language: str, number: int) -> SectionVersion | None:
+    """The version before `number`, when an open comment has a place in it (its text is read only then)."""
+    followed = CommentAnchor.objects.filter(
+        version__section=section, version__language=language, version__number=number - 1,
+        comment__disposition=Comment.Disposition.OPEN,
+    )  # fmt: skip
+    if not followed.exists():
+        return None
     return SectionVersion.objects.filter(section=section, language=language, number=number - 1).first()
 
 
