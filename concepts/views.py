@@ -29,7 +29,7 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
-from .anchoring import latest_anchors
+from .anchoring import anchors_for, latest_anchors
 from .comparison import compare_snapshots, snapshot_of_draft, snapshot_of_edition
 from .forms import (
     MAX_PARAGRAPHS,
@@ -48,7 +48,7 @@ from .forms import (
 )
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
-from .models import Comment, Concept, SectionDraft
+from .models import Comment, CommentAnchor, Concept, SectionDraft
 from .outline import subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_words
@@ -311,18 +311,33 @@ def _section_context(request, concept, section, language=None, **extra):
 
 
 def _suggestion_previews(version, comments):
-    """Each open suggestion shown in the current text, its insertion and deletion marked."""
+    """Each open suggestion shown in the current text, its insertion and deletion marked, where its
+    passage stands word for word (the occurrence the reviewer quoted, followed as the text changed)."""
     previews = []
     current = version.body
+    anchors = None
     for comment in comments:
         if not comment.is_suggestion or comment.disposition != Comment.Disposition.OPEN:
             continue
-        if comment.quote not in current:
-            previews.append({"comment": comment, "html": None})  # the passage has changed since
+        anchors = anchors_for(version) if anchors is None else anchors
+        span = _suggestion_span(comment, current, anchors)
+        if span is None:
+            previews.append({"comment": comment, "html": None, "span": None})  # the passage has changed since
             continue
-        applied = current.replace(comment.quote, services.suggested_passage(comment), 1)
-        previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12)})
+        applied = current[: span[0]] + services.suggested_passage(comment) + current[span[1] :]
+        previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12),
+                         "span": span})  # fmt: skip
     return previews
+
+
+def _suggestion_span(comment, current, anchors) -> tuple[int, int] | None:
+    anchor = anchors.get(comment.pk)
+    if anchor is None:  # a suggestion whose place was never recorded: its words, first occurrence
+        start = current.find(comment.quote)
+        return (start, start + len(comment.quote)) if start >= 0 else None
+    if anchor.status in (CommentAnchor.Status.CHANGED, CommentAnchor.Status.REMOVED):
+        return None
+    return anchor.start, anchor.end
 
 
 def _suggestions_in_place(version, previews):
@@ -330,17 +345,16 @@ def _suggestions_in_place(version, previews):
     applies: its passage deleted, its wording inserted. Where two suggestions touch the same
     words, the earlier one is marked and the other is shown on its own card only."""
     text, ops, at = version.body, [], 0
-    applicable = [preview["comment"] for preview in previews if preview["html"] is not None]
-    for comment in sorted(applicable, key=lambda comment: text.find(comment.quote)):
-        start = text.find(comment.quote)
+    applicable = [preview for preview in previews if preview["html"] is not None]
+    for preview in sorted(applicable, key=lambda preview: preview["span"][0]):
+        comment, (start, end) = preview["comment"], preview["span"]
         if start < at:
             continue
-        end = start + len(comment.quote)
         ops.append(Op(EQUAL, text[at:start]))
         if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
-            ops.extend([Op(DELETE, comment.quote), Op(INSERT, comment.suggested_text)])
+            ops.extend([Op(DELETE, text[start:end]), Op(INSERT, comment.suggested_text)])
         else:
-            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, services.suggested_insertion(comment))])
+            ops.extend([Op(EQUAL, text[start:end]), Op(INSERT, services.suggested_insertion(comment))])
         at = end
     ops.append(Op(EQUAL, text[at:]))
     return inline_html([op for op in ops if op.text], context=len(text) + 1)

@@ -144,6 +144,14 @@ class TestTwiceOccurringPassage:
         assert result.version.body == (
             "Legal aid is free. Appeals are heard. Legal aid costs nothing. Housing is offered.")  # fmt: skip
 
+    def test_the_section_page_marks_the_suggestion_at_the_occurrence_quoted(self, client_for, concept, users):
+        section = section_with_version(concept, body=self.TWICE, author=users["drafter"])
+        comment_on(section, users, quote="Legal aid is free", occurrence=1, suggestion_mode="replace",
+                   suggested_text="Legal aid costs nothing")  # fmt: skip
+        page = client_for("drafter").get(section.get_absolute_url()).content.decode()
+        assert "Appeals are heard. Legal aid <del>is free</del><ins>costs nothing</ins>" in page
+        assert "Legal aid <del>is free</del><ins>costs nothing</ins>. Appeals" not in page
+
     def test_a_suggestion_on_a_twice_occurring_passage_without_a_selection_is_still_refused(self, concept, users):
         section = section_with_version(concept, body=self.TWICE, author=users["drafter"])
         with pytest.raises(ValidationError, match="occurs 2 times"):
