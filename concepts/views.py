@@ -321,12 +321,13 @@ def _suggestion_previews(version, comments):
             continue
         anchors = anchors_for(version) if anchors is None else anchors
         span = _suggestion_span(comment, current, anchors)
-        if span is None:
-            previews.append({"comment": comment, "html": None, "span": None})  # the passage has changed since
+        place = anchors[comment.pk].status if comment.pk in anchors else ""
+        if span is None:  # the passage has changed or gone since
+            previews.append({"comment": comment, "html": None, "span": None, "place": place})
             continue
         applied = current[: span[0]] + services.suggested_passage(comment) + current[span[1] :]
         previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12),
-                         "span": span})  # fmt: skip
+                         "span": span, "place": place})  # fmt: skip
     return previews
 
 

@@ -258,6 +258,9 @@ class TestSuggestions:
     def test_the_page_says_why_a_removed_suggestion_is_not_applied(self, client_for, concept, section, users):
         comment = comment_on(section, users, suggestion_mode="replace", suggested_text="free legal counsel for all")
         save(section, users, f"Courts hear appeals within a month.\n\n{SECOND}")
+        page = client_for("drafter").get(section.get_absolute_url()).content.decode()
+        assert "has been removed from the text since, so this suggestion cannot be applied" in page
+        assert reverse("concepts:suggestion_accept", args=[concept.pk, comment.pk]) not in page
         url = reverse("concepts:suggestion_accept", args=[concept.pk, comment.pk])
         response = client_for("drafter").post(url, follow=True)
         assert "removed from the text since" in response.content.decode()
