@@ -59,6 +59,7 @@ bench: install-dev
 	$(BIN)/python -m bench.text_engine
 	$(BIN)/python -m bench.exports $(BENCH_EXPORTS_ARGS)
 	$(BIN)/python -m bench.after_save $(BENCH_AFTER_SAVE_ARGS)
+	$(BIN)/python -m bench.anchoring $(BENCH_ANCHORING_ARGS)
 
 # The section editor (static/vendor/editor/): needs Node.js and npm in development only; the
 # bundle is committed, so running and testing the portal never need them.

@@ -168,6 +168,8 @@ class SectionEditForm(forms.Form):
 class CommentForm(forms.ModelForm):
     version_number = forms.IntegerField(widget=forms.HiddenInput)
     parent_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Which occurrence of the quoted words was selected (0: the first), when they occur more than once.
+    quote_occurrence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=100_000)
 
     class Meta:
         model = Comment

@@ -245,6 +245,46 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
         return bool(self.suggestion_mode)
 
 
+class CommentAnchor(models.Model):
+    """Where a comment's quoted passage is in one version of its section: the version it was made
+    on, and each later version in the same language written while the comment was open.
+
+    Written in the transaction that writes the version (concepts.anchoring), so the label shown
+    beside a version is always the one worked out for that version's text.
+    """
+
+    class Status(models.TextChoices):
+        UNCHANGED = "unchanged", pgettext_lazy("place of a quoted passage", "Unchanged")
+        MOVED = "moved", pgettext_lazy("place of a quoted passage", "Moved")
+        CHANGED = "changed", pgettext_lazy("place of a quoted passage", "Text changed")
+        REMOVED = "removed", pgettext_lazy("place of a quoted passage", "Removed")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="anchors")
+    version = models.ForeignKey(SectionVersion, on_delete=models.CASCADE, related_name="comment_anchors")
+    status = models.CharField(_("place of the passage"), max_length=16, choices=Status.choices)
+    # Character offsets in the version's Markdown text; None once the passage is removed.
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)  # the passage as it reads in this version
+    prefix = models.CharField(max_length=400, blank=True)  # the words just before it
+    suffix = models.CharField(max_length=400, blank=True)  # and just after
+    moved = models.BooleanField(default=False)  # moved at some version since the comment was made
+
+    class Meta:
+        verbose_name = _("place of a quoted passage")
+        verbose_name_plural = _("places of quoted passages")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "version"], name="one_anchor_per_comment_and_version"),
+            models.CheckConstraint(
+                condition=Q(status="removed") | Q(start__isnull=False, end__isnull=False, start__lte=models.F("end")),
+                name="anchor_placed_unless_removed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} @ {self.version_id}: {self.status}"
+
+
 class Edition(TranslatedFieldsMixin, TimeStampedModel):
     """A named, frozen state of the whole concept: one version of every section. Never changes."""
 

@@ -23,11 +23,13 @@ from audit.services import record
 from common.text import strip_control_characters
 from projects.models import Organisation, Project
 
+from .anchoring import anchor_comment, anchors_catch_up, anchors_follow, initial_place
 from .merging import MergeResult, Resolution, merge3, resolve
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
     Comment,
+    CommentAnchor,
     Concept,
     Edition,
     EditionEntry,
@@ -37,7 +39,7 @@ from .models import (
 )
 from .notifications import notify_comment_added, notify_disposition_set
 from .outline import build_outline, subtree
-from .quoting import AmbiguousQuote, find_passage, is_whole
+from .quoting import find_passages, is_whole
 
 
 @dataclass
@@ -80,6 +82,11 @@ def _write_version(section: Section, language: str, **fields) -> SectionVersion:
     version = SectionVersion(section=section, language=language, number=number, **fields)
     version.full_clean(exclude=["section"])
     version.save()
+    # The open comments' passages, found again in the new text (in this transaction: see anchoring).
+    if version.restored_from is not None:
+        anchors_follow(version=version, previous=version.restored_from)
+    if number > 1:
+        anchors_follow(version=version, previous=_previous_version(section, language, number))
     if language == section.concept.language:
         section.head = version
         section.save(update_fields=["head", "updated_at"])
@@ -87,6 +94,17 @@ def _write_version(section: Section, language: str, **fields) -> SectionVersion:
         SectionTranslation.objects.update_or_create(section=section, language=language, defaults={"head": version})
         section.save(update_fields=["updated_at"])  # the concept's pages show translation states
     return version
+
+
+def _previous_version(section: Section, language: str, number: int) -> SectionVersion | None:
+    """The version before `number`, when an open comment has a place in it (its text is read only then)."""
+    followed = CommentAnchor.objects.filter(
+        version__section=section, version__language=language, version__number=number - 1,
+        comment__disposition=Comment.Disposition.OPEN,
+    )  # fmt: skip
+    if not followed.exists():
+        return None
+    return SectionVersion.objects.filter(section=section, language=language, number=number - 1).first()
 
 
 def head_in(section: Section, language: str) -> SectionVersion | None:
@@ -392,7 +410,11 @@ def comment_add(
     suggestion_mode: str = "",
     suggested_text: str = "",
     notify: bool = True,
+    occurrence: int | None = None,
+    offset: int | None = None,
 ) -> Comment:
+    """A comment on `version`. The quote's place is recorded there: the occurrence the reviewer
+    selected (`offset` in the Markdown text, or `occurrence`, 0 for the first), else the first."""
     if version.section_id != section.pk:
         raise ValidationError(_("That version belongs to another section."))
     quote, suggested_text = normalise_newlines(quote), normalise_newlines(suggested_text)
@@ -409,16 +431,8 @@ def comment_add(
         raise ValidationError({"quote": _("Quote the passage your suggested wording is about.")})
     if suggestion_mode:
         # The reader quotes the words the page shows; the suggestion rewrites them in the source.
-        try:
-            span = find_passage(version.body, quote)
-        except AmbiguousQuote as ambiguous:
-            raise ValidationError({"quote": _(
-                "The quoted passage occurs %(count)s times in the text, so it is not clear which one the suggestion "
-                "is for. Select a few more words around it."
-            ) % {"count": ambiguous.count}}) from None  # fmt: skip
-        if span is None:
-            raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
-        quote = version.body[span[0] : span[1]]
+        place = _suggestion_place(version, quote, occurrence=occurrence, offset=offset)
+        quote, offset = version.body[place.start : place.end], place.start
         if not is_whole(quote):
             raise ValidationError({"quote": _(
                 "The quoted passage starts or ends inside formatted text (bold, italic, code or a link). "
@@ -443,9 +457,24 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
+    anchor_comment(comment=comment, occurrence=occurrence, offset=offset)
     if notify:
         notify_comment_added(comment)
     return comment
+
+
+def _suggestion_place(version: SectionVersion, quote: str, *, occurrence: int | None, offset: int | None):
+    """The exact stretch of the source a suggestion rewrites: one occurrence of the quote."""
+    spans = find_passages(version.body, quote)
+    if len(spans) > 1 and occurrence is None and offset is None:
+        raise ValidationError({"quote": _(
+            "The quoted passage occurs %(count)s times in the text, so it is not clear which one the suggestion "
+            "is for. Select a few more words around it."
+        ) % {"count": len(spans)}})  # fmt: skip
+    place = initial_place(version.body, quote, occurrence=occurrence, offset=offset)
+    if place is None:
+        raise ValidationError({"quote": _("The quoted passage is not in the version you were reading.")})
+    return place
 
 
 @transaction.atomic
@@ -471,6 +500,9 @@ def comment_set_disposition(
     comment.disposition_at = timezone.now()
     comment.full_clean()
     comment.save()
+    if disposition == Comment.Disposition.OPEN:
+        # Opened again: its passage was not followed while it was closed.
+        anchors_catch_up(comment=comment)
     if notify and disposition != Comment.Disposition.OPEN:
         notify_disposition_set(comment)
     return comment
@@ -515,8 +547,34 @@ def suggested_passage(comment: Comment) -> str:
 
 
 def suggested_body(comment: Comment) -> str:
-    """The text of the version the suggestion was made on, with the suggestion applied."""
-    return comment.version.body.replace(comment.quote, suggested_passage(comment), 1)
+    """The text of the version the suggestion was made on, with the suggestion applied to the
+    occurrence of the passage the reviewer quoted (the first, for suggestions made before that
+    was recorded)."""
+    body = comment.version.body
+    origin = CommentAnchor.objects.filter(comment=comment, version=comment.version).first()
+    start = origin.start if origin is not None and origin.start is not None else body.find(comment.quote)
+    if start < 0 or body[start : start + len(comment.quote)] != comment.quote:
+        return body.replace(comment.quote, suggested_passage(comment), 1)
+    return body[:start] + suggested_passage(comment) + body[start + len(comment.quote) :]
+
+
+def _suggestion_on_head(comment: Comment, head: SectionVersion | None) -> str | None:
+    """The current text with the suggestion applied where its passage now stands, when it stands
+    there word for word (unchanged or moved); None when the passage's text changed, so that the
+    suggestion goes through the merge. Refused when the passage was removed."""
+    if head is None or head.pk == comment.version_id:
+        return None
+    anchor = CommentAnchor.objects.filter(comment=comment, version=head).first()
+    if anchor is None:
+        return None
+    if anchor.status == CommentAnchor.Status.REMOVED:
+        raise ValidationError(_(
+            "The passage this suggestion rewrites has been removed from the text since, so it cannot be applied. "
+            "Answer it with a disposition, or edit the section to write the wording in."
+        ))  # fmt: skip
+    if anchor.status == CommentAnchor.Status.CHANGED:
+        return None
+    return head.body[: anchor.start] + suggested_passage(comment) + head.body[anchor.end :]
 
 
 def suggestion_summary(comment: Comment) -> str:
@@ -647,15 +705,19 @@ def suggestion_accept(*, comment: Comment, user) -> AcceptResult:
     section = locked.section
     section.concept = comment.section.concept
     source_number = None
+    head = head_in(section, version.language)
     if version.language != section.concept.language:
         # The translation keeps translating the source version its current text translates.
-        head = head_in(section, version.language)
         source_number = head.source_version.number if head and head.source_version_id else None
+    # Where the passage still reads as quoted, the suggestion is applied there in the current text
+    # (even if it moved); otherwise to the version it was made on, merged with what came since.
+    on_head = _suggestion_on_head(locked, head)
+    base = head if on_head is not None else version
     save = section_save(
         section=section,
-        base_number=version.number,
-        title=version.title,
-        body=suggested_body(locked),
+        base_number=base.number,
+        title=base.title,
+        body=on_head if on_head is not None else suggested_body(locked),
         summary=suggestion_summary(locked),
         user=user,
         language=version.language,

@@ -29,6 +29,7 @@ from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
+from .anchoring import anchors_for, latest_anchors
 from .comparison import (
     compare_snapshots,
     comparison_for_reading,
@@ -54,7 +55,7 @@ from .forms import (
 )
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
-from .models import Comment, Concept, SectionDraft
+from .models import Comment, CommentAnchor, Concept, SectionDraft
 from .outline import subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .rendering import selectors as render_selectors
@@ -318,18 +319,34 @@ def _section_context(request, concept, section, language=None, **extra):
 
 
 def _suggestion_previews(version, comments):
-    """Each open suggestion shown in the current text, its insertion and deletion marked."""
+    """Each open suggestion shown in the current text, its insertion and deletion marked, where its
+    passage stands word for word (the occurrence the reviewer quoted, followed as the text changed)."""
     previews = []
     current = version.body
+    anchors = None
     for comment in comments:
         if not comment.is_suggestion or comment.disposition != Comment.Disposition.OPEN:
             continue
-        if comment.quote not in current:
-            previews.append({"comment": comment, "html": None})  # the passage has changed since
+        anchors = anchors_for(version) if anchors is None else anchors
+        span = _suggestion_span(comment, current, anchors)
+        place = anchors[comment.pk].status if comment.pk in anchors else ""
+        if span is None:  # the passage has changed or gone since
+            previews.append({"comment": comment, "html": None, "span": None, "place": place})
             continue
-        applied = current.replace(comment.quote, services.suggested_passage(comment), 1)
-        previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12)})
+        applied = current[: span[0]] + services.suggested_passage(comment) + current[span[1] :]
+        previews.append({"comment": comment, "html": inline_html(diff_words(current, applied), context=12),
+                         "span": span, "place": place})  # fmt: skip
     return previews
+
+
+def _suggestion_span(comment, current, anchors) -> tuple[int, int] | None:
+    anchor = anchors.get(comment.pk)
+    if anchor is None:  # a suggestion whose place was never recorded: its words, first occurrence
+        start = current.find(comment.quote)
+        return (start, start + len(comment.quote)) if start >= 0 else None
+    if anchor.status in (CommentAnchor.Status.CHANGED, CommentAnchor.Status.REMOVED):
+        return None
+    return anchor.start, anchor.end
 
 
 def _suggestions_in_place(version, previews):
@@ -337,17 +354,16 @@ def _suggestions_in_place(version, previews):
     applies: its passage deleted, its wording inserted. Where two suggestions touch the same
     words, the earlier one is marked and the other is shown on its own card only."""
     text, ops, at = version.body, [], 0
-    applicable = [preview["comment"] for preview in previews if preview["html"] is not None]
-    for comment in sorted(applicable, key=lambda comment: text.find(comment.quote)):
-        start = text.find(comment.quote)
+    applicable = [preview for preview in previews if preview["html"] is not None]
+    for preview in sorted(applicable, key=lambda preview: preview["span"][0]):
+        comment, (start, end) = preview["comment"], preview["span"]
         if start < at:
             continue
-        end = start + len(comment.quote)
         ops.append(Op(EQUAL, text[at:start]))
         if comment.suggestion_mode == Comment.SuggestionMode.REPLACE:
-            ops.extend([Op(DELETE, comment.quote), Op(INSERT, comment.suggested_text)])
+            ops.extend([Op(DELETE, text[start:end]), Op(INSERT, comment.suggested_text)])
         else:
-            ops.extend([Op(EQUAL, comment.quote), Op(INSERT, services.suggested_insertion(comment))])
+            ops.extend([Op(EQUAL, text[start:end]), Op(INSERT, services.suggested_insertion(comment))])
         at = end
     ops.append(Op(EQUAL, text[at:]))
     return inline_html([op for op in ops if op.text], context=len(text) + 1)
@@ -910,6 +926,8 @@ def comment_add(request, concept_id, section_id):
     if form.is_valid():
         version = selectors.version_get(section=section, number=form.cleaned_data["version_number"], language=language)
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id")}
+        if "quote_occurrence" in fields:
+            fields["occurrence"] = fields.pop("quote_occurrence")
         parent = None
         if is_reply:
             parent = section.comments.filter(pk=form.cleaned_data["parent_id"], parent=None).first()
@@ -1027,7 +1045,8 @@ def edition_detail(request, concept_id, edition_id):
 
 DISPOSITION_HEADER = [
     "section", "comment_id", "kind", "author", "date", "source_activity", "organisation", "quote", "comment",
-    "suggested_text", "disposition", "reason", "incorporated_in_version", "language",
+    "suggested_text", "disposition", "reason", "incorporated_in_version", "passage_place",
+    "passage_place_version", "passage_now", "language",
 ]  # fmt: skip
 
 
@@ -1049,8 +1068,16 @@ def _matrix_rows(comments, numbers):
             comment.get_disposition_display(),
             comment.disposition_reason,
             comment.incorporated_in.number if comment.incorporated_in else "",
+            *_place_cells(comment.anchor),
             comment.version.language,
         ]
+
+
+def _place_cells(anchor) -> list:
+    """Where the quoted passage stands: its label, in which version, and its words there."""
+    if anchor is None:
+        return ["", "", ""]
+    return [anchor.get_status_display(), anchor.version.number, anchor.text]
 
 
 def dispositions(request, concept_id, export=None):
@@ -1070,6 +1097,9 @@ def dispositions(request, concept_id, export=None):
     reading = {entry.section.pk: index for index, entry in enumerate(outline)}
     comments = sorted(selectors.recommendations_for_concept(concept=concept, filters=filters),
                       key=lambda comment: reading.get(comment.section_id, len(reading)))  # fmt: skip
+    anchors = latest_anchors(comment.pk for comment in comments)
+    for comment in comments:
+        comment.anchor = anchors.get(comment.pk)
     if export:
         details = {"export": "dispositions", "format": export, "concept": concept.pk}
         record(kind=AuditKind.EXPORT_DOWNLOADED, project_id=concept.project_id, details=details)

@@ -15,8 +15,30 @@
     if (quote) {
       field.value = quote;
       field.dispatchEvent(new Event("input"));
+      recordOccurrence(range, quote);
     }
   }
+  // The same words may stand in the text more than once: the form says which one was selected
+  // (how many times they occur before the selection), so that the comment keeps to that one.
+  function recordOccurrence(range, quote) {
+    var occurrence = field.form && field.form.querySelector('input[name="quote_occurrence"]');
+    if (!occurrence) return;
+    var before = document.createRange();
+    before.setStart(text, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    var squeeze = function (value) { return value.replace(/\s+/g, " "); };
+    var preceding = squeeze(before.toString()), words = squeeze(quote), count = 0, at = preceding.indexOf(words);
+    while (at >= 0) {
+      count += 1;
+      at = preceding.indexOf(words, at + 1);
+    }
+    occurrence.value = String(count);
+  }
+  field.addEventListener("input", function (event) {
+    // Typed or pasted by hand: no selection says which occurrence is meant.
+    var occurrence = field.form && field.form.querySelector('input[name="quote_occurrence"]');
+    if (occurrence && event.isTrusted) occurrence.value = "";
+  });
   text.addEventListener("mouseup", copySelection);
   text.addEventListener("keyup", copySelection);
 })();
