@@ -25,6 +25,32 @@ class AmbiguousQuote(ValueError):
         self.count = count
 
 
+def passage_spans(source: str, quote: str) -> list[tuple[int, int]]:
+    """Every place where `quote` is in `source`, in reading order: as typed if it is there at all;
+    otherwise as the page shows it (see `find_passage`)."""
+    if not quote.strip():
+        return []
+    if quote in source:
+        spans, start = [], source.find(quote)
+        while start >= 0:
+            spans.append((start, start + len(quote)))
+            start = source.find(quote, start + len(quote))
+        return spans
+    words = quote.split()
+    if len(words) > MAX_QUOTE_WORDS:
+        return []
+    pattern = _GAP.join(_MARKUP.join(re.escape(char) for char in word) for word in words)
+    spans = []
+    for match in re.finditer(pattern, source):
+        start, end = match.span()
+        while start > 0 and source[start - 1] in _MARKERS + "[":
+            start -= 1
+        while end < len(source) and source[end] in _MARKERS:
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
 def find_passage(source: str, quote: str) -> tuple[int, int] | None:
     """Where `quote` is in `source`: (start, end), or None when it is not there.
 
@@ -34,28 +60,10 @@ def find_passage(source: str, quote: str) -> tuple[int, int] | None:
     emphasis markers and link brackets right at its ends (`**` around a bold phrase quoted whole,
     `[` before a link's text).
     """
-    if not quote.strip():
-        return None
-    start = source.find(quote)
-    if start >= 0:
-        if (count := source.count(quote)) > 1:
-            raise AmbiguousQuote(count)
-        return start, start + len(quote)
-    words = quote.split()
-    if len(words) > MAX_QUOTE_WORDS:
-        return None
-    pattern = _GAP.join(_MARKUP.join(re.escape(char) for char in word) for word in words)
-    matches = list(re.finditer(pattern, source))
-    if not matches:
-        return None
-    if len(matches) > 1:
-        raise AmbiguousQuote(len(matches))
-    start, end = matches[0].span()
-    while start > 0 and source[start - 1] in _MARKERS + "[":
-        start -= 1
-    while end < len(source) and source[end] in _MARKERS:
-        end += 1
-    return start, end
+    spans = passage_spans(source, quote)
+    if len(spans) > 1:
+        raise AmbiguousQuote(len(spans))
+    return spans[0] if spans else None
 
 
 def is_whole(passage: str) -> bool:

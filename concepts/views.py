@@ -45,6 +45,7 @@ from .forms import (
     TargetLanguagesForm,
     TranslationForm,
 )
+from .margin import margin_notes
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
 from .models import Comment, Concept, SectionDraft
@@ -281,6 +282,9 @@ def _section_context(request, concept, section, language=None, **extra):
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
     may_draft = Capability.DRAFT in concept.capabilities
+    # Comments keep their passage across versions once concepts.anchoring provides anchors ({comment id:
+    # anchor}); until then each quote is looked for in the version being read.
+    notes, general = margin_notes(version=version, comments=comments, anchors={}) if version else ([], [])
     return {
         "concept": concept,
         "project": concept.project,
@@ -293,6 +297,8 @@ def _section_context(request, concept, section, language=None, **extra):
         "comments": comments,
         "suggestions": (suggestions := _suggestion_previews(version, comments) if version else []),
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
+        "margin_notes": notes,
+        "general_comments": general,
         "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number})
         if version
         else None,
@@ -900,7 +906,11 @@ def comment_add(request, concept_id, section_id):
     language = _language(request, concept)
     if form.is_valid():
         version = selectors.version_get(section=section, number=form.cleaned_data["version_number"], language=language)
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id")}
+        # The occurrence of the quote that was picked is for placing the comment once comments keep their
+        # passage by position (concepts.anchoring); until then the first occurrence is used.
+        fields = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("version_number", "parent_id", "quote_occurrence")
+        }
         parent = None
         if is_reply:
             parent = section.comments.filter(pk=form.cleaned_data["parent_id"], parent=None).first()
@@ -915,6 +925,7 @@ def comment_add(request, concept_id, section_id):
             return _to_section(section, language, "#comments")
     context = _section_context(request, concept, section, language)
     if not is_reply:
+        form.focus_first_error()
         context["comment_form"] = form
     else:
         messages.error(request, _("The reply could not be added: %(errors)s") % {"errors": " ".join(

@@ -15,6 +15,11 @@
     if (quote) {
       field.value = quote;
       field.dispatchEvent(new Event("input"));
+      // A selection is found again by its words: the first place they occur, not a picked one.
+      var occurrence = field.form && field.form.querySelector('[name="quote_occurrence"]');
+      if (occurrence) occurrence.value = "";
+      var disclosure = field.closest("details");
+      if (disclosure) disclosure.open = true;
     }
   }
   text.addEventListener("mouseup", copySelection);
@@ -67,7 +72,7 @@
     return WRITTEN.some(function (name) { return (now[name] || "").trim() && now[name] !== form.commentInitial[name]; });
   }
 
-  document.querySelectorAll('form[action$="/comments/"]').forEach(function (form) {
+  document.querySelectorAll('form[action$="/comments/"], form[action$="/comments/#new-comment"]').forEach(function (form) {
     var parent = form.querySelector('input[name="parent_id"]');
     var language = form.querySelector('input[name="language"]');
     var key = ["mpf-comment", meta.getAttribute("content"), form.getAttribute("action"),
