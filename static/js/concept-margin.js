@@ -8,7 +8,7 @@
 // cards are still there, in that order.
 //
 // Quote picker: a "Comment on this paragraph" button beside every paragraph opens the paragraph in a
-// read-only text box, where a passage is selected with Shift and the arrow keys (or the selection
+// text box that refuses changes, where a passage is selected with Shift and the arrow keys (or the selection
 // handles of a touch screen); "Use selected text" copies it into the comment form's quote field, with
 // which of its places in the text it is (quote_occurrence), and puts the cursor into the comment.
 (function () {
@@ -213,13 +213,22 @@
         if (!indexes.length) return;
         var start = indexes[0];
         current = { button: button, start: start };
-        box.value = map.text.slice(start, indexes[indexes.length - 1] + 1);
+        shown = map.text.slice(start, indexes[indexes.length - 1] + 1);
+        box.value = shown;
         dialog.showModal();
         box.focus();
         box.setSelectionRange(0, 0);
       });
     });
 
+    // The paragraph is there to select from, not to change (see the template on why not `readonly`).
+    var shown = "";
+    box.addEventListener("beforeinput", function (event) { event.preventDefault(); });
+    box.addEventListener("input", function () {
+      var from = box.selectionStart;
+      box.value = shown;
+      box.setSelectionRange(from, from);
+    });
     dialog.querySelector("[data-picker-cancel]").addEventListener("click", function () { dialog.close(); });
     dialog.addEventListener("close", function () {
       if (dialog.returnValue !== "used" && current) current.button.focus();
@@ -246,11 +255,29 @@
     });
   }
 
+  // The form shown again with errors marks its first field in error `autofocus`; a browser skips that
+  // when the address names a place on the page (#new-comment), so the field is focused here.
+  function focusError() {
+    var field = document.querySelector("#comment-form [autofocus]");
+    if (!field) return;
+    field.focus();
+    // Going to #new-comment once the page has loaded takes the focus away again: given back after.
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        if (document.activeElement === field) return;
+        field.focus({ preventScroll: true });
+        var place = field.getBoundingClientRect();
+        if (place.top < 0 || place.bottom > window.innerHeight) field.scrollIntoView({ block: "center" });
+      }, 0);
+    });
+  }
+
   function start() {
+    startPicker(); // its buttons are in the text before the cards are measured against it
     startMargin();
-    startPicker();
   }
 
   start();
+  focusError();
   document.body.addEventListener("htmx:afterSettle", start);
 })();
