@@ -255,6 +255,53 @@
     });
   }
 
+  // Touch screens: a passage selected in the text (a long press, then the handles) gets a floating
+  // "Comment on the selected text" button below it, as a mouse's selection is copied on release.
+  function startSelectionButton() {
+    var text = document.getElementById("section-text");
+    var template = document.getElementById("selection-comment-button");
+    var form = document.getElementById("comment-form");
+    if (!text || !template || !form || document.querySelector(".selection-comment")) return;
+    var button = template.content.firstElementChild.cloneNode(true);
+    button.hidden = true;
+    document.body.appendChild(button);
+    var picked = null; // {quote, occurrence}
+    var timer = null;
+    function update() {
+      var selection = window.getSelection();
+      picked = null;
+      button.hidden = true;
+      if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+      var range = selection.getRangeAt(0);
+      var quote = selection.toString().trim();
+      if (!quote || !text.contains(range.commonAncestorContainer)) return;
+      var map = textMap(text);
+      var at = 0;
+      while (at < map.positions.length && !range.isPointInRange(map.positions[at].node, map.positions[at].offset)) at += 1;
+      picked = { quote: quote, occurrence: occurrenceBefore(map, normalise(quote), at) };
+      var place = range.getBoundingClientRect();
+      button.style.top = Math.round(place.bottom + window.scrollY + 8) + "px";
+      button.style.left = Math.round(Math.max(8, Math.min(place.left + window.scrollX, document.documentElement.clientWidth - button.offsetWidth - 8))) + "px";
+      button.hidden = false;
+    }
+    document.addEventListener("selectionchange", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 250); // once the handles stop moving
+    });
+    button.addEventListener("click", function () {
+      if (!picked) return;
+      var quote = form.querySelector('[name="quote"]');
+      var occurrence = form.querySelector('[name="quote_occurrence"]');
+      quote.value = picked.quote;
+      quote.dispatchEvent(new Event("input", { bubbles: true }));
+      if (occurrence) occurrence.value = picked.occurrence;
+      var disclosure = document.getElementById("comment-quote");
+      if (disclosure) disclosure.open = true;
+      button.hidden = true;
+      form.querySelector('[name="body"]').focus();
+    });
+  }
+
   // The form shown again with errors marks its first field in error `autofocus`; a browser skips that
   // when the address names a place on the page (#new-comment), so the field is focused here.
   function focusError() {
@@ -275,6 +322,7 @@
   function start() {
     startPicker(); // its buttons are in the text before the cards are measured against it
     startMargin();
+    startSelectionButton();
   }
 
   start();

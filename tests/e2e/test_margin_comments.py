@@ -53,6 +53,7 @@ WORDS = {
         "recommendation": "Recommendation",
         "raised_at": "Raised at",
         "added": "Your comment was added.",
+        "selected": "Comment on the selected text",
     },
     "ru": {
         "paragraph": "Прокомментировать абзац",
@@ -66,6 +67,7 @@ WORDS = {
         "recommendation": "Рекомендация",
         "raised_at": "Где высказано",
         "added": "Ваш комментарий добавлен.",
+        "selected": "Прокомментировать выделенный текст",
     },
 }
 
@@ -98,11 +100,15 @@ def open_as(browser, live_server):
     """`open_as(user, viewport, language)`: the user's browser on the section page, signed in."""
     contexts, problems = [], []
 
-    def open_page(user, url, viewport, language):
+    def open_page(user, url, viewport, language, touch=False):
         client = Client()
         client.force_login(user)
         context = browser.new_context(
-            base_url=live_server.url, locale="ru-RU" if language == "ru" else "en-GB", viewport=viewport
+            base_url=live_server.url,
+            locale="ru-RU" if language == "ru" else "en-GB",
+            viewport=viewport,
+            has_touch=touch,
+            is_mobile=touch,
         )
         context.set_default_timeout(TIMEOUT_MS)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -279,3 +285,34 @@ def test_an_error_keeps_the_reviewer_at_the_form_with_the_field_focused(open_as,
     assert page.evaluate("() => window.scrollY") > 0  # not back at the top of the page
     assert not Comment.objects.filter(body="This should be a recommendation.").exists()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_on_a_touch_screen_a_selected_passage_gets_a_comment_button(open_as, reading, language):
+    section, rita, quoted, general = reading
+    words = WORDS[language]
+    page = open_as(rita, section.get_absolute_url(), PHONE, language, touch=True)
+    # What a long press and the selection handles leave behind: a selection in the fourth paragraph.
+    page.evaluate(
+        """(phrase) => {
+            const paragraph = document.querySelectorAll("#section-text > p")[3];
+            paragraph.scrollIntoView({block: "center", behavior: "instant"});  // where the reader is
+            const text = [...paragraph.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+            const range = document.createRange();
+            range.setStart(text, text.data.indexOf(phrase));
+            range.setEnd(text, text.data.indexOf(phrase) + phrase.length);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }""",
+        TWICE,
+    )
+    button = page.get_by_role("button", name=words["selected"])
+    expect(button).to_be_visible()
+    expect(button).to_be_in_viewport()
+    assert_accessible(page)
+    button.tap()
+
+    expect(page.get_by_label(words["comment"], exact=True)).to_be_focused()
+    expect(page.get_by_label(words["quote"])).to_have_value(TWICE)
+    expect(page.locator('input[name="quote_occurrence"]')).to_have_value("2")  # the fourth paragraph's, not the third's
+    expect(button).to_be_hidden()
