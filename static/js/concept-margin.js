@@ -15,7 +15,9 @@
   "use strict";
   var WIDE = window.matchMedia("(min-width: 1100px)");
   var MARKUP = /\]\([^)\s]*\)|[*_~`\\[\]]/g; // Markdown a suggestion's quote may carry, not shown on the page
-  var BLOCKS = "p, li, pre, td, th, h2, h3, h4, h5, h6, blockquote";
+  // Tables are left out: a button in the gutter of a cell would cover the cell before it (a passage of
+  // a table is quoted by selecting it).
+  var BLOCKS = "p, li, pre, h2, h3, h4, h5, h6, blockquote";
 
   function normalise(text) {
     return text.replace(/\s+/g, " ");
