@@ -207,13 +207,12 @@ class CommentForm(forms.ModelForm):
         organisations.queryset = Organisation.objects.all()
         partners = set(project.partners.values_list("organisation_id", flat=True))
         everyone = [(organisation.pk, str(organisation)) for organisation in organisations.queryset]
-        organisations.choices = [
-            ("", organisations.empty_label),
-            (_("Partners of this project"), [choice for choice in everyone if choice[0] in partners]),
-            (_("Other organisations"), [choice for choice in everyone if choice[0] not in partners]),
-        ]
-        if not partners:
-            organisations.choices = [("", organisations.empty_label), *everyone]
+        if partners:
+            organisations.choices = [
+                ("", organisations.empty_label),
+                (_("Partners of this project"), [choice for choice in everyone if choice[0] in partners]),
+                (_("Other organisations"), [choice for choice in everyone if choice[0] not in partners]),
+            ]
 
     def focus_first_error(self) -> None:
         """Puts the cursor into the first field (in the order shown) that has an error, so that a page

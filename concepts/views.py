@@ -917,12 +917,15 @@ def comment_add(request, concept_id, section_id):
             if parent is None:
                 raise Http404("No such comment.")
         try:
-            services.comment_add(section=section, version=version, author=request.user, parent=parent, **fields)
+            comment = services.comment_add(
+                section=section, version=version, author=request.user, parent=parent, **fields
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
-            return _to_section(section, language, "#comments")
+            # To the new comment itself: one that quotes a passage stands in the margin, not in the list.
+            return _to_section(section, language, f"#comment-{comment.pk}")
     context = _section_context(request, concept, section, language)
     if not is_reply:
         form.focus_first_error()

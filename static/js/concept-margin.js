@@ -134,6 +134,7 @@
           marker.focus({ preventScroll: true });
         });
       }
+      if (window.location.hash === "#" + card.id) highlight(card, marks); // just added, or linked to
       notes.push({ card: card, mark: marks[0] });
     });
     return notes;

@@ -411,7 +411,7 @@ def test_a_reviewer_selects_a_passage_and_suggests_new_wording(page, log_in, dra
     page.get_by_label("Comment*", exact=True).fill("Civil society took part in the working group too.")
     page.get_by_role("button", name="Add comment").click()
 
-    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/#comments$"))
+    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/#comment-\d+$"))  # at the new card
     expect(success(page)).to_have_text("Your comment was added.")
     suggestions = page.locator("section[aria-labelledby='suggestions-heading']")
     expect(suggestions.get_by_role("heading", level=2)).to_have_text("Suggested wording")

@@ -234,6 +234,9 @@ def test_a_reviewer_quotes_a_phrase_with_the_keyboard_only(open_as, reading, vie
     assert added.quote == TWICE and added.author == rita
     card = page.locator(f"#margin #comment-{added.pk}")
     expect(card).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"#comment-{added.pk}$"))  # the page opens at the new card
+    expect(card).to_have_class(re.compile("margin-note-current"))
+    expect(card).to_be_in_viewport()
     marks = page.locator("#section-text mark.passage")
     expect(marks).to_have_count(2)
     # The cards are in reading order: the new passage comes before the older comment's.
