@@ -74,6 +74,11 @@ class Anchor:
     def get_status_display(self) -> str:
         return Status(self.status).label
 
+    @property
+    def label(self) -> str:
+        """What the margin says about the passage: nothing while it is unchanged, else what became of it."""
+        return "" if self.status == Status.UNCHANGED else str(Status(self.status).label)
+
 
 def _context(body: str, start: int, end: int) -> tuple[str, str]:
     """Up to CONTEXT_WORDS words before `start` and after `end`, with the spaces touching the passage."""

@@ -174,16 +174,24 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = [
-            "body", "quote", "is_recommendation", "source_activity", "source_organisation", "suggestion_mode",
+            "body",
+            "quote",
+            "suggestion_mode",
             "suggested_text",
-        ]  # fmt: skip
+            "is_recommendation",
+            "source_activity",
+            "source_organisation",
+        ]
         widgets = {
             "body": LongTextarea(attrs={"rows": 4}),
             "quote": LongTextarea(attrs={"rows": 2, "class": "quote-field"}),
             "suggested_text": LongTextarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "quote": _("Optional: select a passage in the text above to quote it, or paste it here."),
+            "quote": _(
+                "Optional: select a passage in the text above, or use “Comment on this paragraph” beside it, "
+                "to quote it; or paste it here."
+            ),
             "is_recommendation": _("A recommendation gets a recorded disposition in the disposition matrix."),
         }
 
@@ -192,7 +200,26 @@ class CommentForm(forms.ModelForm):
         # The suggested wording is kept as typed: a leading space or line break is part of it.
         self.fields["suggested_text"].strip = False
         self.fields["source_activity"].queryset = Activity.objects.filter(project=project)
-        self.fields["source_organisation"].queryset = Organisation.objects.all()
+        # Any organisation of the portal may be named (a stakeholder at a consultation need not be a
+        # partner), but the project's partners, the usual ones, come first.
+        organisations = self.fields["source_organisation"]
+        organisations.queryset = Organisation.objects.all()
+        partners = set(project.partners.values_list("organisation_id", flat=True))
+        everyone = [(organisation.pk, str(organisation)) for organisation in organisations.queryset]
+        if partners:
+            organisations.choices = [
+                ("", organisations.empty_label),
+                (_("Partners of this project"), [choice for choice in everyone if choice[0] in partners]),
+                (_("Other organisations"), [choice for choice in everyone if choice[0] not in partners]),
+            ]
+
+    def focus_first_error(self) -> None:
+        """Puts the cursor into the first field (in the order shown) that has an error, so that a page
+        shown again with errors starts where the reader has something to correct."""
+        for name in self.Meta.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
 
 
 class ReplyForm(forms.Form):

@@ -53,6 +53,7 @@ from .forms import (
     TargetLanguagesForm,
     TranslationForm,
 )
+from .margin import margin_notes
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
 from .models import Comment, CommentAnchor, Concept, SectionDraft
@@ -290,6 +291,10 @@ def _section_context(request, concept, section, language=None, **extra):
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
     may_draft = Capability.DRAFT in concept.capabilities
+    # Each quoted passage where it stands in this version (concepts.anchoring): the occurrence the
+    # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
+    anchors = anchors_for(version) if version and any(comment.quote.strip() for comment in comments) else {}
+    notes, general = margin_notes(version=version, comments=comments, anchors=anchors) if version else ([], [])
     return {
         "concept": concept,
         "project": concept.project,
@@ -302,6 +307,8 @@ def _section_context(request, concept, section, language=None, **extra):
         "comments": comments,
         "suggestions": (suggestions := _suggestion_previews(version, comments) if version else []),
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
+        "margin_notes": notes,
+        "general_comments": general,
         "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number})
         if version
         else None,
@@ -934,14 +941,18 @@ def comment_add(request, concept_id, section_id):
             if parent is None:
                 raise Http404("No such comment.")
         try:
-            services.comment_add(section=section, version=version, author=request.user, parent=parent, **fields)
+            comment = services.comment_add(
+                section=section, version=version, author=request.user, parent=parent, **fields
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
-            return _to_section(section, language, "#comments")
+            # To the new comment itself: one that quotes a passage stands in the margin, not in the list.
+            return _to_section(section, language, f"#comment-{comment.pk}")
     context = _section_context(request, concept, section, language)
     if not is_reply:
+        form.focus_first_error()
         context["comment_form"] = form
     else:
         messages.error(request, _("The reply could not be added: %(errors)s") % {"errors": " ".join(

@@ -38,8 +38,8 @@ def test_a_reply_is_shown_under_the_comment_it_answers(client_for, concept, sect
         {"parent_id": comment.pk, "version_number": 1, "body": "Agreed, name the time limits."},
     )
     assert response.status_code == 302
-    assert response.url == f"/concepts/{concept.pk}/sections/{section.pk}/#comments"
     reply = Comment.objects.get(parent=comment)
+    assert response.url == f"/concepts/{concept.pk}/sections/{section.pk}/#comment-{reply.pk}"
     assert (reply.author, reply.section, reply.version) == (users["reviewer"], section, section.head)
 
     page = html(client.get(f"/concepts/{concept.pk}/sections/{section.pk}/"))

@@ -392,7 +392,8 @@ def test_a_recommendation_without_a_source_is_refused_at_the_field(client_for, c
         f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
         {"version_number": 1, "body": "Please define asylum.", "is_recommendation": "on"},
     )
-    assert "A recommendation names where it came from" in str(response.context["form"].errors["source_activity"])
+    errors = response.context["comment_form"].errors["source_activity"]
+    assert "A recommendation names where it came from" in str(errors)
     assert not Comment.objects.exists()
     plain = client_for("reviewer").post(f"/concepts/{concept.pk}/sections/{section.pk}/comments/",
                                         {"version_number": 1, "body": "Please define asylum."})  # fmt: skip

@@ -16,6 +16,8 @@
       field.value = quote;
       field.dispatchEvent(new Event("input"));
       recordOccurrence(range, quote);
+      var disclosure = field.closest("details");
+      if (disclosure) disclosure.open = true;
     }
   }
   // The same words may stand in the text more than once: the form says which one was selected
@@ -89,7 +91,7 @@
     return WRITTEN.some(function (name) { return (now[name] || "").trim() && now[name] !== form.commentInitial[name]; });
   }
 
-  document.querySelectorAll('form[action$="/comments/"]').forEach(function (form) {
+  document.querySelectorAll('form[action$="/comments/"], form[action$="/comments/#new-comment"]').forEach(function (form) {
     var parent = form.querySelector('input[name="parent_id"]');
     var language = form.querySelector('input[name="language"]');
     var key = ["mpf-comment", meta.getAttribute("content"), form.getAttribute("action"),

@@ -405,12 +405,13 @@ def test_a_reviewer_selects_a_passage_and_suggests_new_wording(page, log_in, dra
     select_in_section_text(page, QUOTE)
     expect(quote).to_have_value(QUOTE)
 
+    page.locator("#comment-form summary").filter(has_text="Suggest wording").click()  # opens on demand
     page.get_by_label("Suggested wording").select_option(label="Replace the quoted passage")
     page.get_by_label("Suggested text").fill(SUGGESTED)
     page.get_by_label("Comment*", exact=True).fill("Civil society took part in the working group too.")
     page.get_by_role("button", name="Add comment").click()
 
-    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/#comments$"))
+    expect(page).to_have_url(re.compile(rf"/sections/{drafting.purpose.pk}/#comment-\d+$"))  # at the new card
     expect(success(page)).to_have_text("Your comment was added.")
     suggestions = page.locator("section[aria-labelledby='suggestions-heading']")
     expect(suggestions.get_by_role("heading", level=2)).to_have_text("Suggested wording")
@@ -421,7 +422,7 @@ def test_a_reviewer_selects_a_passage_and_suggests_new_wording(page, log_in, dra
         expect(preview.locator("ins").filter(has_text="civil society organisations drafted")).to_have_count(1)
     expect(suggestions.get_by_role("button", name="Accept and apply")).to_have_count(0)  # a reviewer cannot
 
-    card = page.locator("#comments article.comment")
+    card = page.locator("#margin article.comment")  # beside the passage it quotes
     expect(card).to_have_count(1)
     expect(card.get_by_role("heading")).to_contain_text("Suggestion by Rita Novak")
     expect(card.get_by_role("heading")).to_contain_text("Open")
@@ -438,7 +439,9 @@ def test_a_passage_selected_across_two_paragraphs_can_be_given_new_wording(page,
     page.evaluate(
         """() => {
             const paragraphs = document.querySelectorAll("#section-text p");
-            const first = paragraphs[0].firstChild, second = paragraphs[1].firstChild;
+            // The first piece of text of each (a "Comment on this paragraph" button comes before it).
+            const text = (element) => [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+            const first = text(paragraphs[0]), second = text(paragraphs[1]);
             const range = document.createRange();
             range.setStart(first, first.data.indexOf("from 2025"));
             range.setEnd(second, "It covers".length);
@@ -450,6 +453,7 @@ def test_a_passage_selected_across_two_paragraphs_can_be_given_new_wording(page,
     quote = "from 2025 to 2030.\n\nIt covers"
     assert quote in PURPOSE  # the selection is exactly a passage of the Markdown source
     expect(page.get_by_label("Quoted passage")).to_have_value(quote)
+    page.locator("#comment-form summary").filter(has_text="Suggest wording").click()  # opens on demand
     page.get_by_label("Suggested wording").select_option(label="Replace the quoted passage")
     page.get_by_label("Suggested text").fill("from 2025 to 2035.\n\nIt covers")
     page.get_by_label("Comment*", exact=True).fill("A longer period.")
