@@ -161,3 +161,28 @@ def test_the_projects_partners_come_first_among_the_organisations(client, page_s
     assert select.index("Partners of this project") < select.index("State Border Committee")
     assert select.index("State Border Committee") < select.index("Other organisations")
     assert select.index("Other organisations") < select.index("Academy of Sciences")
+
+
+def test_the_section_page_places_each_card_where_its_passage_stands_now(client, page_setup):
+    reworded = add(page_setup, "Too long?", "takes too long")
+    removed = add(page_setup, "Which law?", "Law on Migration")
+    second = add(page_setup, "The annex one.", "The asylum procedure", occurrence=1)
+    drafter = UserFactory(username="dana")
+    MembershipFactory(project=page_setup.project, user=drafter, role=Role.DRAFTER)
+    new_body = (
+        "The rules are set by decree.\n\n"
+        "Quotas are set every year. The asylum procedure lasts far too long.\n\n"
+        "The asylum procedure is described in the annex."
+    )
+    services.section_save(section=page_setup.section, base_number=1, title="Asylum", body=new_body, user=drafter)
+    client.force_login(page_setup.reviewer)
+
+    page = client.get(page_setup.section.get_absolute_url()).content.decode()
+
+    card = page[page.index(f'id="comment-{reworded.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'data-passage="lasts far too long"' in card and "Text changed" in card
+    card = page[page.index(f'id="comment-{second.pk}"') :]
+    assert 'data-occurrence="2"' in card[: card.index(">")]  # still the annex's, the second place
+    margin = page[page.index('class="margin-notes') : page.index(f'id="comment-{removed.pk}"')]
+    assert f'id="comment-{removed.pk}"' not in margin  # its passage is gone: in the general list
