@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import drafts
-from .models import SectionDraft
+from .models import CommentDraft, SectionDraft
 from .textdiff import diff_words, inline_html
 
 
@@ -50,6 +50,19 @@ def offer_context(offer: drafts.DraftOffer) -> dict:
         "discard_url": reverse(
             "concepts:section_draft_discard", args=[draft.section.concept_id, draft.section_id, draft.pk]
         ),
+    }
+
+
+def comment_offer_context(draft: CommentDraft) -> dict:
+    """What the "unsent comment" notice shows: when, what was typed, and where Restore and Discard go."""
+    section = draft.section
+    query = "" if draft.language == section.concept.language else f"&language={draft.language}"
+    anchor = f"#reply-{draft.parent_id}" if draft.parent_id else "#new-comment"
+    return {
+        "draft": draft,
+        "time": draft_time(draft),
+        "restore_url": f"{section.get_absolute_url()}?comment_draft={draft.pk}{query}{anchor}",
+        "discard_url": reverse("concepts:comment_draft_discard", args=[section.concept_id, section.pk, draft.pk]),
     }
 
 
@@ -106,6 +119,9 @@ def draft_labels() -> dict[str, str]:
         "discard": _("Discard"),
         "restored": _("Your unsaved text is back in the form. It is not saved yet."),
         "leave": _("You have unsaved changes. Leave this page?"),
+        "offerLocalComment": _("You have an unsent comment from %(time)s, kept in this browser."),
+        "offerLocalReply": _("You have an unsent reply from %(time)s, kept in this browser."),
+        "restoredComment": _("Your unsent text is back in the form. It is not posted yet."),
     }
 
 

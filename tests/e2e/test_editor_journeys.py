@@ -551,10 +551,12 @@ def test_a_translation_typed_and_never_saved_is_offered_back(browser, live_serve
     assert not problems + more, problems + more
 
 
-def test_a_comment_typed_and_not_posted_is_put_back_in_the_form(browser, live_server, drafting):
-    """Comment drafts are kept in the browser only (not on the server)."""
+def test_a_comment_typed_while_the_server_is_unreachable_is_offered_from_the_browser(browser, live_server, drafting):
+    """The server keeps comment drafts (tests/e2e/test_comment_drafts_journey.py); when it cannot be
+    reached, this browser's copy is offered back, not put into the form silently."""
     context, page, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     sign_in(page)
+    context.route(re.compile(r"/comment-draft/$"), lambda route: route.abort())  # the server is out of reach
     page.goto(drafting.purpose.get_absolute_url())
     comment = page.get_by_label("Comment*", exact=True)
     comment.fill("Please name the agencies responsible.")
@@ -563,15 +565,21 @@ def test_a_comment_typed_and_not_posted_is_put_back_in_the_form(browser, live_se
     page.get_by_role("link", name="History", exact=True).click()
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+    expect(draft_status(page).first).to_have_text(re.compile(r"^Your text is kept in this browser only"))
 
     page.close()  # the tab is closed; the browser (and its storage) stays
     page = context.new_page()
     page.goto(drafting.purpose.get_absolute_url())
-    expect(page.get_by_label("Comment*", exact=True)).to_have_value("Please name the agencies responsible.")
+    offer = page.locator("[data-draft-local-offer]").first
+    expect(offer).to_contain_text(re.compile(r"You have an unsent comment from .*, kept in this browser\."))
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("")  # offered, not put back silently
     assert_accessible(page)
+    offer.get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("Please name the agencies responsible.")
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator(".messages .alert-success")).to_have_text("Your comment was added.")
     page.goto(drafting.purpose.get_absolute_url())
     expect(page.get_by_label("Comment*", exact=True)).to_have_value("")
+    expect(page.locator("[data-draft-local-offer]:visible")).to_have_count(0)  # posted: nothing left to offer
     context.close()
     assert not problems, problems
