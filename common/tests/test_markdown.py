@@ -61,3 +61,47 @@ def test_raw_html_typed_by_a_user_is_shown_as_text():
     html = str(render_markdown("a <b>bold</b> claim"))
     assert "<b>" not in html
     assert "&lt;b&gt;" in html
+
+
+def test_footnotes_become_a_reference_and_a_note_list_with_ids_prefixed_by_the_anchor():
+    html = str(render_markdown("Claim[^src] and more.\n\n[^src]: Source of the *claim*.", anchor="section-12"))
+    elements = parse(html)
+    assert ("sup", [("class", "footnote-ref")]) in elements
+    assert ("a", [("href", "#fn-section-12-1"), ("id", "fnref-section-12-1"), ("rel", "noopener noreferrer nofollow")]) in (
+        elements
+    )
+    assert ("li", [("id", "fn-section-12-1"), ("class", "footnote-item")]) in elements
+    assert '<section class="footnotes">' in html
+    assert "Source of the <em>claim</em>." in html
+    assert "[^src]" not in html
+
+
+def test_two_texts_on_one_page_give_their_notes_different_ids():
+    first = str(render_markdown("One[^1].\n\n[^1]: First note.", anchor="v1"))
+    second = str(render_markdown("Two[^1].\n\n[^1]: Second note.", anchor="v2"))
+    first_ids = {value for _tag, attributes in parse(first) for name, value in attributes if name == "id"}
+    second_ids = {value for _tag, attributes in parse(second) for name, value in attributes if name == "id"}
+    assert first_ids and second_ids
+    assert not first_ids & second_ids
+
+
+def test_a_footnote_label_cannot_put_markup_or_its_own_id_into_the_page():
+    html = str(render_markdown('Text[^"><img src=x onerror=alert(1)>].\n\n[^"><img src=x onerror=alert(1)>]: note'))
+    for tag, attributes in parse(html):
+        assert tag != "img"
+        for name, value in attributes:
+            assert not name.startswith("on")
+            if name == "id":
+                assert value in {"fn1", "fnref1"}, value
+
+
+def test_an_anchor_with_odd_characters_still_gives_safe_ids():
+    html = str(render_markdown("A[^1].\n\n[^1]: n", anchor='Sec "12" <b>'))
+    ids = [value for _tag, attributes in parse(html) for name, value in attributes if name == "id"]
+    assert ids == ["fnref-sec-12-b-1", "fn-sec-12-b-1"]
+
+
+def test_control_characters_that_xml_cannot_hold_are_dropped():
+    html = str(render_markdown("line\x0bbreak and bell\x07 here"))
+    assert "\x0b" not in html and "\x07" not in html
+    assert "bell here" in html

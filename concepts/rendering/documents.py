@@ -76,7 +76,10 @@ _MARKS = _INS_OPEN + _INS_CLOSE + _DEL_OPEN + _DEL_CLOSE
 _MARKS_RE = re.compile(f"[{_MARKS}]")
 _ENCODED_MARKS_RE = re.compile(r"%EE%80%8[0-3]", re.IGNORECASE)  # the marks, percent-encoded in a URL
 # What must stay at the very start of a line for Markdown to see a block: a mark goes after it.
-_BLOCK_PREFIX_RE = re.compile(r"(?:[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?|\|[ \t]*|```|~~~))*")
+# A footnote's definition (`[^1]: `) is such a prefix too.
+_BLOCK_PREFIX_RE = re.compile(
+    r"(?:[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?|\|[ \t]*|```|~~~|\[\^[^\]\s]{1,60}\]:[ \t]*))*"
+)
 
 
 @dataclass
@@ -247,9 +250,11 @@ def _rebuild(source, state: list):
     return copy
 
 
-def redline_html(old: str, new: str) -> SafeString:
-    """Sanitised HTML of `new`'s Markdown with the words of `old` it lost in <del>, its new ones in <ins>."""
-    html = render_markdown(marked_markdown(old, new))
+def redline_html(old: str, new: str, *, anchor: str = "") -> SafeString:
+    """Sanitised HTML of `new`'s Markdown with the words of `old` it lost in <del>, its new ones in <ins>.
+
+    `anchor`: the section's, so that footnote ids stay unique in the document."""
+    html = render_markdown(marked_markdown(old, new), anchor=anchor)
     if not _MARKS_RE.search(html):
         return html
     root = lxml.html.fragment_fromstring(str(html), create_parent="div")
@@ -329,7 +334,7 @@ def _part(entry: SideEntry, *, language: str, anchor_prefix: str = "", **extra) 
         level=entry.level,
         title=entry.title,
         title_html=escape(entry.title),
-        body_html=render_markdown(entry.body),
+        body_html=render_markdown(entry.body, anchor=_anchor(entry.section_id, anchor_prefix)),
         language=language,
         **extra,
     )
@@ -395,7 +400,7 @@ def _redline_parts(old: list[SideEntry], new: list[SideEntry]) -> list[Part]:
                 level=entry.level,
                 title=entry.title,
                 title_html=mark_safe(f"<del>{escape(entry.title)}</del>"),  # noqa: S308 - escaped
-                body_html=redline_html(entry.body, ""),
+                body_html=redline_html(entry.body, "", anchor=_anchor(entry.section_id)),
                 state=REMOVED,
                 old_number=entry.number,
             )
@@ -405,22 +410,24 @@ def _redline_parts(old: list[SideEntry], new: list[SideEntry]) -> list[Part]:
     parts = removed(removed_after.get(None, []))
     for entry in new:
         before = old_by_id.get(entry.section_id)
+        anchor = _anchor(entry.section_id)
         if before is None:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
                 title_html=mark_safe(f"<ins>{escape(entry.title)}</ins>"),  # noqa: S308 - escaped
-                body_html=redline_html("", entry.body), state=ADDED,
+                body_html=redline_html("", entry.body, anchor=anchor), state=ADDED,
             )  # fmt: skip
         elif before.title == entry.title and before.body == entry.body:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
-                title_html=escape(entry.title), body_html=render_markdown(entry.body), state=UNCHANGED,
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
+                title_html=escape(entry.title), body_html=render_markdown(entry.body, anchor=anchor), state=UNCHANGED,
                 old_number=before.number,
             )  # fmt: skip
         else:
             part = Part(
-                anchor=_anchor(entry.section_id), number=entry.number, level=entry.level, title=entry.title,
-                title_html=redline_title(before.title, entry.title), body_html=redline_html(before.body, entry.body),
+                anchor=anchor, number=entry.number, level=entry.level, title=entry.title,
+                title_html=redline_title(before.title, entry.title),
+                body_html=redline_html(before.body, entry.body, anchor=anchor),
                 state=CHANGED, old_number=before.number,
             )  # fmt: skip
         parts.append(part)

@@ -15,7 +15,12 @@ def _key(version) -> str:
     # The text's digest is part of the key: a database restored or recreated under a cache that
     # outlived it can reuse ids, and must never be shown another version's text.
     digest = hashlib.blake2b(version.body.encode(), digest_size=12).hexdigest()
-    return f"concepts:version-html:{version.pk}:{digest}"
+    return f"concepts:version-html:fn:{version.pk}:{digest}"  # fn: with footnotes
+
+
+def _html(version) -> str:
+    # Footnote ids carry the version's id: a page shows many sections, or two versions of one.
+    return str(render_markdown(version.body, anchor=f"v{version.pk}"))
 
 
 def prefetch_version_html(versions) -> None:
@@ -24,7 +29,7 @@ def prefetch_version_html(versions) -> None:
     versions = [version for version in versions if version is not None]
     keys = {_key(version): version for version in versions}
     found = cache.get_many(keys)
-    missing = {key: str(render_markdown(version.body)) for key, version in keys.items() if key not in found}
+    missing = {key: _html(version) for key, version in keys.items() if key not in found}
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
     for key, version in keys.items():
@@ -38,7 +43,7 @@ def version_html(version):
         return ""
     html = getattr(version, "prefetched_html", None)
     if html is None:
-        html = cache.get_or_set(_key(version), lambda: str(render_markdown(version.body)), CACHE_SECONDS)
+        html = cache.get_or_set(_key(version), lambda: _html(version), CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before caching
 
 

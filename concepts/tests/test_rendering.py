@@ -194,6 +194,17 @@ def test_redline_marks_words_in_well_formed_html():
     assert "<td><ins>3</ins></td>" in table and "<ins>\n" not in table
 
 
+def test_redline_keeps_footnotes_that_were_added_removed_or_reworded():
+    added = str(documents.redline_html("Text here.", "Text here[^1].\n\n[^1]: A new note.", anchor="section-4"))
+    assert '<li id="fn-section-4-1" class="footnote-item"><p><ins>A new note.</ins>' in added
+    assert '<sup class="footnote-ref"><a href="#fn-section-4-1"' in added
+    assert "[^1]" not in added
+    removed = str(documents.redline_html("Text[^1].\n\n[^1]: Old note.", "Text.", anchor="section-4"))
+    assert "<del>Old note.</del>" in removed and "[^1]" not in removed
+    reworded = str(documents.redline_html("A[^1].\n\n[^1]: Old note.", "A[^1].\n\n[^1]: New note.", anchor="s"))
+    assert "<del>Old</del><ins>New</ins> note." in reworded
+
+
 # --- The PDF -------------------------------------------------------------------------------------
 
 
