@@ -87,6 +87,8 @@ def editor_labels() -> dict[str, str]:
         "link": _("Link"),
         "linkPrompt": _("Address of the link (https://…). Leave it empty to remove the link."),
         "linkInvalid": _("A link must start with https://, http:// or mailto:."),
+        "footnote": _("Footnote"),
+        "footnoteHint": _("Insert a footnote: its number here, its note at the end of the text"),
         "table": _("Insert a table"),
         "addRow": _("Add a row below"),
         "addColumn": _("Add a column to the right"),

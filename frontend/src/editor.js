@@ -7,8 +7,8 @@
 // version from a mere round trip). A "Markdown" button shows the textarea itself.
 //
 // Only what the portal's renderer shows is offered: paragraphs, sub-headings, bold, italic,
-// strikethrough, bulleted and numbered lists (nested), block quotes, links and tables. The
-// renderer has no footnotes, so neither has the editor.
+// strikethrough, bulleted and numbered lists (nested), block quotes, links, tables and footnotes
+// (footnotes.js).
 
 import { Editor } from "@tiptap/core";
 import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
@@ -16,6 +16,7 @@ import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { Markdown } from "tiptap-markdown";
 
+import { FootnoteDefinition, FootnoteReference, insertFootnote } from "./footnotes.js";
 import { cleanPastedHTML } from "./paste.js";
 
 const MODE_KEY = "mpf-editor-mode";
@@ -76,7 +77,10 @@ function buttonSpecs(editor, actions) {
       ["outdent", "←", () => chain().liftListItem("listItem").run(), null, () => editor.can().liftListItem("listItem")],
       ["blockquote", "“", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote")],
     ],
-    [["link", "", actions.link, () => editor.isActive("link")]],
+    [
+      ["link", "", actions.link, () => editor.isActive("link")],
+      ["footnote", "¹", () => insertFootnote(editor), null, () => !editor.isActive("footnoteDefinition")],
+    ],
     [
       ["table", "▦", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(), null,
         () => !editor.isActive("table")],
@@ -191,6 +195,8 @@ function setUp(textarea, labels) {
       TableRow,
       OneLineHeader,
       OneLineCell,
+      FootnoteReference,
+      FootnoteDefinition,
       Markdown.configure({ html: false, tightLists: true, bulletListMarker: "-", linkify: false, breaks: false }),
     ],
     editorProps: {

@@ -57,7 +57,11 @@ CORPUS = (
     "A line ending with a break\\\nand the line after it.\n\n"
     "```\ncode block, kept as typed\n```\n\n"
     "Special characters stay text: 3 \\* 4, a_b, \\[not a link\\] and 1. in a sentence.\n\n"
-    "<script>alert(1)</script> is text, not a tag."
+    "A sentence with a footnote[^1] and a named one[^source], the first referred to again[^1].\n\n"
+    "<script>alert(1)</script> is text, not a tag.\n\n"
+    "[^1]: The first note.\n\n"
+    "[^source]: A note with a name and **bold** words.\n\n"
+    "    Its second paragraph."
 )
 
 
@@ -196,6 +200,11 @@ def test_every_construct_the_portal_renders_comes_back_from_the_editor_unchanged
     expect(shown.locator("table tr")).to_have_count(3)
     expect(shown.locator("a")).to_have_attribute("href", "https://pravo.by/document/?guid=3871&p0=H11000170")
     expect(shown).to_contain_text("<script>alert(1)</script> is text, not a tag.")
+    expect(shown.locator("sup.footnote-ref")).to_have_text(["[1]", "[source]", "[1]"])
+    expect(shown.locator(".footnote-definition")).to_have_count(2)
+    expect(shown.locator(".footnote-definition").nth(1).locator("p")).to_have_text(
+        ["A note with a name and bold words.", "Its second paragraph."]
+    )
 
     # The editor's own Markdown for what it shows is the stored text, character for character.
     serialised = page.evaluate("document.querySelector('.rich-editor').editor.storage.markdown.getMarkdown()")
@@ -208,6 +217,49 @@ def test_every_construct_the_portal_renders_comes_back_from_the_editor_unchanged
     expect(page.locator(".messages .alert-info")).to_have_text("Nothing was changed, so no new version was saved.")
     assert drafting.corpus.versions.count() == 1
     assert stored(drafting.corpus).body == CORPUS
+
+
+def test_a_footnote_inserted_with_the_toolbar_is_saved_as_markdown_and_rendered(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    surface(page).get_by_text("from 2025 to 2030").click()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # before the full stop
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("As approved by the Council of Ministers.")
+    expect(surface(page).locator("sup.footnote-ref")).to_have_text("[1]")
+    expect(surface(page).locator(".footnote-definition")).to_have_text("As approved by the Council of Ministers.")
+    expect(toolbar_button(page, "Footnote")).to_be_disabled()  # no footnote inside a note
+
+    # A second one, numbered after the first, in the next paragraph.
+    surface(page).get_by_text("integration of foreigners").click()
+    page.keyboard.press("End")
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("Including stateless persons.")
+    assert_accessible(page)
+    expected = (
+        "This concept sets out how the Republic of Belarus manages migration from 2025 to 2030[^1].\n\n"
+        "It covers labour migration, asylum and the integration of foreigners.[^2]\n\n"
+        "[^1]: As approved by the Council of Ministers.\n\n"
+        "[^2]: Including stateless persons."
+    )
+    assert markdown_field(page).input_value().replace("\r\n", "\n") == expected
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert stored(drafting.purpose).body == expected
+    text = page.locator("#section-text")
+    expect(text.locator("sup.footnote-ref")).to_have_text(["[1]", "[2]"])
+    expect(text.locator("section.footnotes li")).to_have_text(
+        [re.compile("As approved by the Council of Ministers"), re.compile("Including stateless persons")]
+    )
+    assert_accessible(page)
+
+    # Opened again, the editor shows both and posts the text unchanged.
+    open_editor(page, drafting.purpose)
+    expect(surface(page).locator(".footnote-definition")).to_have_count(2)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-info")).to_have_text("Nothing was changed, so no new version was saved.")
 
 
 def test_markdown_written_another_way_renders_the_same_once_the_editor_rewrites_it(page, log_in, drafting):
