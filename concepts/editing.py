@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import drafts
-from .models import CommentDraft, SectionDraft
+from .models import MAX_BODY_LENGTH, CommentDraft, SectionDraft
 from .textdiff import diff_words, inline_html
 
 
@@ -101,6 +101,14 @@ def editor_labels() -> dict[str, str]:
         "redoHint": _("Redo (Ctrl+Shift+Z)"),
         "markdown": _("Markdown"),
         "markdownHint": _("Show the text as Markdown source, or back as formatted text"),
+        # Above this many characters the text is shown as Markdown only: the rich-text editor would
+        # stall the page for seconds on every change, and the server refuses such a text anyway.
+        "limit": MAX_BODY_LENGTH,
+        # %(length)s and %(limit)s are replaced by the script.
+        "tooLong": _(
+            "This text has %(length)s characters, more than a section may have (%(limit)s), so it is shown as "
+            "Markdown. Nothing was left out. Split it into several sections before saving."
+        ),
         # %(count)s is replaced by the script.
         "imagesDropped": _(
             "Images were not pasted (%(count)s): a section's text holds no images. The rest of the text was pasted."

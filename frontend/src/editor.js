@@ -56,6 +56,12 @@ function storeMode(mode) {
   }
 }
 
+// Above the section's limit a text is kept in the Markdown field alone: ProseMirror would take
+// seconds (tens of seconds for megabytes) to lay it out and to write it back on every change.
+function tooLong(text, labels) {
+  return labels.limit > 0 && text.length > labels.limit;
+}
+
 function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
 }
@@ -165,6 +171,14 @@ function setUp(textarea, labels) {
 
   let source = textarea.value; // the text as given; posted again as long as nothing changed
   let loaded = null; // the document it was read into
+  let markdownMode = false;
+  const showTooLong = (length) => {
+    note.textContent = format(labels.tooLong, {
+      length: length.toLocaleString(document.documentElement.lang || undefined),
+      limit: labels.limit.toLocaleString(document.documentElement.lang || undefined),
+    });
+    note.hidden = false;
+  };
   const sync = (editor) => {
     textarea.value = editor.state.doc.eq(loaded) ? source : editor.storage.markdown.getMarkdown();
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
@@ -173,7 +187,7 @@ function setUp(textarea, labels) {
   const editor = new Editor({
     element: surface,
     injectCSS: false, // the styles are in editor.css: the CSP allows no inline <style>
-    content: source,
+    content: tooLong(source, labels) ? "" : source,
     extensions: [
       StarterKit.configure({
         underline: false, // Markdown has no underline
@@ -208,6 +222,22 @@ function setUp(textarea, labels) {
         ...(describedBy ? { "aria-describedby": describedBy } : {}),
         ...(textarea.lang ? { lang: textarea.lang } : {}),
         spellcheck: "true",
+      },
+      // A paste longer than a section may be goes into the Markdown field at the cursor's place,
+      // with a note: nothing pasted is lost, and the page does not stall.
+      handlePaste(view, event) {
+        const text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+        if (!tooLong(text, labels)) return false;
+        event.preventDefault();
+        const { from, to } = view.state.selection;
+        const { serializer } = editor.storage.markdown;
+        const before = serializer.serialize(view.state.doc.cut(0, from)).replace(/\s+$/, "");
+        const after = serializer.serialize(view.state.doc.cut(to)).replace(/^\s+/, "");
+        textarea.value = [before, text, after].filter(Boolean).join("\n\n");
+        showMarkdown(true, true);
+        showTooLong(textarea.value.length);
+        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        return true;
       },
       transformPastedHTML(html) {
         const cleaned = cleanPastedHTML(html);
@@ -277,7 +307,6 @@ function setUp(textarea, labels) {
   toolbar.appendChild(sourceButton);
   const resetTabStop = rovingFocus(toolbar);
 
-  let markdownMode = false;
   const refresh = () => {
     refreshers.forEach((update) => update());
     toolbar.querySelectorAll("button[data-command]").forEach((button) => {
@@ -288,7 +317,10 @@ function setUp(textarea, labels) {
   };
   editor.on("transaction", refresh);
 
-  const showMarkdown = (on, focus) => {
+  const showMarkdown = (wanted, focus) => {
+    const on = wanted || tooLong(textarea.value, labels);
+    if (on && !wanted) showTooLong(textarea.value.length);
+    else if (!on) note.hidden = true;
     markdownMode = on;
     textarea.hidden = !on;
     surface.hidden = on;
@@ -302,12 +334,17 @@ function setUp(textarea, labels) {
     if (focus) (on ? textarea : editor.view.dom).focus();
   };
   sourceButton.addEventListener("click", () => {
-    showMarkdown(!markdownMode, true);
-    storeMode(markdownMode ? "markdown" : "rich");
+    const wanted = !markdownMode;
+    showMarkdown(wanted, true);
+    storeMode(wanted ? "markdown" : "rich");
   });
   // Another script (restoring a draft) replaced the text: read it again.
   textarea.addEventListener("mpf:replaced", () => {
     source = textarea.value;
+    if (tooLong(source, labels)) {
+      showMarkdown(true, false);
+      return;
+    }
     editor.commands.setContent(source, { emitUpdate: false });
     loaded = editor.state.doc;
     refresh();

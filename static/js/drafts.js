@@ -142,7 +142,7 @@
     function draftData(values) {
       var data;
       if (isComment(form)) {
-        data = new FormData(form); // with its csrfmiddlewaretoken, for sendBeacon
+        data = new FormData(form);
       } else {
         data = new FormData();
         data.append("kind", kind);
@@ -151,22 +151,9 @@
         data.append("title", values.title || "");
         data.append("body", bodyOf(values));
         data.append("summary", values.summary || "");
-        var field = form.querySelector('input[name="csrfmiddlewaretoken"]');
-        if (field) data.append("csrfmiddlewaretoken", field.value);
       }
       return data;
     }
-
-    // The page is going away (a closed tab, a link) with typing not yet sent: send it now.
-    function keepOnLeaving() {
-      if (!serverTimer || state.submitting || !navigator.sendBeacon) return;
-      window.clearTimeout(serverTimer);
-      serverTimer = null;
-      var values = valuesOf(form);
-      if (JSON.stringify(values) === lastSent) return;
-      if (navigator.sendBeacon(form.getAttribute("data-draft-url"), draftData(values))) lastSent = JSON.stringify(values);
-    }
-    form.keepOnLeaving = keepOnLeaving;
 
     function keepOnServer() {
       serverTimer = null;
@@ -294,10 +281,6 @@
     var query = window.location.search.replace(/([?&])(comment_)?draft=[^&]*&?/, "$1").replace(/[?&]$/, "");
     window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
   }
-
-  window.addEventListener("pagehide", function () {
-    present().forEach(function (form) { form.keepOnLeaving(); });
-  });
 
   window.addEventListener("beforeunload", function (event) {
     var unsaved = present().some(function (form) { return form.draftState.dirty && !form.draftState.submitting; });
