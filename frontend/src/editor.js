@@ -298,7 +298,7 @@ function setUp(textarea, labels) {
   const sourceButton = makeButton("markdown", "M↓", labels);
   sourceButton.classList.add("ms-auto", "rich-editor-source");
   // Words rather than symbols where no symbol is plain: the visible word is the button's name.
-  [sourceButton, ...toolbar.querySelectorAll('[data-command="link"]')].forEach((button) => {
+  [sourceButton, ...toolbar.querySelectorAll('[data-command="link"], [data-command="footnote"]')].forEach((button) => {
     const shown = button.querySelector("[aria-hidden]");
     shown.textContent = labels[button.dataset.command];
     shown.removeAttribute("aria-hidden");
