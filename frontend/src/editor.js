@@ -16,7 +16,7 @@ import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { Markdown } from "tiptap-markdown";
 
-import { FootnoteDefinition, FootnoteReference, insertFootnote } from "./footnotes.js";
+import { FootnoteDefinition, FootnoteInline, FootnoteReference, insertFootnote } from "./footnotes.js";
 import { cleanPastedHTML } from "./paste.js";
 
 const MODE_KEY = "mpf-editor-mode";
@@ -210,6 +210,7 @@ function setUp(textarea, labels) {
       OneLineHeader,
       OneLineCell,
       FootnoteReference,
+      FootnoteInline,
       FootnoteDefinition,
       Markdown.configure({ html: false, tightLists: true, bulletListMarker: "-", linkify: false, breaks: false }),
     ],

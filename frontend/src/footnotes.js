@@ -4,26 +4,31 @@
 //
 // The editor keeps each reference's label and writes it back as it was, so a text keeps its `[^1]`
 // and `[^note]` references and their definitions exactly. markdown-it-footnote gathers the
-// definitions at the end of the text, as the renderer shows them; an inline note `^[…]` comes back
-// as a reference with a definition (the page renders the same).
+// definitions at the end of the text, as the renderer shows them. An inline note `^[…]` is kept as
+// written, shown raised in the text (it is edited in the Markdown view).
 
 import { Node, mergeAttributes } from "@tiptap/core";
 import { TextSelection } from "@tiptap/pm/state";
 import footnotePlugin from "markdown-it-footnote";
 
-function labelOf(meta) {
-  return meta.label !== undefined ? meta.label : `note${meta.id + 1}`;
-}
 
 // markdown-it-footnote's HTML, replaced by the plain elements the two nodes below read.
 function setup(markdownit) {
   markdownit.use(footnotePlugin);
   const escape = markdownit.utils.escapeHtml;
   const rules = markdownit.renderer.rules;
-  rules.footnote_ref = (tokens, idx) => `<sup data-footnote-ref="${escape(labelOf(tokens[idx].meta))}"></sup>`;
+  rules.footnote_ref = (tokens, idx, options, env) => {
+    const { label, id } = tokens[idx].meta;
+    if (label === undefined) return `<sup data-footnote-inline="${escape(env.footnotes.list[id].content)}"></sup>`;
+    return `<sup data-footnote-ref="${escape(label)}"></sup>`;
+  };
   rules.footnote_block_open = () => "";
   rules.footnote_block_close = () => "";
-  rules.footnote_open = (tokens, idx) => `<div data-footnote-def="${escape(labelOf(tokens[idx].meta))}">`;
+  // An inline note's text is in its reference already: its entry in the list of notes is skipped.
+  rules.footnote_open = (tokens, idx) => {
+    const { label } = tokens[idx].meta;
+    return label === undefined ? "<div data-footnote-skip>" : `<div data-footnote-def="${escape(label)}">`;
+  };
   rules.footnote_close = () => "</div>\n";
   rules.footnote_anchor = () => "";
 }
@@ -55,13 +60,35 @@ export const FootnoteReference = Node.create({
   }),
 });
 
+export const FootnoteInline = Node.create({
+  name: "footnoteInline",
+  group: "inline",
+  inline: true,
+  atom: true,
+  selectable: true,
+  addAttributes: () => ({
+    source: {
+      default: "",
+      parseHTML: (element) => element.getAttribute("data-footnote-inline"),
+      renderHTML: (attributes) => ({ "data-footnote-inline": attributes.source }),
+    },
+  }),
+  parseHTML: () => [{ tag: "sup[data-footnote-inline]" }],
+  renderHTML({ node, HTMLAttributes }) {
+    return ["sup", mergeAttributes(HTMLAttributes, { class: "footnote-ref" }), `[${node.attrs.source}]`];
+  },
+  addStorage: () => ({
+    markdown: { serialize: (state, node) => state.write(`^[${node.attrs.source}]`) },
+  }),
+});
+
 export const FootnoteDefinition = Node.create({
   name: "footnoteDefinition",
   group: "block",
   content: "(paragraph | bulletList | orderedList | blockquote)+",
   defining: true,
   addAttributes: () => label("data-footnote-def"),
-  parseHTML: () => [{ tag: "div[data-footnote-def]" }],
+  parseHTML: () => [{ tag: "div[data-footnote-def]" }, { tag: "div[data-footnote-skip]", ignore: true }],
   renderHTML: ({ HTMLAttributes }) => ["div", mergeAttributes(HTMLAttributes, { class: "footnote-definition" }), 0],
   addStorage: () => ({
     markdown: {

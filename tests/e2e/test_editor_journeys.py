@@ -57,7 +57,8 @@ CORPUS = (
     "A line ending with a break\\\nand the line after it.\n\n"
     "```\ncode block, kept as typed\n```\n\n"
     "Special characters stay text: 3 \\* 4, a_b, \\[not a link\\] and 1. in a sentence.\n\n"
-    "A sentence with a footnote[^1] and a named one[^source], the first referred to again[^1].\n\n"
+    "A sentence with a footnote[^1] and a named one[^source], the first referred to again[^1], "
+    "and an inline one^[Written where it is *referred to*.].\n\n"
     "<script>alert(1)</script> is text, not a tag.\n\n"
     "[^1]: The first note.\n\n"
     "[^source]: A note with a name and **bold** words.\n\n"
@@ -200,7 +201,9 @@ def test_every_construct_the_portal_renders_comes_back_from_the_editor_unchanged
     expect(shown.locator("table tr")).to_have_count(3)
     expect(shown.locator("a")).to_have_attribute("href", "https://pravo.by/document/?guid=3871&p0=H11000170")
     expect(shown).to_contain_text("<script>alert(1)</script> is text, not a tag.")
-    expect(shown.locator("sup.footnote-ref")).to_have_text(["[1]", "[source]", "[1]"])
+    expect(shown.locator("sup.footnote-ref")).to_have_text(
+        ["[1]", "[source]", "[1]", "[Written where it is *referred to*.]"]
+    )
     expect(shown.locator(".footnote-definition")).to_have_count(2)
     expect(shown.locator(".footnote-definition").nth(1).locator("p")).to_have_text(
         ["A note with a name and bold words.", "Its second paragraph."]
