@@ -16,7 +16,7 @@ import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { Markdown } from "tiptap-markdown";
 
-import { FootnoteDefinition, FootnoteInline, FootnoteReference, insertFootnote } from "./footnotes.js";
+import { FootnoteDefinition, FootnoteInline, FootnoteReference, insertFootnote, nextFootnoteNumber } from "./footnotes.js";
 import { cleanPastedHTML } from "./paste.js";
 
 const MODE_KEY = "mpf-editor-mode";
@@ -241,7 +241,7 @@ function setUp(textarea, labels) {
         return true;
       },
       transformPastedHTML(html) {
-        const cleaned = cleanPastedHTML(html);
+        const cleaned = cleanPastedHTML(html, nextFootnoteNumber(editor.state.doc));
         note.hidden = cleaned.images === 0;
         if (cleaned.images) note.textContent = format(labels.imagesDropped, { count: cleaned.images });
         return cleaned.html;

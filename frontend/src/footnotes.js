@@ -101,15 +101,20 @@ export const FootnoteDefinition = Node.create({
 
 // The toolbar's Footnote: a reference at the cursor, numbered after the highest number used, and
 // its definition at the end of the text with the cursor in it, ready for the note.
-export function insertFootnote(editor) {
+// The number after the highest numbered label the text has (1 for a text without footnotes).
+export function nextFootnoteNumber(doc) {
   let highest = 0;
-  editor.state.doc.descendants((node) => {
+  doc.descendants((node) => {
     if (node.type.name === "footnoteReference" || node.type.name === "footnoteDefinition") {
       const number = Number(node.attrs.label);
       if (Number.isInteger(number) && number > highest) highest = number;
     }
   });
-  const next = String(highest + 1);
+  return highest + 1;
+}
+
+export function insertFootnote(editor) {
+  const next = String(nextFootnoteNumber(editor.state.doc));
   return editor
     .chain()
     .focus()

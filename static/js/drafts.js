@@ -195,6 +195,7 @@
     form.addEventListener("submit", function () {
       state.submitting = true;
       window.clearTimeout(serverTimer);
+      window.clearTimeout(localTimer); // a copy still waiting would be written as not sent
       keepLocally(true); // kept until the page shows the save went through
     });
     var discards = form.id ? '[data-draft-discard-for="' + form.id + '"]' : "form[data-draft-discard]";

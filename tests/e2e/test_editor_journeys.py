@@ -265,6 +265,41 @@ def test_a_footnote_inserted_with_the_toolbar_is_saved_as_markdown_and_rendered(
     expect(page.locator(".messages .alert-info")).to_have_text("Nothing was changed, so no new version was saved.")
 
 
+WORD_FOOTNOTES = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><body>
+<p class=MsoNormal>Free legal aid is guaranteed<a style='mso-footnote-id:ftn1' href="#_ftn1" name="_ftnref1"
+title=""><span class=MsoFootnoteReference><span style='mso-special-character:footnote'>
+<![if !supportFootnotes]>[1]<![endif]></span></span></a>
+to every applicant.</p>
+<div style='mso-element:footnote-list'><![if !supportFootnotes]><br clear=all>
+<hr align=left size=1 width="33%"><![endif]>
+<div style='mso-element:footnote' id=ftn1>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' href="#_ftnref1" name="_ftn1" title=""><span
+class=MsoFootnoteReference><![if !supportFootnotes]>[1]<![endif]></span></a> Law No. 354-Z of 2010.</p>
+</div></div></body></html>"""
+
+
+def test_word_footnotes_are_pasted_as_footnotes_numbered_after_those_the_text_has(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    put_caret_at_end(page)
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("An existing note.")
+    surface(page).get_by_text("integration of foreigners").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    paste_html(page, WORD_FOOTNOTES)
+    expect(surface(page).locator("sup.footnote-ref")).to_have_text(["[1]", "[2]"])
+    markdown = markdown_field(page).input_value().replace("\r\n", "\n")
+    assert "Free legal aid is guaranteed[^2] to every applicant." in markdown
+    assert "[^2]: Law No. 354-Z of 2010." in markdown
+    assert "[^1]: An existing note." in markdown
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    expect(page.locator("#section-text section.footnotes li")).to_have_text(
+        [re.compile("An existing note"), re.compile("Law No. 354-Z of 2010")]
+    )
+
+
 def test_markdown_written_another_way_renders_the_same_once_the_editor_rewrites_it(page, log_in, drafting):
     """Markdown the editor would write differently (other list markers, underscores, a closing #)
     is kept as it is while unchanged; once edited, the editor's Markdown renders the same page."""
