@@ -1,4 +1,5 @@
-"""Unsaved drafts: what someone typed in a section's editor, kept on the server while they type.
+"""Unsaved drafts: what someone typed in a section's editor, or in a comment or reply form, kept on
+the server while they type.
 
 A draft belongs to one person and is read by no one else: every read here is filtered by its
 owner, so another person's draft (or one of another section) does not exist for the caller. It is
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import MAX_BODY_LENGTH, Section, SectionDraft, SectionVersion
+from .models import COMMENT_DRAFT_LIMITS, MAX_BODY_LENGTH, Comment, CommentDraft, Section, SectionDraft, SectionVersion
 from .services import normalise_newlines
 
 
@@ -109,3 +111,92 @@ def draft_offer(*, user, section: Section, language: str, kind: str, head: Secti
     if head is not None and draft.body == head.body and draft.title == head.title:
         return None
     return DraftOffer(draft=draft, head=head)
+
+
+# The comment form's choices kept with an unsent comment, as the form posts them (checked by
+# CommentForm when the comment is posted, not here).
+COMMENT_DRAFT_OPTIONS = ("is_recommendation", "suggestion_mode", "source_activity", "source_organisation")
+
+
+def _comment_too_long(field: str, length: int) -> ValidationError:
+    return ValidationError(
+        _("The text is too long to keep: %(length)s characters, where a comment may have at most %(limit)s.")
+        % {"length": f"{length:,}", "limit": f"{COMMENT_DRAFT_LIMITS[field]:,}"},
+        code="too_long",
+    )
+
+
+@transaction.atomic
+def comment_draft_save(
+    *,
+    user,
+    section: Section,
+    language: str,
+    parent: Comment | None,
+    version_number: int,
+    texts: dict[str, str],
+    options: dict[str, str],
+) -> CommentDraft | None:
+    """Keeps (creates or overwrites) the user's unsent comment, or reply to `parent`. A form emptied
+    of what was typed (the comment and suggested wording) keeps nothing: its draft is deleted."""
+    texts = {field: normalise_newlines(texts.get(field, "")) for field in COMMENT_DRAFT_LIMITS}
+    for field, text in texts.items():
+        if len(text) > COMMENT_DRAFT_LIMITS[field]:
+            raise _comment_too_long(field, len(text))
+    existing = CommentDraft.objects.select_for_update().filter(
+        user=user, section=section, language=language, parent=parent
+    )
+    if not (texts["body"].strip() or texts["suggested_text"].strip()):
+        existing.delete()
+        return None
+    draft = existing.first() or CommentDraft(user=user, section=section, language=language, parent=parent)
+    draft.version_number = version_number
+    draft.body, draft.quote, draft.suggested_text = texts["body"], texts["quote"], texts["suggested_text"]
+    draft.options = {name: str(options[name])[:40] for name in COMMENT_DRAFT_OPTIONS if options.get(name)}
+    draft.full_clean(exclude=["user", "section", "parent"], validate_constraints=False)
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def comment_draft_discard(*, draft: CommentDraft) -> None:
+    draft.delete()
+
+
+@transaction.atomic
+def comment_drafts_delete(*, user, section: Section, language: str, parent: Comment | None) -> None:
+    """Once the comment or reply is posted, what was typed for it is no longer unsent."""
+    CommentDraft.objects.filter(user=user, section=section, language=language, parent=parent).delete()
+
+
+def comment_draft_get_for_user(*, user, section: Section, draft_id: int | str | None) -> CommentDraft:
+    """The user's own unsent comment on this section; 404 for anyone else's, another section's or none."""
+    try:
+        draft_id = int(draft_id)
+    except (TypeError, ValueError):
+        raise Http404("No such draft.") from None
+    if not user.is_authenticated:
+        raise Http404("No such draft.")
+    draft = CommentDraft.objects.filter(pk=draft_id, user=user, section=section).first()
+    if draft is None:
+        raise Http404("No such draft.")
+    draft.section = section
+    return draft
+
+
+def comment_drafts_for(*, user, section: Section, language: str) -> dict[int, CommentDraft]:
+    """The user's unsent comment (key 0) and replies (key: the comment replied to) on the section's text."""
+    if not user.is_authenticated:
+        return {}
+    found = list(CommentDraft.objects.filter(user=user, section=section, language=language))
+    for draft in found:
+        draft.section = section
+    return {draft.parent_id or 0: draft for draft in found}
+
+
+def own_latest_comments(*, user, section: Section) -> dict[int, int]:
+    """The id of the user's newest comment (key 0) and newest reply to each comment on the section."""
+    if not user.is_authenticated:
+        return {}
+    rows = Comment.objects.filter(section=section, author=user).values("parent_id").annotate(newest=Max("pk"))
+    return {row["parent_id"] or 0: row["newest"] for row in rows}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import drafts
-from .models import SectionDraft
+from .models import MAX_BODY_LENGTH, CommentDraft, SectionDraft
 from .textdiff import diff_words, inline_html
 
 
@@ -53,6 +53,19 @@ def offer_context(offer: drafts.DraftOffer) -> dict:
     }
 
 
+def comment_offer_context(draft: CommentDraft) -> dict:
+    """What the "unsent comment" notice shows: when, what was typed, and where Restore and Discard go."""
+    section = draft.section
+    query = "" if draft.language == section.concept.language else f"&language={draft.language}"
+    anchor = f"#reply-{draft.parent_id}" if draft.parent_id else "#new-comment"
+    return {
+        "draft": draft,
+        "time": draft_time(draft),
+        "restore_url": f"{section.get_absolute_url()}?comment_draft={draft.pk}{query}{anchor}",
+        "discard_url": reverse("concepts:comment_draft_discard", args=[section.concept_id, section.pk, draft.pk]),
+    }
+
+
 def editor_labels() -> dict[str, str]:
     """The rich-text editor's toolbar: each button's name (read out) and hint (shown on hover)."""
     return {
@@ -74,6 +87,8 @@ def editor_labels() -> dict[str, str]:
         "link": _("Link"),
         "linkPrompt": _("Address of the link (https://…). Leave it empty to remove the link."),
         "linkInvalid": _("A link must start with https://, http:// or mailto:."),
+        "footnote": _("Footnote"),
+        "footnoteHint": _("Insert a footnote: its number here, its note at the end of the text"),
         "table": _("Insert a table"),
         "addRow": _("Add a row below"),
         "addColumn": _("Add a column to the right"),
@@ -86,6 +101,14 @@ def editor_labels() -> dict[str, str]:
         "redoHint": _("Redo (Ctrl+Shift+Z)"),
         "markdown": _("Markdown"),
         "markdownHint": _("Show the text as Markdown source, or back as formatted text"),
+        # Above this many characters the text is shown as Markdown only: the rich-text editor would
+        # stall the page for seconds on every change, and the server refuses such a text anyway.
+        "limit": MAX_BODY_LENGTH,
+        # %(length)s and %(limit)s are replaced by the script.
+        "tooLong": _(
+            "This text has %(length)s characters, more than a section may have (%(limit)s), so it is shown as "
+            "Markdown. Nothing was left out. Split it into several sections before saving."
+        ),
         # %(count)s is replaced by the script.
         "imagesDropped": _(
             "Images were not pasted (%(count)s): a section's text holds no images. The rest of the text was pasted."
@@ -106,6 +129,9 @@ def draft_labels() -> dict[str, str]:
         "discard": _("Discard"),
         "restored": _("Your unsaved text is back in the form. It is not saved yet."),
         "leave": _("You have unsaved changes. Leave this page?"),
+        "offerLocalComment": _("You have an unsent comment from %(time)s, kept in this browser."),
+        "offerLocalReply": _("You have an unsent reply from %(time)s, kept in this browser."),
+        "restoredComment": _("Your unsent text is back in the form. It is not posted yet."),
     }
 
 

@@ -8,9 +8,21 @@ from projects.models import Organisation
 
 from .models import MAX_BODY_LENGTH, MAX_DEPTH, Comment, Concept, Edition, SectionVersion
 from .outline import subtree
+from .services import normalise_newlines
 
 MAX_PARAGRAPHS = 2_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SectionTextField(forms.CharField):
+    """A section's text, measured as it is stored: browsers post line breaks as CRLF and the stored
+    text has LF, so a text at the limit is not refused for its line breaks."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_newlines(value) if value else value
+
+
 TOO_LONG = _(
     "The text is too long: a section may have at most %(limit_value)s characters (it has %(show_value)s). "
     "Split it into several sections."
@@ -64,7 +76,7 @@ class TranslationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["lang"] = language  # what is typed is in the translation's language
         for index in range(count):
-            self.fields[f"paragraph_{index}"] = forms.CharField(
+            self.fields[f"paragraph_{index}"] = SectionTextField(
                 label=_("Translation of paragraph %(number)s") % {"number": index + 1},
                 required=False,
                 strip=False,
@@ -90,7 +102,7 @@ class SectionAddForm(forms.Form):
         empty_value=None,
         help_text=_("Sections can be nested three levels deep."),
     )
-    body = forms.CharField(
+    body = SectionTextField(
         label=_("Text"),
         required=False,
         widget=LongTextarea(attrs={"rows": 10}),
@@ -148,7 +160,7 @@ class SectionEditForm(forms.Form):
     # Set by the conflict page of a suggestion that could not be applied: saving incorporates it.
     suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(label=_("Title"), max_length=300)
-    body = forms.CharField(
+    body = SectionTextField(
         label=_("Text"),
         required=False,
         strip=False,
@@ -315,7 +327,7 @@ class ConflictResolutionForm(forms.Form):
     source_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(widget=forms.HiddenInput, max_length=300)
-    body = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_BODY_LENGTH)
+    body = SectionTextField(widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_BODY_LENGTH)
     summary = forms.CharField(
         label=_("Summary of your change"),
         max_length=300,
@@ -339,7 +351,7 @@ class ConflictResolutionForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": _("Choose what to keep of this passage.")},
             )
-            self.fields[f"edited_{index}"] = forms.CharField(
+            self.fields[f"edited_{index}"] = SectionTextField(
                 label=_("Your wording of this passage"),
                 required=False,
                 strip=False,

@@ -494,3 +494,41 @@ class SectionDraft(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.section_id} · {self.language} · {self.kind}"
+
+
+COMMENT_DRAFT_LIMITS = {"body": 20_000, "quote": 5_000, "suggested_text": 20_000}  # as on Comment
+
+
+class CommentDraft(TimeStampedModel):
+    """A comment or reply someone has typed and not posted yet: theirs alone, never shown to anyone
+    else, deleted when they post it or discard it. One per person and section text for a new
+    comment, one per person and comment for a reply; each typing pause overwrites it. The choices
+    of the form (recommendation, source, kind of suggestion) are kept as the form had them, to put
+    back: posting checks them like any comment."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_drafts")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comment_drafts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    parent = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reply_drafts")
+    version_number = models.PositiveIntegerField(_("written on version"))
+    body = models.TextField(_("comment"), blank=True, max_length=COMMENT_DRAFT_LIMITS["body"])
+    quote = models.TextField(_("quoted passage"), blank=True, max_length=COMMENT_DRAFT_LIMITS["quote"])
+    suggested_text = models.TextField(
+        _("suggested text"), blank=True, max_length=COMMENT_DRAFT_LIMITS["suggested_text"]
+    )
+    options = models.JSONField(_("choices in the form"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("unsent comment")
+        verbose_name_plural = _("unsent comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "section", "language"], condition=Q(parent=None), name="one_comment_draft_per_text"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "parent"], condition=Q(parent__isnull=False), name="one_reply_draft_per_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.section_id} · {self.language} · {self.parent_id or '-'}"

@@ -23,6 +23,10 @@ urlpatterns = [
     path(f"{S}/draft/", draft_views.section_draft_save, name="section_draft_save"),
     path(f"{S}/drafts/<int:draft_id>/", draft_views.section_draft, name="section_draft"),
     path(f"{S}/drafts/<int:draft_id>/discard/", draft_views.section_draft_discard, name="section_draft_discard"),
+    path(f"{S}/comment-draft/", draft_views.comment_draft_save, name="comment_draft_save"),
+    path(
+        f"{S}/comment-drafts/<int:draft_id>/discard/", draft_views.comment_draft_discard, name="comment_draft_discard"
+    ),
     path(f"{S}/move/", views.section_move, name="section_move"),
     path(f"{S}/place/", views.section_place, name="section_place"),
     path(f"{S}/remove/", views.section_remove, name="section_remove"),

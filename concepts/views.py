@@ -295,6 +295,8 @@ def _section_context(request, concept, section, language=None, **extra):
     # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
     anchors = anchors_for(version) if version and any(comment.quote.strip() for comment in comments) else {}
     notes, general = margin_notes(version=version, comments=comments, anchors=anchors) if version else ([], [])
+    may_comment = Capability.COMMENT in concept.capabilities and version is not None and not section.is_removed
+    unsent = _comment_drafts(request, section, language, comments, extra.pop("restored_comment", None), may_comment)
     return {
         "concept": concept,
         "project": concept.project,
@@ -309,9 +311,13 @@ def _section_context(request, concept, section, language=None, **extra):
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
         "margin_notes": notes,
         "general_comments": general,
-        "comment_form": CommentForm(project=concept.project, initial={"version_number": version.number})
+        "comment_form": CommentForm(
+            project=concept.project, initial=unsent["initial"] or {"version_number": version.number}
+        )
         if version
         else None,
+        "comment_draft": unsent,
+        "draft_labels": editing.draft_labels() if may_comment else None,
         "may_comment": Capability.COMMENT in concept.capabilities,
         "may_draft": may_draft,
         "may_edit": Capability.EDIT in concept.capabilities,
@@ -323,6 +329,33 @@ def _section_context(request, concept, section, language=None, **extra):
         else [],
         **extra,
     }
+
+
+def _comment_drafts(request, section, language, comments, restored, may_comment) -> dict:
+    """The user's unsent comment and replies on this text: each offered back beside its form, or put
+    back into it when `restored` (opened with `?comment_draft=`); and, for the browser's copies, the
+    newest comment or reply the user posted there (a copy kept before it is no longer unsent)."""
+    unsent = {"offer": None, "restored": None, "initial": None, "head": 0}
+    if not may_comment:
+        return unsent
+    found = drafts.comment_drafts_for(user=request.user, section=section, language=language)
+    posted = drafts.own_latest_comments(user=request.user, section=section)
+    for comment in comments:
+        draft = found.get(comment.pk)
+        comment.reply_draft_head = posted.get(comment.pk, 0)
+        comment.reply_restored = draft if restored is not None and draft == restored else None
+        comment.reply_draft_offer = (
+            editing.comment_offer_context(draft) if draft and not comment.reply_restored else None
+        )
+    unsent["head"] = posted.get(0, 0)
+    draft = found.get(0)
+    if draft is not None and draft == restored:
+        unsent["restored"] = draft
+        texts = {"body": draft.body, "quote": draft.quote, "suggested_text": draft.suggested_text}
+        unsent["initial"] = {"version_number": draft.version_number, **texts, **draft.options}
+    elif draft is not None:
+        unsent["offer"] = editing.comment_offer_context(draft)
+    return unsent
 
 
 def _suggestion_previews(version, comments):
@@ -382,7 +415,12 @@ def section_detail(request, concept_id, section_id):
     )
     concept = section.concept
     language = _reading_language(request, concept, lambda code: section.versions.filter(language=code).exists())
-    context = _section_context(request, concept, section, language)
+    restored = None
+    if "comment_draft" in request.GET:
+        restored = drafts.comment_draft_get_for_user(
+            user=request.user, section=section, draft_id=request.GET["comment_draft"]
+        )
+    context = _section_context(request, concept, section, language, restored_comment=restored)
     context.update(selectors.section_neighbours(section=section))
     return render(request, "concepts/section_detail.html", context)
 
@@ -947,6 +985,7 @@ def comment_add(request, concept_id, section_id):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            drafts.comment_drafts_delete(user=request.user, section=section, language=language, parent=parent)
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
             # To the new comment itself: one that quotes a passage stands in the margin, not in the list.
             return _to_section(section, language, f"#comment-{comment.pk}")

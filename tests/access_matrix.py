@@ -98,6 +98,10 @@ def draft_kwargs(objects):
     return {**section_kwargs(objects), "draft_id": objects["draft"].pk}
 
 
+def comment_draft_kwargs(objects):
+    return {**section_kwargs(objects), "draft_id": objects["comment_draft"].pk}
+
+
 def version_kwargs(objects):
     return {**section_kwargs(objects), "number": 1}
 
@@ -888,6 +892,20 @@ MATRIX: dict[str, list[Case]] = {
     "concepts:section_draft_discard": [
         Case(outcomes(404, anonymous=LOGIN, drafter=REDIRECT, reviewer=403), method="post", kwargs=draft_kwargs),
         Case(outcomes(405, anonymous=LOGIN), kwargs=draft_kwargs, label="get is refused"),
+    ],
+    # Unsent comments: the owner's alone (the matrix's is the reviewer's); anyone who may comment keeps their own.
+    "concepts:comment_draft_save": [
+        Case(
+            commenting(200),
+            method="post",
+            kwargs=section_kwargs,
+            data={"version_number": "1", "body": "Typed, not posted."},
+        ),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=section_kwargs, label="get is refused"),
+    ],
+    "concepts:comment_draft_discard": [
+        Case(outcomes(404, anonymous=LOGIN, reviewer=REDIRECT), method="post", kwargs=comment_draft_kwargs),
+        Case(outcomes(405, anonymous=LOGIN), kwargs=comment_draft_kwargs, label="get is refused"),
     ],
     "concepts:section_move": [
         Case(concept_editing(REDIRECT), method="post", kwargs=section_kwargs),

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.tests.factories import ActivityFactory, ParticipationFactory
 from budgets.models import BudgetLine, Expenditure
-from concepts.models import SectionDraft
+from concepts.models import CommentDraft, SectionDraft
 from concepts.tests.factories import ConceptFactory, concept_objects
 from projects.models import Membership
 from projects.tests.factories import ProjectFactory, ProjectPartnerFactory, role_users
@@ -73,6 +73,13 @@ def _objects(users, project, published_project, other_project) -> dict:
     draft = SectionDraft.objects.create(
         user=users["drafter"], section=concept_parts["section"], language=concept.language, base_number=1, body="Typed"
     )
+    comment_draft = CommentDraft.objects.create(
+        user=users["reviewer"],
+        section=concept_parts["section"],
+        language=concept.language,
+        version_number=1,
+        body="Typed, not posted.",
+    )
     return {
         "result": results["output"],
         "indicator": results["trained"],
@@ -80,6 +87,7 @@ def _objects(users, project, published_project, other_project) -> dict:
         "update": update,
         **concept_parts,
         "draft": draft,
+        "comment_draft": comment_draft,
         "public_concept": public_concept,
         "final_edition": concept_objects(public_concept, author=users["drafter"])["edition"],
         "activity": activity,

@@ -281,3 +281,20 @@ def test_a_draft_of_one_editor_is_not_restored_into_another(client_for, section)
     draft = SectionDraft.objects.get()
     assert client.get(f"{urls(section)['translate']}?draft={draft.pk}").status_code == 404
     assert client.get(f"{urls(section)['edit']}?language=ru&draft={draft.pk}").status_code == 404
+
+
+def test_a_text_at_the_limit_is_saved_though_the_browser_posts_crlf_line_breaks(client_for, section):
+    """Browsers post each line break as two characters; the limit counts the text as stored."""
+    paragraph = "x" * 998
+    text = "\n\n".join([paragraph] * 201)[:MAX_BODY_LENGTH]
+    assert len(text) == MAX_BODY_LENGTH
+    data = {"base_number": "1", "title": "Purpose", "body": text.replace("\n", "\r\n"), "language": "en"}
+    response = client_for("drafter").post(urls(section)["edit"], data)
+    assert response.status_code == 302
+    assert section.versions.order_by("-number").first().body == text
+    refused = client_for("drafter").post(urls(section)["edit"], {**data, "base_number": "2", "body": text + "y"})
+    assert refused.status_code == 200
+    assert (
+        "The text is too long: a section may have at most 200000 characters (it has 200001)."
+        in refused.content.decode()
+    )

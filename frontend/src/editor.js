@@ -7,8 +7,8 @@
 // version from a mere round trip). A "Markdown" button shows the textarea itself.
 //
 // Only what the portal's renderer shows is offered: paragraphs, sub-headings, bold, italic,
-// strikethrough, bulleted and numbered lists (nested), block quotes, links and tables. The
-// renderer has no footnotes, so neither has the editor.
+// strikethrough, bulleted and numbered lists (nested), block quotes, links, tables and footnotes
+// (footnotes.js).
 
 import { Editor } from "@tiptap/core";
 import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
@@ -16,6 +16,7 @@ import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { Markdown } from "tiptap-markdown";
 
+import { FootnoteDefinition, FootnoteInline, FootnoteReference, insertFootnote, nextFootnoteNumber } from "./footnotes.js";
 import { cleanPastedHTML } from "./paste.js";
 
 const MODE_KEY = "mpf-editor-mode";
@@ -55,6 +56,12 @@ function storeMode(mode) {
   }
 }
 
+// Above the section's limit a text is kept in the Markdown field alone: ProseMirror would take
+// seconds (tens of seconds for megabytes) to lay it out and to write it back on every change.
+function tooLong(text, labels) {
+  return labels.limit > 0 && text.length > labels.limit;
+}
+
 function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
 }
@@ -76,7 +83,10 @@ function buttonSpecs(editor, actions) {
       ["outdent", "←", () => chain().liftListItem("listItem").run(), null, () => editor.can().liftListItem("listItem")],
       ["blockquote", "“", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote")],
     ],
-    [["link", "", actions.link, () => editor.isActive("link")]],
+    [
+      ["link", "", actions.link, () => editor.isActive("link")],
+      ["footnote", "¹", () => insertFootnote(editor), null, () => !editor.isActive("footnoteDefinition")],
+    ],
     [
       ["table", "▦", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(), null,
         () => !editor.isActive("table")],
@@ -161,6 +171,14 @@ function setUp(textarea, labels) {
 
   let source = textarea.value; // the text as given; posted again as long as nothing changed
   let loaded = null; // the document it was read into
+  let markdownMode = false;
+  const showTooLong = (length) => {
+    note.textContent = format(labels.tooLong, {
+      length: length.toLocaleString(document.documentElement.lang || undefined),
+      limit: labels.limit.toLocaleString(document.documentElement.lang || undefined),
+    });
+    note.hidden = false;
+  };
   const sync = (editor) => {
     textarea.value = editor.state.doc.eq(loaded) ? source : editor.storage.markdown.getMarkdown();
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
@@ -169,7 +187,7 @@ function setUp(textarea, labels) {
   const editor = new Editor({
     element: surface,
     injectCSS: false, // the styles are in editor.css: the CSP allows no inline <style>
-    content: source,
+    content: tooLong(source, labels) ? "" : source,
     extensions: [
       StarterKit.configure({
         underline: false, // Markdown has no underline
@@ -191,6 +209,9 @@ function setUp(textarea, labels) {
       TableRow,
       OneLineHeader,
       OneLineCell,
+      FootnoteReference,
+      FootnoteInline,
+      FootnoteDefinition,
       Markdown.configure({ html: false, tightLists: true, bulletListMarker: "-", linkify: false, breaks: false }),
     ],
     editorProps: {
@@ -203,8 +224,24 @@ function setUp(textarea, labels) {
         ...(textarea.lang ? { lang: textarea.lang } : {}),
         spellcheck: "true",
       },
+      // A paste longer than a section may be goes into the Markdown field at the cursor's place,
+      // with a note: nothing pasted is lost, and the page does not stall.
+      handlePaste(view, event) {
+        const text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+        if (!tooLong(text, labels)) return false;
+        event.preventDefault();
+        const { from, to } = view.state.selection;
+        const { serializer } = editor.storage.markdown;
+        const before = serializer.serialize(view.state.doc.cut(0, from)).replace(/\s+$/, "");
+        const after = serializer.serialize(view.state.doc.cut(to)).replace(/^\s+/, "");
+        textarea.value = [before, text, after].filter(Boolean).join("\n\n");
+        showMarkdown(true, true);
+        showTooLong(textarea.value.length);
+        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        return true;
+      },
       transformPastedHTML(html) {
-        const cleaned = cleanPastedHTML(html);
+        const cleaned = cleanPastedHTML(html, nextFootnoteNumber(editor.state.doc));
         note.hidden = cleaned.images === 0;
         if (cleaned.images) note.textContent = format(labels.imagesDropped, { count: cleaned.images });
         return cleaned.html;
@@ -262,7 +299,7 @@ function setUp(textarea, labels) {
   const sourceButton = makeButton("markdown", "M↓", labels);
   sourceButton.classList.add("ms-auto", "rich-editor-source");
   // Words rather than symbols where no symbol is plain: the visible word is the button's name.
-  [sourceButton, ...toolbar.querySelectorAll('[data-command="link"]')].forEach((button) => {
+  [sourceButton, ...toolbar.querySelectorAll('[data-command="link"], [data-command="footnote"]')].forEach((button) => {
     const shown = button.querySelector("[aria-hidden]");
     shown.textContent = labels[button.dataset.command];
     shown.removeAttribute("aria-hidden");
@@ -271,7 +308,6 @@ function setUp(textarea, labels) {
   toolbar.appendChild(sourceButton);
   const resetTabStop = rovingFocus(toolbar);
 
-  let markdownMode = false;
   const refresh = () => {
     refreshers.forEach((update) => update());
     toolbar.querySelectorAll("button[data-command]").forEach((button) => {
@@ -282,7 +318,10 @@ function setUp(textarea, labels) {
   };
   editor.on("transaction", refresh);
 
-  const showMarkdown = (on, focus) => {
+  const showMarkdown = (wanted, focus) => {
+    const on = wanted || tooLong(textarea.value, labels);
+    if (on && !wanted) showTooLong(textarea.value.length);
+    else if (!on) note.hidden = true;
     markdownMode = on;
     textarea.hidden = !on;
     surface.hidden = on;
@@ -296,12 +335,17 @@ function setUp(textarea, labels) {
     if (focus) (on ? textarea : editor.view.dom).focus();
   };
   sourceButton.addEventListener("click", () => {
-    showMarkdown(!markdownMode, true);
-    storeMode(markdownMode ? "markdown" : "rich");
+    const wanted = !markdownMode;
+    showMarkdown(wanted, true);
+    storeMode(wanted ? "markdown" : "rich");
   });
   // Another script (restoring a draft) replaced the text: read it again.
   textarea.addEventListener("mpf:replaced", () => {
     source = textarea.value;
+    if (tooLong(source, labels)) {
+      showMarkdown(true, false);
+      return;
+    }
     editor.commands.setContent(source, { emitUpdate: false });
     loaded = editor.state.doc;
     refresh();

@@ -1,5 +1,5 @@
 // What is kept of HTML pasted from Word, LibreOffice or a web page: headings, paragraphs, lists,
-// tables, bold, italic, strikethrough and links. Everything else is taken out before the editor
+// tables, bold, italic, strikethrough, links and Word's footnotes. Everything else is taken out before the editor
 // sees it: styles, fonts, classes, Word's comments and its conditional comments, images (counted,
 // so that the editor can say they were dropped), scripts, forms and embedded objects.
 //
@@ -11,7 +11,7 @@ const DROPPED = "script, style, meta, link, title, template, noscript, object, e
   "form, input, button, select, textarea, svg, math, video, audio, canvas, xml";
 const IMAGES = "img, picture, image, v\\:imagedata, v\\:shape";
 const WORD_COMMENTS = "[class^='MsoComment'], [class*=' MsoComment'], .msocomtxt, .msocomoff";
-const KEPT_ATTRIBUTES = { a: ["href"], ol: ["start"] };
+const KEPT_ATTRIBUTES = { a: ["href"], ol: ["start"], sup: ["data-footnote-ref"], div: ["data-footnote-def"] };
 const STYLE = "data-x-style";
 
 // Even an inert parse (DOMParser) reports every style attribute and event handler it meets as a
@@ -85,6 +85,40 @@ function convertWordLists(root) {
   root.querySelectorAll("p[data-listed]").forEach((paragraph) => paragraph.remove());
 }
 
+// Word's footnotes: a reference <a href="#_ftn1" name="_ftnref1"> in the text, and the note
+// <div style="mso-element:footnote" id="ftn1"> (its first paragraph starting with a link back)
+// in a footnote list at the end. They become the editor's footnotes (footnotes.js), numbered from
+// `first` so that they follow the notes the text has already.
+function convertWordFootnotes(root, first) {
+  const doc = root.ownerDocument;
+  const labels = new Map();
+  root.querySelectorAll('a[href^="#_ftn"]:not([href^="#_ftnref"])').forEach((reference) => {
+    const id = reference.getAttribute("href").slice(1);
+    if (!labels.has(id)) labels.set(id, String(first + labels.size));
+    const sup = doc.createElement("sup");
+    sup.setAttribute("data-footnote-ref", labels.get(id));
+    reference.replaceWith(sup);
+  });
+  root.querySelectorAll("div[id^='_ftn'], div[id^='ftn']").forEach((note) => {
+    const label = labels.get(note.id.startsWith("_") ? note.id : `_${note.id}`);
+    if (!label || !/mso-element:\s*footnote\b/i.test(note.getAttribute(STYLE) || "")) return;
+    note.querySelectorAll('a[href^="#_ftnref"]').forEach((back) => back.remove());
+    const definition = doc.createElement("div");
+    definition.setAttribute("data-footnote-def", label);
+    while (note.firstChild) definition.appendChild(note.firstChild);
+    definition.querySelectorAll("p").forEach((paragraph) => {
+      paragraph.innerHTML = paragraph.innerHTML.replace(/^(\s|&nbsp;)+/, "");
+    });
+    note.replaceWith(definition);
+  });
+  // The rule Word draws above its notes.
+  root.querySelectorAll("div").forEach((list) => {
+    if (/mso-element:\s*footnote-list/i.test(list.getAttribute(STYLE) || "")) {
+      list.querySelectorAll("hr, br").forEach((line) => line.remove());
+    }
+  });
+}
+
 // A Markdown table has one header row and cells of one line: the first row becomes the header,
 // and several paragraphs in a cell are joined.
 function normaliseTables(root) {
@@ -153,7 +187,7 @@ function stylesToElements(root) {
 /**
  * Cleans pasted HTML. Returns {html, images}: the HTML to paste and how many images were dropped.
  */
-export function cleanPastedHTML(html) {
+export function cleanPastedHTML(html, firstFootnote = 1) {
   const doc = new DOMParser().parseFromString(defuse(html), "text/html"); // inert: nothing runs or loads
   const root = doc.body;
   removeComments(root);
@@ -165,6 +199,7 @@ export function cleanPastedHTML(html) {
     if (!paragraph.textContent.replace(/\u00a0/g, " ").trim()) paragraph.remove();
   });
   convertWordLists(root);
+  convertWordFootnotes(root, firstFootnote);
   stylesToElements(root);
   normaliseTables(root);
   stripAttributes(root);

@@ -1,11 +1,14 @@
-// Nothing typed is lost: the section and translation editors keep a draft while one types.
+// Nothing typed is lost: the section and translation editors, and the comment and reply forms,
+// keep a draft while one types.
 //
 // A form marked `data-draft-form` posts its text to `data-draft-url` a few seconds after typing
 // pauses (and at least every MAX_WAIT while typing goes on), where the server keeps it for this
 // user alone; a copy also goes to this browser's localStorage, for when the server cannot be
 // reached or the session has ended. Back on the page, the server offers its draft (in the page's
 // HTML); a copy that only this browser has is offered by this script. Leaving the page with
-// unsaved changes asks first, and Ctrl+S (Cmd+S) saves. Without JavaScript the form works as ever.
+// unsaved changes asks first, and Ctrl+S (Cmd+S) saves an editor. Without JavaScript the form works
+// as ever. A comment form (`data-draft-kind="comment"`) posts all its fields, and counts as typed
+// only in the fields named by `data-draft-typed` (a quote alone comes from selecting text).
 (function () {
   "use strict";
   var SERVER_DELAY = 3000;
@@ -13,6 +16,7 @@
   var LOCAL_DELAY = 400;
   var MAX_AGE = 30 * 24 * 3600 * 1000; // a browser copy older than this is forgotten
   var FIELDS = "textarea[name], input[type=text][name]";
+  var COMMENT_FIELDS = FIELDS + ", select[name], input[type=checkbox][name]";
 
   var labelsElement = document.getElementById("draft-labels");
   var labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
@@ -55,10 +59,23 @@
     if (store) store.removeItem(key);
   }
 
+  function isComment(form) {
+    return form.getAttribute("data-draft-kind") === "comment";
+  }
+
   function valuesOf(form) {
     var values = {};
-    form.querySelectorAll(FIELDS).forEach(function (field) { values[field.name] = field.value; });
+    form.querySelectorAll(isComment(form) ? COMMENT_FIELDS : FIELDS).forEach(function (field) {
+      values[field.name] = field.type === "checkbox" ? (field.checked ? field.value : "") : field.value;
+    });
     return values;
+  }
+
+  // What counts as typed: every field of an editor; the fields `data-draft-typed` names in a comment form.
+  function typedIn(form, values, initial) {
+    var names = (form.getAttribute("data-draft-typed") || "").split(" ").filter(Boolean);
+    if (!names.length) return !same(values, initial);
+    return names.some(function (name) { return (values[name] || "").trim() && values[name] !== (initial[name] || ""); });
   }
 
   function same(a, b) {
@@ -79,7 +96,10 @@
     var names = Object.keys(values);
     names.forEach(function (name) {
       var field = form.elements.namedItem(name);
-      if (field && "value" in field) {
+      if (field && field.type === "checkbox") {
+        field.checked = Boolean(values[name]);
+        field.dispatchEvent(new Event("change"));
+      } else if (field && "value" in field) {
         field.value = values[name];
         field.dispatchEvent(new Event("mpf:replaced"));
       }
@@ -91,6 +111,7 @@
     var language = form.getAttribute("data-draft-language");
     var head = form.getAttribute("data-draft-head");
     var key = ["mpf-draft", user, form.getAttribute("data-draft-section"), language, kind].join(":");
+    if (form.hasAttribute("data-draft-key")) key += ":" + form.getAttribute("data-draft-key");
     var status = form.querySelector("[data-draft-status]");
     var restored = form.hasAttribute("data-draft-restored");
     var initial = valuesOf(form);
@@ -110,7 +131,28 @@
     }
 
     function keepLocally(submitted) {
-      write(key, { at: Date.now(), head: head, base: base(), fields: valuesOf(form), submitted: submitted });
+      var values = valuesOf(form);
+      if (isComment(form) && !submitted && !typedIn(form, values, {})) {
+        forget(key); // emptied: nothing left unsent
+        return;
+      }
+      write(key, { at: Date.now(), head: head, base: base(), fields: values, submitted: submitted });
+    }
+
+    function draftData(values) {
+      var data;
+      if (isComment(form)) {
+        data = new FormData(form);
+      } else {
+        data = new FormData();
+        data.append("kind", kind);
+        data.append("language", language);
+        data.append("base_number", base());
+        data.append("title", values.title || "");
+        data.append("body", bodyOf(values));
+        data.append("summary", values.summary || "");
+      }
+      return data;
     }
 
     function keepOnServer() {
@@ -119,13 +161,7 @@
       var values = valuesOf(form);
       var snapshot = JSON.stringify(values);
       if (snapshot === lastSent || state.submitting) return;
-      var data = new FormData();
-      data.append("kind", kind);
-      data.append("language", language);
-      data.append("base_number", base());
-      data.append("title", values.title || "");
-      data.append("body", bodyOf(values));
-      data.append("summary", values.summary || "");
+      var data = draftData(values);
       var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
       window.fetch(form.getAttribute("data-draft-url"), {
         method: "POST",
@@ -146,7 +182,7 @@
     }
 
     function typed() {
-      state.dirty = restored || !same(valuesOf(form), initial);
+      state.dirty = restored || typedIn(form, valuesOf(form), initial);
       window.clearTimeout(localTimer);
       localTimer = window.setTimeout(function () { keepLocally(false); }, LOCAL_DELAY);
       pendingSince = pendingSince || Date.now();
@@ -159,17 +195,25 @@
     form.addEventListener("submit", function () {
       state.submitting = true;
       window.clearTimeout(serverTimer);
+      window.clearTimeout(localTimer); // a copy still waiting would be written as not sent
       keepLocally(true); // kept until the page shows the save went through
     });
-    document.querySelectorAll("form[data-draft-discard]").forEach(function (discard) {
+    var discards = form.id ? '[data-draft-discard-for="' + form.id + '"]' : "form[data-draft-discard]";
+    document.querySelectorAll(discards).forEach(function (discard) {
       discard.addEventListener("submit", function () { forget(key); });
     });
 
     offerBrowserCopy(form, key, initial, restored, head, function () {
       restored = true;
       typed();
-      say(labels.restored);
+      say(isComment(form) ? labels.restoredComment : labels.restored);
     });
+    // Restore in the server's notice of an unsent comment opens the page with it in its form.
+    if (restored && isComment(form) && /[?&]comment_draft=/.test(window.location.search)) {
+      say(labels.restoredComment);
+      var written = form.querySelector("textarea[name=body]");
+      if (written) written.focus({ preventScroll: true });
+    }
     form.draftState = state;
     forms.push(form);
   }
@@ -183,13 +227,15 @@
       forget(key);
       return;
     }
-    if (document.querySelector("[data-draft-offer]")) return; // the server kept it too, and says so
+    if (serverKeeps(form, stored)) return; // the server kept it too, and says so
     var offer = form.querySelector("[data-draft-local-offer]");
     if (!offer) return;
     var time = new Date(stored.at).toLocaleString(document.documentElement.lang || undefined, {
       day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
     });
-    offer.querySelector("[data-draft-local-text]").textContent = format(labels.offerLocal, { time: time });
+    var label = labels.offerLocal;
+    if (isComment(form)) label = form.getAttribute("data-draft-key") === "new" ? labels.offerLocalComment : labels.offerLocalReply;
+    offer.querySelector("[data-draft-local-text]").textContent = format(label, { time: time });
     var restore = offer.querySelector("[data-draft-local-restore]");
     var discard = offer.querySelector("[data-draft-local-discard]");
     restore.textContent = labels.restore;
@@ -208,6 +254,14 @@
     offer.hidden = false;
   }
 
+  // Whether the server's notice already offers this browser's copy. A comment form's notice names
+  // the form and when the server kept it: a copy typed after that (the session had ended) is offered too.
+  function serverKeeps(form, stored) {
+    if (!form.id || !isComment(form)) return Boolean(document.querySelector("[data-draft-offer]"));
+    var notice = document.querySelector('[data-draft-offer-for="' + form.id + '"]');
+    return Boolean(notice) && stored.at <= Number(notice.getAttribute("data-draft-kept-at")) * 1000;
+  }
+
   // Forms still on the page: an editor opened in place (htmx) goes away when saved or cancelled.
   function present() {
     return forms.filter(function (form) { return form.isConnected; });
@@ -224,8 +278,8 @@
   });
   if (!forms.length && !document.getElementById("draft-labels")) return;
   // Opened with ?draft=…: once it is in the form, a reload should not ask for it again (saved, it is gone).
-  if (window.history.replaceState && /[?&]draft=/.test(window.location.search)) {
-    var query = window.location.search.replace(/([?&])draft=[^&]*&?/, "$1").replace(/[?&]$/, "");
+  if (window.history.replaceState && /[?&](comment_)?draft=/.test(window.location.search)) {
+    var query = window.location.search.replace(/([?&])(comment_)?draft=[^&]*&?/, "$1").replace(/[?&]$/, "");
     window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
   }
 
@@ -239,8 +293,10 @@
 
   document.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || (event.key || "").toLowerCase() !== "s") return;
+    // Ctrl+S saves an editor; it never posts a comment.
     var active = document.activeElement && document.activeElement.closest("form[data-draft-form]");
-    var open = present();
+    if (active && isComment(active)) return;
+    var open = present().filter(function (form) { return !isComment(form); });
     var form = active || (open.length === 1 ? open[0] : null);
     if (!form) return;
     event.preventDefault();

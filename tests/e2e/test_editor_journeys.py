@@ -57,7 +57,12 @@ CORPUS = (
     "A line ending with a break\\\nand the line after it.\n\n"
     "```\ncode block, kept as typed\n```\n\n"
     "Special characters stay text: 3 \\* 4, a_b, \\[not a link\\] and 1. in a sentence.\n\n"
-    "<script>alert(1)</script> is text, not a tag."
+    "A sentence with a footnote[^1] and a named one[^source], the first referred to again[^1], "
+    "and an inline one^[Written where it is *referred to*.].\n\n"
+    "<script>alert(1)</script> is text, not a tag.\n\n"
+    "[^1]: The first note.\n\n"
+    "[^source]: A note with a name and **bold** words.\n\n"
+    "    Its second paragraph."
 )
 
 
@@ -196,6 +201,13 @@ def test_every_construct_the_portal_renders_comes_back_from_the_editor_unchanged
     expect(shown.locator("table tr")).to_have_count(3)
     expect(shown.locator("a")).to_have_attribute("href", "https://pravo.by/document/?guid=3871&p0=H11000170")
     expect(shown).to_contain_text("<script>alert(1)</script> is text, not a tag.")
+    expect(shown.locator("sup.footnote-ref")).to_have_text(
+        ["[1]", "[source]", "[1]", "[Written where it is *referred to*.]"]
+    )
+    expect(shown.locator(".footnote-definition")).to_have_count(2)
+    expect(shown.locator(".footnote-definition").nth(1).locator("p")).to_have_text(
+        ["A note with a name and bold words.", "Its second paragraph."]
+    )
 
     # The editor's own Markdown for what it shows is the stored text, character for character.
     serialised = page.evaluate("document.querySelector('.rich-editor').editor.storage.markdown.getMarkdown()")
@@ -208,6 +220,84 @@ def test_every_construct_the_portal_renders_comes_back_from_the_editor_unchanged
     expect(page.locator(".messages .alert-info")).to_have_text("Nothing was changed, so no new version was saved.")
     assert drafting.corpus.versions.count() == 1
     assert stored(drafting.corpus).body == CORPUS
+
+
+def test_a_footnote_inserted_with_the_toolbar_is_saved_as_markdown_and_rendered(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    surface(page).get_by_text("from 2025 to 2030").click()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # before the full stop
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("As approved by the Council of Ministers.")
+    expect(surface(page).locator("sup.footnote-ref")).to_have_text("[1]")
+    expect(surface(page).locator(".footnote-definition")).to_have_text("As approved by the Council of Ministers.")
+    expect(toolbar_button(page, "Footnote")).to_be_disabled()  # no footnote inside a note
+
+    # A second one, numbered after the first, in the next paragraph.
+    surface(page).get_by_text("integration of foreigners").click()
+    page.keyboard.press("End")
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("Including stateless persons.")
+    assert_accessible(page)
+    expected = (
+        "This concept sets out how the Republic of Belarus manages migration from 2025 to 2030[^1].\n\n"
+        "It covers labour migration, asylum and the integration of foreigners.[^2]\n\n"
+        "[^1]: As approved by the Council of Ministers.\n\n"
+        "[^2]: Including stateless persons."
+    )
+    assert markdown_field(page).input_value().replace("\r\n", "\n") == expected
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    assert stored(drafting.purpose).body == expected
+    text = page.locator("#section-text")
+    expect(text.locator("sup.footnote-ref")).to_have_text(["[1]", "[2]"])
+    expect(text.locator("section.footnotes li")).to_have_text(
+        [re.compile("As approved by the Council of Ministers"), re.compile("Including stateless persons")]
+    )
+    assert_accessible(page)
+
+    # Opened again, the editor shows both and posts the text unchanged.
+    open_editor(page, drafting.purpose)
+    expect(surface(page).locator(".footnote-definition")).to_have_count(2)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-info")).to_have_text("Nothing was changed, so no new version was saved.")
+
+
+WORD_FOOTNOTES = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><body>
+<p class=MsoNormal>Free legal aid is guaranteed<a style='mso-footnote-id:ftn1' href="#_ftn1" name="_ftnref1"
+title=""><span class=MsoFootnoteReference><span style='mso-special-character:footnote'>
+<![if !supportFootnotes]>[1]<![endif]></span></span></a>
+to every applicant.</p>
+<div style='mso-element:footnote-list'><![if !supportFootnotes]><br clear=all>
+<hr align=left size=1 width="33%"><![endif]>
+<div style='mso-element:footnote' id=ftn1>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' href="#_ftnref1" name="_ftn1" title=""><span
+class=MsoFootnoteReference><![if !supportFootnotes]>[1]<![endif]></span></a> Law No. 354-Z of 2010.</p>
+</div></div></body></html>"""
+
+
+def test_word_footnotes_are_pasted_as_footnotes_numbered_after_those_the_text_has(page, log_in, drafting):
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    put_caret_at_end(page)
+    toolbar_button(page, "Footnote").click()
+    page.keyboard.type("An existing note.")
+    surface(page).get_by_text("integration of foreigners").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    paste_html(page, WORD_FOOTNOTES)
+    expect(surface(page).locator("sup.footnote-ref")).to_have_text(["[1]", "[2]"])
+    markdown = markdown_field(page).input_value().replace("\r\n", "\n")
+    assert "Free legal aid is guaranteed[^2] to every applicant." in markdown
+    assert "[^2]: Law No. 354-Z of 2010." in markdown
+    assert "[^1]: An existing note." in markdown
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    expect(page.locator("#section-text section.footnotes li")).to_have_text(
+        [re.compile("An existing note"), re.compile("Law No. 354-Z of 2010")]
+    )
 
 
 def test_markdown_written_another_way_renders_the_same_once_the_editor_rewrites_it(page, log_in, drafting):
@@ -551,10 +641,12 @@ def test_a_translation_typed_and_never_saved_is_offered_back(browser, live_serve
     assert not problems + more, problems + more
 
 
-def test_a_comment_typed_and_not_posted_is_put_back_in_the_form(browser, live_server, drafting):
-    """Comment drafts are kept in the browser only (not on the server)."""
+def test_a_comment_typed_while_the_server_is_unreachable_is_offered_from_the_browser(browser, live_server, drafting):
+    """The server keeps comment drafts (tests/e2e/test_comment_drafts_journey.py); when it cannot be
+    reached, this browser's copy is offered back, not put into the form silently."""
     context, page, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     sign_in(page)
+    context.route(re.compile(r"/comment-draft/$"), lambda route: route.abort())  # the server is out of reach
     page.goto(drafting.purpose.get_absolute_url())
     comment = page.get_by_label("Comment*", exact=True)
     comment.fill("Please name the agencies responsible.")
@@ -563,15 +655,21 @@ def test_a_comment_typed_and_not_posted_is_put_back_in_the_form(browser, live_se
     page.get_by_role("link", name="History", exact=True).click()
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+    expect(draft_status(page).first).to_have_text(re.compile(r"^Your text is kept in this browser only"))
 
     page.close()  # the tab is closed; the browser (and its storage) stays
     page = context.new_page()
     page.goto(drafting.purpose.get_absolute_url())
-    expect(page.get_by_label("Comment*", exact=True)).to_have_value("Please name the agencies responsible.")
+    offer = page.locator("[data-draft-local-offer]").first
+    expect(offer).to_contain_text(re.compile(r"You have an unsent comment from .*, kept in this browser\."))
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("")  # offered, not put back silently
     assert_accessible(page)
+    offer.get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Comment*", exact=True)).to_have_value("Please name the agencies responsible.")
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator(".messages .alert-success")).to_have_text("Your comment was added.")
     page.goto(drafting.purpose.get_absolute_url())
     expect(page.get_by_label("Comment*", exact=True)).to_have_value("")
+    expect(page.locator("[data-draft-local-offer]:visible")).to_have_count(0)  # posted: nothing left to offer
     context.close()
     assert not problems, problems
