@@ -382,6 +382,8 @@ def comment_add(
     suggestion_mode: str = "",
     suggested_text: str = "",
     notify: bool = True,
+    word_author: str = "",
+    import_fingerprint: str = "",
 ) -> Comment:
     if version.section_id != section.pk:
         raise ValidationError(_("That version belongs to another section."))
@@ -430,6 +432,8 @@ def comment_add(
         source_organisation=source_organisation,
         suggestion_mode=suggestion_mode,
         suggested_text=suggested_text,
+        word_author=word_author.strip(),
+        import_fingerprint=import_fingerprint,
     )
     comment.full_clean()
     comment.save()
