@@ -7,10 +7,12 @@ by outside contributors, in Russian and in English; and a Word file from elsewhe
 
 import datetime
 import io
+import threading
 
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from docx.oxml import parse_xml
 
@@ -19,6 +21,7 @@ from concepts import markup_import, services
 from concepts.models import Comment, EditionEntry, Section
 from concepts.rendering import documents
 from concepts.rendering.render import render_docx
+from concepts.tests.docx_files import tiny_png_file
 from concepts.tests.factories import ConceptFactory
 from concepts.tests.test_markup_import import _marked_up_export, _paragraph, _run, _save
 from concepts.tests.test_markup_import import edition as edition_fixture  # noqa: F401 - the fixture
@@ -143,7 +146,7 @@ def _english_concept(project, users):
 
 
 def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_on_the_version_it_showed(
-    client, users, project, upload
+    client, users, project, upload, django_assert_max_num_queries
 ):
     concept = _english_concept(project, users)
     background = Section.objects.get(concept=concept, head__title="Background")
@@ -162,6 +165,9 @@ def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_o
     first.add_run(" migration.")
     drafter = users["drafter"]
     word.add_comment(first.runs[0], text="Which policy?", author=drafter.email)
+    picture = _paragraph(word, "A second paragraph").insert_paragraph_before().add_run()
+    picture.add_picture(tiny_png_file())
+    word.add_comment(picture, text="A better map, please.", author="John Smith")
     data = _save(word)
     # The drafter edits the section after the export: the change is made on the version the file showed.
     services.section_save(
@@ -172,8 +178,12 @@ def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_o
         base_number=shown.number,
     )
     client.force_login(drafter)
-    preview = upload(client, concept, data).content.decode()
+    upload(client, concept, data)
+    with django_assert_max_num_queries(15):  # the preview's list: a fixed number of queries, whatever its length
+        preview = client.get(_job(drafter).page_url).content.decode()
     assert "John Smith (in Word) → an outside contributor, imported by you" in preview
+    # A comment on a picture: kept on its section without a quote, and reported.
+    assert "It is not on words of the text (a picture or a heading)." in preview
     _confirm(client, _job(drafter))
     suggestion = Comment.objects.get(section=background, suggestion_mode="replace")
     assert (suggestion.version_id, suggestion.quote, suggestion.suggested_text) == (shown.pk, "legal", "safe and legal")
@@ -183,6 +193,15 @@ def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_o
     assert (comment.author, comment.word_author) == (drafter, "")  # the e-mail is the drafter's
     background.refresh_from_db()
     assert background.head.number == shown.number + 1 and "safe" not in background.head.body
+    picture_comment = Comment.objects.get(body="A better map, please.")
+    assert (picture_comment.section, picture_comment.quote, picture_comment.word_author) == (
+        background,
+        "",
+        "John Smith",
+    )
+    # Accepted, the suggestion made on the version the file showed is merged with the edit made since.
+    accepted = services.suggestion_accept(comment=suggestion, user=drafter)
+    assert accepted.version.body == "The policy supports safe and legal migration.\n\nA second paragraph, edited."
 
 
 def test_a_word_file_from_elsewhere_is_placed_by_titles_and_the_rest_reported(client, users, project, upload):
@@ -236,3 +255,34 @@ def test_those_who_may_not_draft_cannot_upload_or_confirm(client, users, project
     assert client.post(url, {"file": SimpleUploadedFile("m.docx", b"x")}).status_code == status
     assert client.post(job.page_url).status_code == status
     assert ImportJob.objects.get(pk=job.pk).confirmed_at is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_once_create_each_item_once(users, edition):
+    concept = edition.concept
+    plan = markup_import.markup_import_plan(concept=concept, data=_marked_up_export(edition))
+    job = ImportJob(kind=markup_import.JOB_MARKUP, user=users["manager"], filename="m.docx", status="done")
+    job.target = concept
+    job.result = markup_import.plan_to_json(plan)
+    job.save()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            results.append(markup_import.markup_import(concept=concept, job=job, user=users["manager"]))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert sorted((len(result.created), len(result.already)) for result in results) == [(0, 4), (4, 0)]
+    assert Comment.objects.filter(section__concept=concept, parent=None).count() == 4
