@@ -48,7 +48,7 @@ from common.models import ImportJob
 from . import services
 from .importing import MAX_FILE_BYTES, too_big_message
 from .models import Comment, Concept, RenderJob, Section, SectionVersion
-from .quoting import AmbiguousQuote, find_passage
+from .quoting import AmbiguousQuote, find_passage, is_whole
 from .word_markup import MarkedComment, MarkedSection, read_markup
 
 _NUMBERING_RE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
@@ -129,8 +129,11 @@ def _match(marked: MarkedSection, by_id: dict, by_title: dict) -> tuple[Section 
     return None, _("No section has the title “%(title)s”.") % {"title": marked.title}
 
 
-def _place(version: SectionVersion, quote: str) -> str:
-    """Why the passage cannot be placed in the version's text ("" when it is found there once)."""
+def _place(version: SectionVersion, quote: str, *, rewritten: bool = False) -> str:
+    """Why the passage cannot be placed in the version's text ("" when it is found there once).
+
+    A passage a suggestion rewrites must also be whole (not start or end inside formatted text),
+    as `services.comment_add` requires: said here, in the preview, rather than at the confirm."""
     try:
         found = find_passage(version.body, quote)
     except AmbiguousQuote as ambiguous:
@@ -138,7 +141,14 @@ def _place(version: SectionVersion, quote: str) -> str:
         return ngettext(
             "The passage is in the text %(count)s time.", "The passage is in the text %(count)s times.", count
         ) % {"count": count}
-    return "" if found is not None else _("The passage is not in the version the file showed.")
+    if found is None:
+        return _("The passage is not in the version the file showed.")
+    if rewritten and not is_whole(version.body[found[0] : found[1]]):
+        return _(
+            "The change starts or ends inside formatted text (bold, italic, code or a link), so it cannot be "
+            "offered as a suggestion. Make it by hand, or have it marked on whole formatted phrases."
+        )
+    return ""
 
 
 def _fingerprint(item: PlannedItem) -> str:
@@ -168,7 +178,7 @@ def _section_items(marked, section, version, people, problems) -> list[PlannedIt
             "old": change.old.strip(),
             "new": change.new.strip(),
         }
-        why = _place(version, change.quote)
+        why = _place(version, change.quote, rewritten=True)
         if why:
             problems.append((what, why))
             continue

@@ -286,3 +286,28 @@ def test_two_confirms_at_once_create_each_item_once(users, edition):
     assert not errors, errors
     assert sorted((len(result.created), len(result.already)) for result in results) == [(0, 4), (4, 0)]
     assert Comment.objects.filter(section__concept=concept, parent=None).count() == 4
+
+
+def test_a_change_that_ends_inside_formatted_text_is_reported_in_the_preview(users, project):
+    concept = ConceptFactory(project=project, title="Migration policy", language="en")
+    services.section_add(
+        concept=concept, title="Objectives", user=users["drafter"], body="Objectives **stay the same** now."
+    )
+    edition = services.edition_create(
+        concept=concept, name="First draft", date=datetime.date(2026, 11, 1), is_final=False, user=users["drafter"]
+    )
+    word = docx.Document(
+        io.BytesIO(render_docx(documents.build_document(concept=concept, kind="docx", edition=edition)))
+    )
+    paragraph = _paragraph(word, "Objectives stay")
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    paragraph._p.append(parse_xml(_run("del", "Objectives stay", "John Smith", 601)))
+    paragraph._p.append(parse_xml(_run("ins", "Goals remain", "John Smith", 602)))
+    paragraph.add_run(" the same now.")
+    plan = markup_import.markup_import_plan(concept=concept, data=_save(word))
+    assert plan.items == []
+    assert [why for _what, why in plan.problems] == [
+        "The change starts or ends inside formatted text (bold, italic, code or a link), so it cannot be offered as "
+        "a suggestion. Make it by hand, or have it marked on whole formatted phrases."
+    ]
