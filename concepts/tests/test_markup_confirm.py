@@ -78,7 +78,8 @@ def test_a_marked_up_russian_export_becomes_suggestions_and_comments_once(manage
     preview = upload(manager_client, concept, data).content.decode()
     # The preview: per section, the suggestion with its quote and wording, the comments with the Word
     # author and whom it maps to, and what cannot be placed, with why; nothing saved yet.
-    assert "Replace: “государства”" in preview and "With: “Республики Беларусь”" in preview
+    assert 'Replace: <q lang="ru">государства</q>' in preview
+    assert 'With: <q lang="ru">Республики Беларусь</q>' in preview
     assert "Anna Petrova (in Word) → Anna Petrova" in preview
     assert "Ольга Внешняя (in Word) → an outside contributor, imported by you" in preview
     assert "The passage is not in the version the file showed." in preview
