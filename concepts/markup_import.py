@@ -196,6 +196,13 @@ def _section_items(marked, section, version, people, problems) -> list[PlannedIt
                 )
             )
             quote = ""
+        elif comment.near:
+            problems.append(
+                (
+                    _("Comment by %(author)s: “%(text)s”") % {"author": comment.author, "text": comment.text},
+                    _("It is on a picture, so it is placed on the paragraph before it."),
+                )
+            )
         elif not quote.strip():  # anchored on a picture or a heading: no words to quote
             problems.append(
                 (

@@ -183,8 +183,8 @@ def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_o
     with django_assert_max_num_queries(15):  # the preview's list: a fixed number of queries, whatever its length
         preview = client.get(_job(drafter).page_url).content.decode()
     assert "John Smith (in Word) → an outside contributor, imported by you" in preview
-    # A comment on a picture: kept on its section without a quote, and reported.
-    assert "It is not on words of the text (a picture or a heading)." in preview
+    # A comment on a picture: placed on the paragraph before it, and reported.
+    assert "It is on a picture, so it is placed on the paragraph before it." in preview
     _confirm(client, _job(drafter))
     suggestion = Comment.objects.get(section=background, suggestion_mode="replace")
     assert (suggestion.version_id, suggestion.quote, suggestion.suggested_text) == (shown.pk, "legal", "safe and legal")
@@ -197,7 +197,7 @@ def test_an_english_export_of_an_edition_whose_text_moved_on_gives_suggestions_o
     picture_comment = Comment.objects.get(body="A better map, please.")
     assert (picture_comment.section, picture_comment.quote, picture_comment.word_author) == (
         background,
-        "",
+        "The policy supports legal migration.",
         "John Smith",
     )
     # Accepted, the suggestion made on the version the file showed is merged with the edit made since.
