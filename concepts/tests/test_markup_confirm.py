@@ -21,10 +21,12 @@ from concepts import markup_import, services
 from concepts.models import Comment, EditionEntry, Section
 from concepts.rendering import documents
 from concepts.rendering.render import render_docx
+from concepts.rendering.tracked import build_tracked_document, render_tracked_docx
 from concepts.tests.docx_files import tiny_png_file
 from concepts.tests.factories import ConceptFactory
 from concepts.tests.test_markup_import import _marked_up_export, _paragraph, _run, _save
 from concepts.tests.test_markup_import import edition as edition_fixture  # noqa: F401 - the fixture
+from concepts.tests.word_revisions import comments as word_comments
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,15 @@ def test_a_marked_up_russian_export_becomes_suggestions_and_comments_once(manage
     ).content.decode()
     manager_name = users["manager"].get_full_name() or users["manager"].username
     assert f"by Ольга Внешняя (from Word, imported by {manager_name})" in section_page
+
+    # The disposition matrix and the next Word comparison name the Word author too.
+    matrix = manager_client.get(reverse("concepts:dispositions_csv", kwargs={"concept_id": concept.pk}))
+    assert f"Ольга Внешняя (from Word, imported by {manager_name})" in b"".join(matrix.streaming_content).decode(
+        "utf-8-sig"
+    )
+    tracked = render_tracked_docx(build_tracked_document(concept=concept, edition=edition, against_draft=True))
+    authors = {comment["text"].splitlines()[-1]: comment["author"] for comment in word_comments(tracked).values()}
+    assert authors["Уточнить формулировку."] == "Ольга Внешняя"
 
     # The same job confirmed again, and the same file uploaded again: nothing new.
     count = Comment.objects.count()
