@@ -196,6 +196,13 @@ def _section_items(marked, section, version, people, problems) -> list[PlannedIt
                 )
             )
             quote = ""
+        elif comment.in_table and quote.strip():
+            problems.append(
+                (
+                    _("Comment by %(author)s: “%(text)s”") % {"author": comment.author, "text": comment.text},
+                    _("It is on a table, so it is placed on the table's words it marks."),
+                )
+            )
         elif comment.near:
             problems.append(
                 (

@@ -68,6 +68,7 @@ class MarkedComment:
     quote: str  # the base text the comment is anchored on (see _range_quote; "" when it has no range)
     replies: list[MarkedComment] = field(default_factory=list)
     near: bool = False  # anchored on no words (a picture): `quote` is the nearest paragraph before it
+    in_table: bool = False  # its range starts in a table
 
 
 @dataclass
@@ -293,7 +294,10 @@ def _comments(archive: zipfile.ZipFile) -> dict[str, _WordComment]:
 
 
 def _attach_comments(
-    ranges: list[tuple[str, MarkedSection | None, str, bool]], comments: dict[str, _WordComment], unplaced: list
+    ranges: list[tuple[str, MarkedSection | None, str, bool]],
+    comments: dict[str, _WordComment],
+    unplaced: list,
+    table_ranges: set[str] = frozenset(),
 ) -> None:
     """Puts each comment (with its replies) on its section; `ranges`: (comment id, section, quote, near)."""
     order = {comment_id: index for index, comment_id in enumerate(comments)}  # as Word wrote them: oldest first
@@ -305,7 +309,9 @@ def _attach_comments(
         comment = comments.get(comment_id)
         if comment is None:
             continue
-        marked = MarkedComment(comment.author, comment.date, comment.text, quote.strip(), near=near)
+        marked = MarkedComment(
+            comment.author, comment.date, comment.text, quote.strip(), near=near, in_table=comment_id in table_ranges
+        )
         parent = by_para_id.get(comment.parent_para_id)
         if parent is not None and id(parent) in threads:
             threads[id(parent)].replies.append(marked)
@@ -340,6 +346,7 @@ def read_markup(data: bytes) -> MarkedFile:
     current: _SectionText | None = None
     open_ranges: dict[str, tuple[MarkedSection | None, list[str]]] = {}
     ranges: list[tuple[str, MarkedSection | None, str, bool]] = []
+    table_ranges: set[str] = set()  # the comments whose range starts in a table cell
     for paragraph in body.iter(f"{_W}p"):
         bookmark = next(
             (
@@ -360,9 +367,12 @@ def read_markup(data: bytes) -> MarkedFile:
             current = _SectionText(section)
             _ranges_only(pieces, section, open_ranges, ranges)
             continue
+        in_table = paragraph.getparent() is not None and paragraph.getparent().tag == f"{_W}tc"
         for kind, text, author, date in pieces:
             if kind in ("start", "end"):
                 _range_mark(kind, text, current, open_ranges, ranges)
+                if kind == "start" and in_table:
+                    table_ranges.add(text)
                 continue
             if current is None:
                 if kind != BASE and text.strip():
@@ -375,7 +385,7 @@ def read_markup(data: bytes) -> MarkedFile:
         sections.append(current.finish())
     for comment_id, (section, collected) in open_ranges.items():
         ranges.append((comment_id, section, _range_quote(collected), False))
-    _attach_comments(ranges, comments, unplaced)
+    _attach_comments(ranges, comments, unplaced, table_ranges)
     return MarkedFile(marks=marks, sections=sections, unplaced=unplaced)
 
 

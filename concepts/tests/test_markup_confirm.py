@@ -323,3 +323,20 @@ def test_a_change_that_ends_inside_formatted_text_is_reported_in_the_preview(use
         "The change starts or ends inside formatted text (bold, italic, code or a link), so it cannot be offered as "
         "a suggestion. Make it by hand, or have it marked on whole formatted phrases."
     ]
+
+
+def test_a_comment_on_a_table_is_placed_on_the_words_it_marks_and_reported(users, project):
+    concept = ConceptFactory(project=project, title="Migration policy", language="en")
+    body = "Objectives stay the same.\n\n| Target | Year |\n| --- | --- |\n| Ten centres | 2027 |"
+    services.section_add(concept=concept, title="Objectives", user=users["drafter"], body=body)
+    edition = services.edition_create(
+        concept=concept, name="First draft", date=datetime.date(2026, 11, 1), is_final=False, user=users["drafter"]
+    )
+    word = docx.Document(
+        io.BytesIO(render_docx(documents.build_document(concept=concept, kind="docx", edition=edition)))
+    )
+    cell = word.tables[0].cell(1, 0).paragraphs[0]
+    word.add_comment(cell.runs[0], text="Which centres?", author="John Smith")
+    plan = markup_import.markup_import_plan(concept=concept, data=_save(word))
+    assert [(item.quote, item.author.text) for item in plan.items] == [("Ten centres", "Which centres?")]
+    assert [why for _what, why in plan.problems] == ["It is on a table, so it is placed on the table's words it marks."]
