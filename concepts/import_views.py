@@ -93,14 +93,14 @@ def _job_page(request, job, render_page, **context):
     return None
 
 
-def _start(request, form, *, kind, target, page_url, options=None):
+def _start(request, form, *, kind, target, page_url, options=None, task=concept_import_read_task):
     """Stores the upload and starts reading it; the job's page, or the form with why not."""
     upload = form.cleaned_data["file"]
     try:
         job = start_job(
             user=request.user,
             kind=kind,
-            task=concept_import_read_task,
+            task=task,
             page_url=page_url,
             filename=upload.name,
             file=upload,

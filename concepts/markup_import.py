@@ -19,6 +19,11 @@ path) and places each tracked change as a suggestion and each Word comment as a 
 A file exported from another concept, or the comparison with tracked changes (its revisions are
 the portal's own), is refused. Each planned item has a `fingerprint` (section, version, passage,
 wording, author, date) so that importing the same file twice can create nothing new.
+
+The rest of the flow (issue #17) follows the clean Word import (import_views): the upload is
+checked cheaply in the request and read by a Celery task (`markup_job_read`, an ImportJob of kind
+JOB_MARKUP), whose result is the plan as JSON; the preview shows it, and `markup_import` (the
+confirm) creates its suggestions and comments through `services.comment_add`, each once.
 """
 
 from __future__ import annotations
@@ -26,14 +31,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from lxml import etree
 
+from common.imports import ImportRefused, import_job_close
+from common.models import ImportJob
+
+from . import services
+from .importing import MAX_FILE_BYTES, too_big_message
 from .models import Comment, Concept, RenderJob, Section, SectionVersion
-from .quoting import AmbiguousQuote, find_passage
+from .quoting import AmbiguousQuote, find_passage, is_whole
 from .word_markup import MarkedComment, MarkedSection, read_markup
 
 _NUMBERING_RE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
@@ -114,8 +129,11 @@ def _match(marked: MarkedSection, by_id: dict, by_title: dict) -> tuple[Section 
     return None, _("No section has the title “%(title)s”.") % {"title": marked.title}
 
 
-def _place(version: SectionVersion, quote: str) -> str:
-    """Why the passage cannot be placed in the version's text ("" when it is found there once)."""
+def _place(version: SectionVersion, quote: str, *, rewritten: bool = False) -> str:
+    """Why the passage cannot be placed in the version's text ("" when it is found there once).
+
+    A passage a suggestion rewrites must also be whole (not start or end inside formatted text),
+    as `services.comment_add` requires: said here, in the preview, rather than at the confirm."""
     try:
         found = find_passage(version.body, quote)
     except AmbiguousQuote as ambiguous:
@@ -123,7 +141,14 @@ def _place(version: SectionVersion, quote: str) -> str:
         return ngettext(
             "The passage is in the text %(count)s time.", "The passage is in the text %(count)s times.", count
         ) % {"count": count}
-    return "" if found is not None else _("The passage is not in the version the file showed.")
+    if found is None:
+        return _("The passage is not in the version the file showed.")
+    if rewritten and not is_whole(version.body[found[0] : found[1]]):
+        return _(
+            "The change starts or ends inside formatted text (bold, italic, code or a link), so it cannot be "
+            "offered as a suggestion. Make it by hand, or have it marked on whole formatted phrases."
+        )
+    return ""
 
 
 def _fingerprint(item: PlannedItem) -> str:
@@ -153,7 +178,7 @@ def _section_items(marked, section, version, people, problems) -> list[PlannedIt
             "old": change.old.strip(),
             "new": change.new.strip(),
         }
-        why = _place(version, change.quote)
+        why = _place(version, change.quote, rewritten=True)
         if why:
             problems.append((what, why))
             continue
@@ -171,6 +196,30 @@ def _section_items(marked, section, version, people, problems) -> list[PlannedIt
                 )
             )
             quote = ""
+        elif comment.in_table and quote.strip():
+            problems.append(
+                (
+                    _("Comment by %(author)s: “%(text)s”") % {"author": comment.author, "text": comment.text},
+                    _("It is on a table, so it is placed on the table's words it marks."),
+                )
+            )
+        elif comment.near:
+            problems.append(
+                (
+                    _("Comment by %(author)s: “%(text)s”") % {"author": comment.author, "text": comment.text},
+                    _("It is on a picture, so it is placed on the paragraph before it."),
+                )
+            )
+        elif not quote.strip():  # anchored on a picture or a heading: no words to quote
+            problems.append(
+                (
+                    _("Comment by %(author)s: “%(text)s”") % {"author": comment.author, "text": comment.text},
+                    _(
+                        "It is not on words of the text (a picture or a heading). "
+                        "It is kept on its section without a quote."
+                    ),
+                )
+            )
         replies = [_person(people, reply) for reply in comment.replies]
         items.append(PlannedItem(section.pk, title, version.pk, _person(people, comment), quote, replies=replies))
     return items
@@ -217,3 +266,165 @@ def markup_import_plan(*, concept: Concept, data: bytes) -> MarkupPlan:
     for item in items:
         item.fingerprint = _fingerprint(item)
     return MarkupPlan(base=markup.marks.base, items=items, problems=problems)
+
+
+# The job, the preview and the confirm ------------------------------------------------------------
+
+JOB_MARKUP = "markup"
+
+
+def plan_to_json(plan: MarkupPlan) -> dict:
+    return asdict(plan)
+
+
+def _person_from_json(stored: dict) -> PlannedComment:
+    return PlannedComment(**stored)
+
+
+def plan_from_json(stored: dict) -> MarkupPlan:
+    items = []
+    for item in stored.get("items", []):
+        item = dict(item)
+        item["author"] = _person_from_json(item["author"])
+        item["replies"] = [_person_from_json(reply) for reply in item.get("replies", [])]
+        items.append(PlannedItem(**item))
+    problems = [tuple(problem) for problem in stored.get("problems", [])]
+    return MarkupPlan(base=stored.get("base", ""), items=items, problems=problems)
+
+
+def _broken_file_message() -> str:
+    return _(
+        "The file could not be read as a Word document. It may be damaged, password-protected or not really "
+        "a .docx file: open it in Word, save it again as .docx and upload it again."
+    )
+
+
+def markup_job_read(job: ImportJob, progress) -> dict:
+    """The work of a markup import job (in a Celery task): the stored upload → the plan, as JSON."""
+    with default_storage.open(job.upload, "rb") as stored:
+        data = stored.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused(too_big_message())
+    concept = Concept.objects.select_related("project").get(pk=job.target_id)
+    progress(0.1)
+    try:
+        plan = markup_import_plan(concept=concept, data=data)
+    except ValidationError as refusal:
+        raise ImportRefused(" ".join(refusal.messages)) from None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):  # not a Word file, or one without its body
+        raise ImportRefused(_broken_file_message()) from None
+    return plan_to_json(plan)
+
+
+def already_imported(plan: MarkupPlan) -> set[str]:
+    """The fingerprints of the plan's items that an earlier import created already."""
+    fingerprints = [item.fingerprint for item in plan.items]
+    return set(Comment.objects.filter(import_fingerprint__in=fingerprints).values_list("import_fingerprint", flat=True))
+
+
+@dataclass
+class MarkupImportResult:
+    created: list[Comment] = field(default_factory=list)  # suggestions and comments, without their replies
+    replies: int = 0
+    already: list[PlannedItem] = field(default_factory=list)  # imported by an earlier confirm
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (what, why): refused now
+
+
+def describe(item: PlannedItem) -> str:
+    """The item in a few words, for a list of what was not created."""
+    if item.mode:
+        return _("Suggestion by %(author)s on “%(quote)s”") % {"author": item.author.word_author, "quote": item.quote}
+    return _("Comment by %(author)s: “%(text)s”") % {"author": item.author.word_author, "text": item.author.text}
+
+
+def _who(person: PlannedComment, members: dict, user) -> tuple:
+    """(the author, the Word name kept): the project member it maps to, else the importer for an outsider."""
+    member = members.get(person.author_id) if person.author_id is not None else None
+    if member is not None:
+        return member, ""
+    return user, person.word_author[:200]
+
+
+def _create(item: PlannedItem, section: Section, version: SectionVersion, members: dict, user) -> int:
+    """Creates one item's comment or suggestion and its replies; the number of replies."""
+    author, word_author = _who(item.author, members, user)
+    body = item.author.text
+    if not body.strip():
+        with translation.override(section.concept.language):  # the comment reads in the concept's language
+            body = _("Change made in Word with Track Changes.")
+    comment = services.comment_add(
+        section=section,
+        version=version,
+        author=author,
+        body=body,
+        quote=item.quote,
+        suggestion_mode=item.mode,
+        suggested_text=item.suggested_text,
+        notify=False,
+        word_author=word_author,
+        import_fingerprint=item.fingerprint,
+    )
+    for reply in item.replies:
+        reply_author, reply_word_author = _who(reply, members, user)
+        services.comment_add(
+            section=section,
+            version=version,
+            author=reply_author,
+            body=reply.text.strip() or "…",
+            parent=comment,
+            notify=False,
+            word_author=reply_word_author,
+        )
+    return len(item.replies)
+
+
+def _place_item(item: PlannedItem, sections: dict, versions: dict) -> tuple[Section | None, SectionVersion | None, str]:
+    section = sections.get(item.section_id)
+    if section is None:
+        return None, None, _("The section has been removed since the file was read.")
+    version = versions.get(item.version_id)
+    if version is None or version.section_id != section.pk:
+        return None, None, _("The version the file showed is no longer there.")
+    return section, version, ""
+
+
+@transaction.atomic
+def markup_import(*, concept: Concept, job: ImportJob, user) -> MarkupImportResult:
+    """Creates the suggestions and comments the job's plan holds, each once; nothing changes the text.
+
+    The job row is locked, so that of two confirms at once one creates everything and the other
+    finds the job confirmed (and every item already imported). An item that an earlier import of
+    the same file created is skipped (its fingerprint is stored on the comment); one that cannot be
+    created now (its section removed since the preview, its passage rejected) is reported.
+    """
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    plan = plan_from_json(job.result or {})
+    result = MarkupImportResult()
+    done = already_imported(plan)
+    sections = (
+        Section.objects.filter(concept=concept, is_removed=False)
+        .select_related("concept")
+        .in_bulk({item.section_id for item in plan.items})
+    )
+    versions = SectionVersion.objects.in_bulk({item.version_id for item in plan.items})
+    members = {membership.user_id: membership.user for membership in concept.project.memberships.select_related("user")}
+    for item in plan.items:
+        if item.fingerprint in done or job.confirmed_at is not None:
+            result.already.append(item)
+            continue
+        section, version, why = _place_item(item, sections, versions)
+        if section is None:
+            result.problems.append((describe(item), why))
+            continue
+        try:
+            with transaction.atomic():
+                result.replies += _create(item, section, version, members, user)
+        except IntegrityError:  # created by another import of the same file a moment ago
+            result.already.append(item)
+        except ValidationError as refusal:
+            result.problems.append((describe(item), " ".join(refusal.messages)))
+        else:
+            result.created.append(item)
+    if job.confirmed_at is None:
+        import_job_close(job=job)
+    return result

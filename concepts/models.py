@@ -212,6 +212,11 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     disposition_at = models.DateTimeField(null=True, blank=True)
+    # Imported from a marked-up Word file (concepts.markup_import): the Word author's name when no
+    # project member matched it (the comment is then attributed to whoever imported the file), and
+    # the item's fingerprint, so that importing the same file again creates nothing new.
+    word_author = models.CharField(_("author in Word"), max_length=200, blank=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     constraint_fields = {
         "declined_without_reason": "disposition_reason",
@@ -234,6 +239,11 @@ class Comment(FieldConstraintsMixin, TimeStampedModel):
                 name="incorporated_comment_has_version",
                 violation_error_code="incorporated_without_version",
                 violation_error_message=_("Choose the version that incorporates it."),
+            ),
+            models.UniqueConstraint(
+                fields=["import_fingerprint"],
+                condition=~Q(import_fingerprint=""),
+                name="comment_imported_once",
             ),
         ]
 

@@ -412,6 +412,8 @@ def comment_add(
     notify: bool = True,
     occurrence: int | None = None,
     offset: int | None = None,
+    word_author: str = "",
+    import_fingerprint: str = "",
 ) -> Comment:
     """A comment on `version`. The quote's place is recorded there: the occurrence the reviewer
     selected (`offset` in the Markdown text, or `occurrence`, 0 for the first), else the first."""
@@ -454,6 +456,8 @@ def comment_add(
         source_organisation=source_organisation,
         suggestion_mode=suggestion_mode,
         suggested_text=suggested_text,
+        word_author=word_author.strip(),
+        import_fingerprint=import_fingerprint,
     )
     comment.full_clean()
     comment.save()

@@ -29,7 +29,7 @@ from common.imports import import_job_run
 from common.mail import email_requeue_unsent
 from common.tasks import PeriodicAskStep
 
-from . import importing
+from . import importing, markup_import
 from .rendering.services import TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
 
 logger = logging.getLogger("mpf.rendering")
@@ -72,6 +72,19 @@ def render_jobs_requeue_task() -> dict:
 def concept_import_read_task(self, job_id: int) -> str | None:
     """Reads the Word or Markdown file of a concept import job into its plan (the preview)."""
     job = import_job_run(job_id=job_id, work=importing.import_job_read, limit_memory=not self.request.is_eager)
+    return job.status if job is not None else None
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=settings.IMPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT,
+)
+def concept_markup_read_task(self, job_id: int) -> str | None:
+    """Reads a marked-up Word file into what importing it back would create (the preview)."""
+    job = import_job_run(job_id=job_id, work=markup_import.markup_job_read, limit_memory=not self.request.is_eager)
     return job.status if job is not None else None
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import draft_views, import_views, inplace_views, views
+from . import draft_views, import_views, inplace_views, markup_views, views
 from .rendering import views as render_views
 
 app_name = "concepts"
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:concept_id>/sections/new/", views.section_add, name="section_add"),
     path("<int:concept_id>/import/", import_views.concept_import, name="import"),
     path("<int:concept_id>/import/<int:job_id>/", import_views.concept_import_job, name="import_job"),
+    path("<int:concept_id>/markup/", markup_views.concept_markup_import, name="markup_import"),
+    path("<int:concept_id>/markup/<int:job_id>/", markup_views.concept_markup_import_job, name="markup_import_job"),
     path(f"{S}/", views.section_detail, name="section"),
     path(f"{S}/edit/", views.section_edit, name="section_edit"),
     path(f"{S}/inplace/", inplace_views.section_inplace, name="section_inplace"),

@@ -1100,6 +1100,13 @@ DISPOSITION_HEADER = [
 ]  # fmt: skip
 
 
+def _matrix_author(comment) -> str:
+    who = comment.author.get_full_name() or comment.author.username
+    if comment.word_author:
+        return _("%(name)s (from Word, imported by %(who)s)") % {"name": comment.word_author, "who": who}
+    return who
+
+
 def _matrix_rows(comments, numbers):
     for comment in comments:
         kind = _("Recommendation") if comment.is_recommendation else (
@@ -1108,7 +1115,7 @@ def _matrix_rows(comments, numbers):
             f"{numbers.get(comment.section_id, '–')} {comment.section.head.title}",
             comment.pk,
             kind,
-            comment.author.get_full_name() or comment.author.username,
+            _matrix_author(comment),
             comment.created_at.date().isoformat(),
             comment.source_activity.localized("title") if comment.source_activity else "",
             str(comment.source_organisation) if comment.source_organisation else "",

@@ -42,6 +42,7 @@ _W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 _BOOKMARK_RE = re.compile(r"^mpf_s(\d+)_v(\d+)$")
 _HEADING_STYLE_RE = re.compile(r"^(?:heading|berschrift|заголовок)\s*(\d)$", re.IGNORECASE)
 PARAGRAPH_BREAK = "\n\n"
+NEAREST_QUOTE_CHARS = 300  # a comment on a picture quotes at most this much of the paragraph before it
 CONTEXT_WORDS = 12  # at most this many words of context around a change to make its quote unique
 
 BASE, INSERTED, DELETED = "base", "ins", "del"
@@ -66,6 +67,8 @@ class MarkedComment:
     text: str
     quote: str  # the base text the comment is anchored on (see _range_quote; "" when it has no range)
     replies: list[MarkedComment] = field(default_factory=list)
+    near: bool = False  # anchored on no words (a picture): `quote` is the nearest paragraph before it
+    in_table: bool = False  # its range starts in a table
 
 
 @dataclass
@@ -291,19 +294,24 @@ def _comments(archive: zipfile.ZipFile) -> dict[str, _WordComment]:
 
 
 def _attach_comments(
-    ranges: list[tuple[str, MarkedSection | None, str]], comments: dict[str, _WordComment], unplaced: list
+    ranges: list[tuple[str, MarkedSection | None, str, bool]],
+    comments: dict[str, _WordComment],
+    unplaced: list,
+    table_ranges: set[str] = frozenset(),
 ) -> None:
-    """Puts each comment (with its replies) on its section; `ranges`: (comment id, section, quote)."""
+    """Puts each comment (with its replies) on its section; `ranges`: (comment id, section, quote, near)."""
     order = {comment_id: index for index, comment_id in enumerate(comments)}  # as Word wrote them: oldest first
     ranges = sorted(ranges, key=lambda found: order.get(found[0], len(order)))
     by_para_id = {comment.para_id: comment for comment in comments.values() if comment.para_id}
     threads: dict[int, MarkedComment] = {}
     seen_ranges: dict[tuple, MarkedComment] = {}
-    for comment_id, section, quote in ranges:
+    for comment_id, section, quote, near in ranges:
         comment = comments.get(comment_id)
         if comment is None:
             continue
-        marked = MarkedComment(comment.author, comment.date, comment.text, quote.strip())
+        marked = MarkedComment(
+            comment.author, comment.date, comment.text, quote.strip(), near=near, in_table=comment_id in table_ranges
+        )
         parent = by_para_id.get(comment.parent_para_id)
         if parent is not None and id(parent) in threads:
             threads[id(parent)].replies.append(marked)
@@ -337,7 +345,8 @@ def read_markup(data: bytes) -> MarkedFile:
     unplaced: list[tuple[str, str]] = []
     current: _SectionText | None = None
     open_ranges: dict[str, tuple[MarkedSection | None, list[str]]] = {}
-    ranges: list[tuple[str, MarkedSection | None, str]] = []
+    ranges: list[tuple[str, MarkedSection | None, str, bool]] = []
+    table_ranges: set[str] = set()  # the comments whose range starts in a table cell
     for paragraph in body.iter(f"{_W}p"):
         bookmark = next(
             (
@@ -358,9 +367,12 @@ def read_markup(data: bytes) -> MarkedFile:
             current = _SectionText(section)
             _ranges_only(pieces, section, open_ranges, ranges)
             continue
+        in_table = paragraph.getparent() is not None and paragraph.getparent().tag == f"{_W}tc"
         for kind, text, author, date in pieces:
             if kind in ("start", "end"):
                 _range_mark(kind, text, current, open_ranges, ranges)
+                if kind == "start" and in_table:
+                    table_ranges.add(text)
                 continue
             if current is None:
                 if kind != BASE and text.strip():
@@ -372,8 +384,8 @@ def read_markup(data: bytes) -> MarkedFile:
     if current is not None:
         sections.append(current.finish())
     for comment_id, (section, collected) in open_ranges.items():
-        ranges.append((comment_id, section, _range_quote(collected)))
-    _attach_comments(ranges, comments, unplaced)
+        ranges.append((comment_id, section, _range_quote(collected), False))
+    _attach_comments(ranges, comments, unplaced, table_ranges)
     return MarkedFile(marks=marks, sections=sections, unplaced=unplaced)
 
 
@@ -384,7 +396,7 @@ def _ranges_only(pieces, section, open_ranges, ranges) -> None:
             open_ranges[text] = (section, [])
         elif kind == "end" and text in open_ranges:
             owner, collected = open_ranges.pop(text)
-            ranges.append((text, owner, _range_quote(collected)))
+            ranges.append((text, owner, _range_quote(collected), False))
 
 
 def _range_mark(kind, comment_id, current, open_ranges, ranges) -> None:
@@ -392,7 +404,24 @@ def _range_mark(kind, comment_id, current, open_ranges, ranges) -> None:
         open_ranges[comment_id] = (current.section if current else None, [])
     elif comment_id in open_ranges:
         owner, collected = open_ranges.pop(comment_id)
-        ranges.append((comment_id, owner, _range_quote(collected)))
+        quote = _range_quote(collected)
+        nearest = _nearest_paragraph(current) if not quote.strip() and current is not None else ""
+        if nearest and owner is current.section:
+            ranges.append((comment_id, owner, nearest, True))
+        else:
+            ranges.append((comment_id, owner, quote, False))
+
+
+def _nearest_paragraph(current: _SectionText) -> str:
+    """The last paragraph with words read so far in the section (its first words if it is long):
+    where a comment on a picture is placed."""
+    paragraphs = [p.strip() for p in "".join(current.base).split(PARAGRAPH_BREAK) if p.strip()]
+    if not paragraphs:
+        return ""
+    paragraph = paragraphs[-1]
+    if len(paragraph) > NEAREST_QUOTE_CHARS:
+        paragraph = paragraph[:NEAREST_QUOTE_CHARS].rsplit(" ", 1)[0]
+    return paragraph
 
 
 def _range_quote(collected: list[tuple[str, str]]) -> str:

@@ -246,6 +246,17 @@ def sections_import_job_kwargs(owner: str):
     return kwargs
 
 
+def markup_import_job_kwargs(owner: str, *, under: str = "concept"):
+    """A read markup import job (an empty plan) on the concept, asked for under the concept `under`."""
+
+    def kwargs(objects):
+        result = {"base": "", "items": [], "problems": []}
+        job = import_job(owner, "markup", "concept", result=result)(objects)
+        return {"concept_id": objects[under].pk, "job_id": job.pk}
+
+    return kwargs
+
+
 def document_kwargs(project_key: str, visibility: str, *, under: str | None = None, version: bool = False):
     """A document of `project_key` with that visibility, asked for under the slug of `under` (default: its own)."""
 
@@ -821,6 +832,27 @@ MATRIX: dict[str, list[Case]] = {
             label="manager's job",
         ),
         Case(drafting(REDIRECT), method="post", kwargs=sections_import_job_kwargs("drafter"), label="confirm"),
+    ],
+    # Importing a marked-up Word file back as suggestions and comments: those who draft (Capability.DRAFT)
+    "concepts:markup_import": [
+        Case(drafting(200), kwargs=concept_kwargs),
+        Case(drafting(200), method="post", kwargs=concept_kwargs, label="no file"),
+    ],
+    # Its progress and preview (POST confirms): its starter and the project's managers (and staff)
+    "concepts:markup_import_job": [
+        Case(drafting(200), kwargs=markup_import_job_kwargs("drafter")),
+        Case(
+            outcomes(404, anonymous=LOGIN, manager=200, staff=200, reviewer=403),
+            kwargs=markup_import_job_kwargs("manager"),
+            label="manager's job",
+        ),
+        Case(drafting(REDIRECT), method="post", kwargs=markup_import_job_kwargs("drafter"), label="confirm"),
+        Case(
+            # the published project's concept: readers may not draft it (403); those who may, find no such job
+            outcomes(403, anonymous=LOGIN, drafter=404, manager=404, staff=404),
+            kwargs=markup_import_job_kwargs("drafter", under="public_concept"),
+            label="another project's concept",
+        ),
     ],
     "concepts:detail": [
         Case(DRAFTS, kwargs=concept_kwargs),

@@ -581,7 +581,7 @@ def _comment_paragraphs(comment: Comment) -> list[str]:
 
 
 def _word_comment(comment: Comment, parent: int | None = None, note: str = "") -> WordComment:
-    author = _person(comment.author)
+    author = comment.word_author or _person(comment.author)  # an outside contributor's own name, as Word had it
     paragraphs = _comment_paragraphs(comment)
     if note:
         paragraphs.insert(0, note)
