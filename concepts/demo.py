@@ -87,7 +87,7 @@ RECOMMENDATIONS = [
      "Create a new state agency for migration.", "declined",
      "The working group preferred to strengthen coordination between the existing bodies."),
     ("implementation", "reviewer", True, "Belarusian civil society organisations",
-     "Two-day consultation on the draft Concept", "An action plan will implement this Concept.",
+     "Two-day consultation on the draft Concept", "An action plan will implement this Concept",
      "Publish a yearly report on progress, open to comment by civil society.", "open", ""),
     ("implementation", "reviewer", False, "", "Two-day consultation on the draft Concept", "action plan",
      "Who will report on progress each year?", "open", ""),
