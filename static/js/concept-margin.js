@@ -4,8 +4,9 @@
 // places in the text is meant (data-occurrence). The passage is marked in the text (underlined, not
 // by colour alone) and followed by a numbered link to its card; the card's "Show the passage" brings
 // the passage back into view. On wide screens each card is moved down beside its passage; on narrow
-// ones the cards stay one after another below the text, in reading order. Without this script the
-// cards are still there, in that order.
+// ones each card follows the paragraph that holds its passage (moved into the text, and skipped by
+// everything here that reads the text). Without this script the cards stay one after another below
+// the text, in reading order.
 //
 // Quote picker: a "Comment on this paragraph" button beside every paragraph opens the paragraph in a
 // text box that refuses changes, where a passage is selected with Shift and the arrow keys (or the selection
@@ -23,11 +24,19 @@
     return text.replace(/\s+/g, " ");
   }
 
+  // Text of the section itself: not that of a card moved in after its paragraph (on phones).
+  var TEXT_ONLY = {
+    acceptNode: function (node) {
+      var element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+      return element && element.closest(".margin-note") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+    },
+  };
+
   // The section's text with runs of white space as one space, and where each of its characters is.
   function textMap(root) {
     var chars = [];
     var positions = [];
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, TEXT_ONLY);
     var lastSpace = true;
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
       for (var i = 0; i < node.data.length; i += 1) {
@@ -135,15 +144,50 @@
         });
       }
       if (window.location.hash === "#" + card.id) highlight(card, marks); // just added, or linked to
-      notes.push({ card: card, mark: marks[0] });
+      var block = blockOf(text, marks[0]);
+      if (block) notes.push({ card: card, mark: marks[0], margin: margin, home: card.parentElement, block: block });
     });
     return notes;
+  }
+
+  // The block of the text (a paragraph, a list, a table…) that holds `mark`: a card follows it on phones.
+  function blockOf(text, mark) {
+    var block = mark;
+    while (block.parentElement && block.parentElement !== text) block = block.parentElement;
+    return block.parentElement === text ? block : null;
+  }
+
+  // Phones: each card right after the block that holds its passage (after the cards of earlier passages
+  // of the same block), in the reader's interface language, as the text around it may be in another.
+  // Wide screens: every card back where the page put it, in the margin, in reading order.
+  function arrange(margin, notes) {
+    var wide = WIDE.matches;
+    notes.forEach(function (note) {
+      var card = note.card;
+      if (wide) {
+        if (card.parentElement !== note.home) note.home.appendChild(card);
+        card.classList.remove("margin-note-inline");
+        card.removeAttribute("lang");
+        return;
+      }
+      var anchor = note.block;
+      while (anchor.nextElementSibling && anchor.nextElementSibling !== card &&
+             anchor.nextElementSibling.classList.contains("margin-note")) {
+        anchor = anchor.nextElementSibling;
+      }
+      if (anchor.nextElementSibling !== card) anchor.after(card);
+      card.classList.add("margin-note-inline");
+      card.setAttribute("lang", document.documentElement.lang || "");
+    });
+    // The margin's heading alone, with its cards all in the text, would announce an empty list.
+    margin.hidden = !wide && !margin.querySelector("article.margin-note");
   }
 
   // Wide screens: each card level with its passage, or just below the card above it when that one
   // reaches further down. Measured one card after another, as each one moved moves those below it.
   function place(notes) {
     notes.forEach(function (note) { note.card.style.marginTop = ""; });
+    if (notes.length) arrange(notes[0].margin, notes);
     if (!WIDE.matches) return;
     notes.forEach(function (note) {
       var below = note.mark.getBoundingClientRect().top - note.card.getBoundingClientRect().top;
@@ -204,7 +248,7 @@
     dialog.setAttribute("data-picker-ready", "1");
 
     text.querySelectorAll(BLOCKS).forEach(function (block) {
-      if (block.parentElement.closest(BLOCKS) || !block.textContent.trim()) return;
+      if (block.parentElement.closest(BLOCKS) || block.closest(".margin-note") || !block.textContent.trim()) return;
       var button = template.content.firstElementChild.cloneNode(true);
       block.classList.add("paragraph-quotable");
       block.insertBefore(button, block.firstChild);

@@ -11,6 +11,9 @@
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
     var range = selection.getRangeAt(0);
     if (!text.contains(range.commonAncestorContainer)) return;
+    // A comment card standing after its paragraph (phones) is not the section's text.
+    var inside = range.commonAncestorContainer;
+    if ((inside.nodeType === Node.ELEMENT_NODE ? inside : inside.parentElement).closest(".margin-note")) return;
     var quote = selection.toString().trim();
     if (quote) {
       field.value = quote;
@@ -29,12 +32,18 @@
     before.setStart(text, 0);
     before.setEnd(range.startContainer, range.startOffset);
     var squeeze = function (value) { return value.replace(/\s+/g, " "); };
-    var preceding = squeeze(before.toString()), words = squeeze(quote), count = 0, at = preceding.indexOf(words);
+    var preceding = squeeze(textBefore(before)), words = squeeze(quote), count = 0, at = preceding.indexOf(words);
     while (at >= 0) {
       count += 1;
       at = preceding.indexOf(words, at + 1);
     }
     occurrence.value = String(count);
+  }
+  // The text of `range` without the comment cards standing in it after their paragraphs (phones).
+  function textBefore(range) {
+    var copy = range.cloneContents();
+    copy.querySelectorAll(".margin-note").forEach(function (card) { card.remove(); });
+    return copy.textContent;
   }
   field.addEventListener("input", function (event) {
     // Typed or pasted by hand: no selection says which occurrence is meant.
