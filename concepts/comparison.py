@@ -143,6 +143,12 @@ def _announced(html: str) -> str:
     return _MARK_RE.sub(lambda match: f"{labels[match.group(1)]}{match.group(0)}", html)
 
 
+def announced(html: str) -> SafeString:
+    """textdiff's escaped HTML with each insertion and deletion announced in words, as the comparison
+    pages show them (for a diff shown on its own, without the "next change" stops)."""
+    return mark_safe(_announced(html))  # noqa: S308 - textdiff's escaped HTML, our own tags
+
+
 def marked_changes(html: str) -> tuple[SafeString, int]:
     """A one-column diff with each change (an insertion, a deletion, or a replacement: a deletion
     and the insertion right after it) wrapped in a focusable element that the "next change" control

@@ -14,8 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.safestring import SafeString
+
+from .comparison import announced
 from .models import Comment, SectionVersion
 from .quoting import find_passages
+from .textdiff import inline_html
 
 REMOVED = "removed"
 
@@ -35,6 +39,15 @@ class MarginNote:
         if self.anchor is None:
             return ""
         return str(getattr(self.anchor, "label", "") or "")
+
+    @property
+    def diff_html(self) -> SafeString | str:
+        """The quoted words changed into the passage's words now, marked as the comparisons mark
+        changes; "" unless the passage's text changed. A passage is short: nothing is folded."""
+        ops = getattr(self.anchor, "diff", None)
+        if not ops:
+            return ""
+        return announced(inline_html(ops, context=10_000))
 
 
 def margin_notes(

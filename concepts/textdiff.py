@@ -722,7 +722,9 @@ def _paragraph_rows(ops: Sequence[Op]) -> list[_Row]:
     return rows
 
 
-def _cell_html(pieces: list[tuple[str, str]], context: int, fold_label: Callable[[int], str]) -> SafeString:
+def _cell_html(
+    pieces: list[tuple[str, str]], context: int, fold_label: Callable[[int], str], expandable: bool = False
+) -> SafeString:
     # merge consecutive pieces of the same kind, then fold long unchanged pieces
     merged: list[list[str]] = []
     for kind, text in pieces:
@@ -738,24 +740,36 @@ def _cell_html(pieces: list[tuple[str, str]], context: int, fold_label: Callable
         if not text:
             continue
         if kind == EQUAL:
-            html.append(_equal_html(text, context, context, fold_label))
+            html.append(_equal_html(text, context, context, fold_label, expandable))
         else:
             html.append(_change_html(kind, text))
     return mark_safe("".join(html))  # noqa: S308 - pieces are escaped
 
 
-def _trim_html(text: str, keep: int, from_start: bool) -> str:
-    """Escaped first (or last) ``keep`` words of an unchanged paragraph, with "…" for the rest."""
+_TRIM_MARK = '<span class="diff-trim">{}</span>'
+
+
+def _trim_html(text: str, keep: int, from_start: bool, expandable: bool = False) -> tuple[str, int]:
+    """Escaped first (or last) ``keep`` words of an unchanged paragraph, with "…" for the rest;
+    and where in the (break-stripped) paragraph the words left out begin (or end)."""
     text = _strip_break(text)
     split = _split_for_fold(text, keep, 0) if from_start else _split_for_fold(text, 0, keep)
     if split is None:
-        return escape(text)
+        return escape(text), len(text) if from_start else 0
     head, _hidden, tail, _ = split
-    return escape(head.rstrip()) + " …" if from_start else "… " + escape(tail.lstrip())
+    # with expandable folds the "…" goes when the fold is opened (static/js/compare.js)
+    mark = _TRIM_MARK if expandable else "{}"
+    if from_start:
+        return escape(head.rstrip()) + mark.format(" …"), len(head.rstrip())
+    return mark.format("… ") + escape(tail.lstrip()), len(text) - len(tail.lstrip())
 
 
 def side_by_side(
-    ops: Sequence[Op], context: int = 40, *, fold_label: Callable[[int], str] = default_fold_label
+    ops: Sequence[Op],
+    context: int = 40,
+    *,
+    fold_label: Callable[[int], str] = default_fold_label,
+    expandable: bool = False,
 ) -> list[SideBySideRow]:
     """Two-column diff, one row per paragraph (rows are cut where both versions break a line).
 
@@ -763,46 +777,54 @@ def side_by_side(
     at the boundary is shortened with "…"); the words in between are replaced by one row with
     ``folded=True`` whose two cells say "… N unchanged words …". Inside a changed paragraph,
     unchanged stretches longer than ``2 * context`` words are folded the same way inline.
+    ``expandable``: each fold is followed by the words it stands for, hidden, as in ``inline_html``
+    (the paragraphs of a folded row separated by a blank line), and the "…" of the paragraphs cut
+    at its edges is ``<span class="diff-trim">``, for a script to open the fold in place.
     """
     rows = _paragraph_rows(ops)
     out: list[SideBySideRow] = []
     k = 0
     while k < len(rows):
         if rows[k].changed:
-            out.append(
-                SideBySideRow(
-                    _cell_html(rows[k].old, context, fold_label), _cell_html(rows[k].new, context, fold_label), False
-                )
-            )
+            old_html = _cell_html(rows[k].old, context, fold_label, expandable)
+            out.append(SideBySideRow(old_html, _cell_html(rows[k].new, context, fold_label, expandable), False))
             k += 1
             continue
         end = k
         while end < len(rows) and not rows[end].changed:
             end += 1
-        out.extend(_unchanged_rows(rows[k:end], context if k > 0 else 0, context if end < len(rows) else 0, fold_label))
+        keep_head, keep_tail = context if k > 0 else 0, context if end < len(rows) else 0
+        out.extend(_unchanged_rows(rows[k:end], keep_head, keep_tail, fold_label, expandable))
         k = end
     return out
 
 
 def _unchanged_rows(
-    run: list[_Row], keep_head: int, keep_tail: int, fold_label: Callable[[int], str]
+    run: list[_Row], keep_head: int, keep_tail: int, fold_label: Callable[[int], str], expandable: bool = False
 ) -> list[SideBySideRow]:
     texts = [row.equal_text() for row in run]
     counts = [_word_count(t) for t in texts]
     total = sum(counts)
     if total <= keep_head + keep_tail:
         return [_same_row(escape(_strip_break(t))) for t in texts]
+    # The run's paragraphs as one text, and offsets in it of the words shown before and after the fold.
+    paragraphs = [_strip_break(t) for t in texts]
+    starts = [sum(len(p) + 2 for p in paragraphs[:n]) for n in range(len(paragraphs))]
+    hidden_from, hidden_to = 0, starts[-1] + len(paragraphs[-1])
     head_rows: list[SideBySideRow] = []
     budget, shown = keep_head, 0
     i = 0
     while budget > 0 and i < len(texts):
         if counts[i] <= budget:
-            head_rows.append(_same_row(escape(_strip_break(texts[i]))))
+            head_rows.append(_same_row(escape(paragraphs[i])))
             budget -= counts[i]
             shown += counts[i]
+            hidden_from = starts[i + 1] if i + 1 < len(texts) else hidden_to
             i += 1
         else:
-            head_rows.append(_same_row(_trim_html(texts[i], budget, from_start=True)))
+            html, cut = _trim_html(texts[i], budget, from_start=True, expandable=expandable)
+            head_rows.append(_same_row(html))
+            hidden_from = starts[i] + cut
             shown += budget
             budget = 0
     tail_rows: list[SideBySideRow] = []
@@ -810,15 +832,25 @@ def _unchanged_rows(
     j = len(texts) - 1
     while budget > 0 and j >= 0:
         if counts[j] <= budget:
-            tail_rows.append(_same_row(escape(_strip_break(texts[j]))))
+            tail_rows.append(_same_row(escape(paragraphs[j])))
             budget -= counts[j]
             shown += counts[j]
+            hidden_to = starts[j] - 2 if j > 0 else 0
             j -= 1
         else:
-            tail_rows.append(_same_row(_trim_html(texts[j], budget, from_start=False)))
+            html, cut = _trim_html(texts[j], budget, from_start=False, expandable=expandable)
+            tail_rows.append(_same_row(html))
+            hidden_to = starts[j] + cut
             shown += budget
             budget = 0
     fold = _fold_html(total - shown, fold_label)
+    if expandable:
+        words = "\n\n".join(paragraphs)[hidden_from:hidden_to].strip()
+        fold = format_html(
+            '<span class="diff-fold-run">{}</span><span class="diff-fold-text" hidden>{}</span>',
+            mark_safe(fold),  # noqa: S308 - built by format_html
+            words,
+        )
     return [*head_rows, SideBySideRow(mark_safe(fold), mark_safe(fold), True), *reversed(tail_rows)]  # noqa: S308
 
 

@@ -75,8 +75,8 @@ def inline_html(ops, context=40, expandable=False):
     return _inline_html(ops, context, fold_label=_fold_label, expandable=expandable)
 
 
-def side_by_side(ops, context=40):
-    return _side_by_side(ops, context, fold_label=_fold_label)
+def side_by_side(ops, context=40, expandable=False):
+    return _side_by_side(ops, context, fold_label=_fold_label, expandable=expandable)
 
 
 def _language(request, concept) -> str:
@@ -929,7 +929,7 @@ def section_compare(request, concept_id, section_id):
     view = "side" if request.GET.get("view") == "side" else "inline"
     # Versions never change: the comparison of two of them is computed once (the texts' digests in the
     # key too, so that a database recreated under an older cache never shows another text's comparison).
-    key = f"compare:{old.pk}:{new.pk}:{_digest(old)}:{_digest(new)}:{view}"
+    key = f"compare:{old.pk}:{new.pk}:{_digest(old)}:{_digest(new)}:{view}:2"  # 2: folds that open
 
     def render_diff():
         ops = diff_words(old.body, new.body)
@@ -940,7 +940,7 @@ def section_compare(request, concept_id, section_id):
         if view == "inline":
             diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
         else:
-            diff["rows"], changes = marked_rows(side_by_side(ops))
+            diff["rows"], changes = marked_rows(side_by_side(ops, expandable=True))
         diff["changes"] = changes + title_changes
         return render_to_string("concepts/_section_diff.html", diff)
 

@@ -322,3 +322,31 @@ def test_the_generated_corpus_is_followed_right():
     assert figures.final_right_share >= 0.92
     assert figures.right_share >= 0.92
     assert figures.wrong_unchanged == 0
+
+
+@pytest.mark.django_db
+class TestMarginDiff:
+    def test_a_changed_passage_card_shows_its_word_diff_under_the_label(self, client_for, section, users):
+        comment = comment_on(section, users)
+        save(section, users, BODY.replace("free legal aid for every", "free legal counsel for each"))
+        page = client_for("reviewer").get(section.get_absolute_url()).content.decode()
+        card = page[page.index(f'id="comment-{comment.pk}"') :]
+        card = card[: card.index("</article>")]
+        label, diff = card.index("Text changed"), card.index('class="small mb-1 anchor-diff')
+        assert label < diff
+        assert '<span class="visually-hidden">Deleted: </span><del>aid</del>' in card
+        assert '<span class="visually-hidden">Inserted: </span><ins>counsel</ins>' in card
+        assert "<del>every</del>" in card and "<ins>each</ins>" in card
+
+    def test_an_unchanged_or_moved_passage_card_has_no_diff(self, client_for, section, users):
+        comment = comment_on(section, users)
+        save(section, users, f"Courts hear appeals within a month.\n\n{SECOND} The State shall provide {PASSAGE}.")
+        page = client_for("reviewer").get(section.get_absolute_url()).content.decode()
+        assert f'id="comment-{comment.pk}"' in page and "Moved" in page
+        assert "anchor-diff" not in page and "<ins>" not in page
+
+    def test_the_diff_escapes_the_words(self, client_for, section, users):
+        comment_on(section, users)
+        save(section, users, BODY.replace("free legal aid for every", "free <b>legal</b> aid for every"))
+        page = client_for("reviewer").get(section.get_absolute_url()).content.decode()
+        assert "<b>legal</b>" not in page.split("anchor-diff", 1)[1].split("</p>", 1)[0]

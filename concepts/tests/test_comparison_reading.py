@@ -67,6 +67,32 @@ def test_side_by_side_rows_with_a_change_are_the_stops_and_folds_are_not():
     assert any(row["folded"] for row in rows) and not any(row["changed"] for row in rows if row["folded"])
 
 
+def test_an_expandable_side_by_side_fold_keeps_exactly_the_words_it_stands_for():
+    old = "\n\n".join(f"Paragraph {n} stays as it was, <word> for word & all along." for n in range(30))
+    new = old.replace("Paragraph 3 stays", "Paragraph 3 now stays").replace("Paragraph 25 stays", "Paragraph 25 x")
+    rows = side_by_side(diff_words(old, new), context=5, expandable=True)
+    folded = [row for row in rows if row.folded]
+    assert len(folded) == 3  # before the first change, between the two, after the last
+    shown = []
+    for row in rows:
+        assert row.old_html == row.new_html or not row.folded
+        cell = row.new_html
+        if row.folded:
+            assert cell.count('<span class="diff-fold-run">') == 1 and cell.count(" hidden>") == 1
+            cell = re.sub(
+                r'<span class="diff-fold-run">(?:[^<]|<span class="diff-fold">[^<]*</span>)*</span>', "", cell
+            )
+        else:
+            cell = re.sub(r'<span class="diff-trim">[^<]*</span>|<del>[^<]*</del>', "", cell)
+        shown.append(unescape(re.sub(r"<[^>]+>", "", cell)).strip())
+    # Every fold opened and every "…" gone, the rows read the new text, each word once (a paragraph
+    # cut at a fold's edge is split between its row and the fold's).
+    assert " ".join(shown).split() == new.split()
+    assert "Paragraph 14 stays as it was, &lt;word&gt; for word &amp; all along.\n\nParagraph 15" in folded[1].old_html
+    plain = side_by_side(diff_words(old, new), context=5)  # without the option: as before, nothing hidden
+    assert not any("diff-fold-text" in row.old_html or "diff-trim" in row.old_html for row in plain)
+
+
 def test_the_section_comparison_counts_the_changes_and_offers_next_and_previous(client_for, concept, users):
     section = section_with_version(concept, title="Purpose", body="The plan runs to 2030.\n\nIt has five aims.")
     services.section_save(

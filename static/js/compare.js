@@ -67,10 +67,19 @@
 
   // A fold ("… 120 unchanged words …") whose words came with the page becomes a button that puts
   // them back in place (concepts/textdiff.py, expandable folds); the focus goes to the words shown.
+  // A folded row of the side-by-side view has the same fold in both columns: one button (in the
+  // first) opens both, and the "…" that cut the paragraphs just above and below it go too.
+  function unfold(run) {
+    run.hidden = true;
+    run.nextElementSibling.hidden = false;
+  }
+
   function unfoldable(run) {
     var words = run.nextElementSibling;
     var label = run.querySelector(".diff-fold");
     if (!words || !words.classList.contains("diff-fold-text") || !label) return;
+    var row = run.closest("tr.diff-folded");
+    if (row && row.querySelector(".diff-fold-toggle")) return;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "diff-fold-toggle";
@@ -79,8 +88,16 @@
     label.textContent = "";
     label.appendChild(button);
     button.addEventListener("click", function () {
-      run.hidden = true;
-      words.hidden = false;
+      if (row) {
+        Array.prototype.forEach.call(row.querySelectorAll(".diff-fold-run"), unfold);
+        [row.previousElementSibling, row.nextElementSibling].forEach(function (next) {
+          if (!next) return;
+          Array.prototype.forEach.call(next.querySelectorAll(".diff-trim"), function (mark) { mark.hidden = true; });
+        });
+        row.classList.remove("diff-folded");
+      } else {
+        unfold(run);
+      }
       words.tabIndex = -1;
       words.focus();
     });

@@ -237,3 +237,34 @@ def test_a_russian_reader_reads_the_comparison_in_russian(page, log_in, reading)
     expect(_status(page)).to_have_text("Изменение 1 из 4")
     expect(page.locator("main .diff-inline .visually-hidden").first).to_have_text(re.compile("^Вставлено:"))
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1366", "390"])
+def test_side_by_side_folded_rows_open_on_request(page, log_in, reading, viewport):
+    page.set_viewport_size(viewport)
+    log_in("dana", PASSWORD)
+    page.goto(f"/concepts/{reading.concept.pk}/sections/{reading.section.pk}/compare/?from=1&to=2&view=side")
+    table = page.locator("main table.diff-side")
+    folded = table.locator("tbody tr.diff-folded")
+    expect(folded).to_have_count(1)
+    fold = table.get_by_role("button", name=re.compile(r"^… \d+ unchanged words …$"))
+    expect(fold).to_have_count(1)  # one control for the row, though both columns say it
+    expect(table).not_to_contain_text("Finding 6 of the desk research", use_inner_text=True)
+    expect(table.locator(".diff-trim:visible")).not_to_have_count(0)
+    assert_accessible(page)
+    fold.focus()
+    page.keyboard.press("Enter")
+
+    expect(folded).to_have_count(0)
+    opened = table.locator("tbody tr", has=page.locator(".diff-fold-text:visible"))
+    expect(opened).to_have_count(1)
+    expect(opened.locator("td").nth(0)).to_contain_text("Finding 6 of the desk research is recorded in annex 6.")
+    expect(opened.locator("td").nth(1)).to_contain_text("Finding 6 of the desk research is recorded in annex 6.")
+    expect(opened.locator(".diff-fold-text").first).to_be_focused()
+    expect(table.locator(".diff-trim:visible")).to_have_count(0)  # no "…" left where nothing is hidden
+    # The newer column reads the whole unchanged paragraph again, each sentence once.
+    newer = table.evaluate("t => [...t.tBodies[0].rows].map((row) => row.cells[1].innerText).join(' ')")
+    assert BACKGROUND in " ".join(newer.split()) and newer.count("Finding 6 of") == 1
+    expect(table.locator("tbody tr[data-change]")).to_have_count(3)
+    _no_sideways_scroll(page)
+    assert_accessible(page)
