@@ -377,6 +377,23 @@ def paste_html(page, html: str) -> None:
     )
 
 
+def test_words_bold_stays_bold_and_google_docs_plain_wrapper_does_not_bold(page, log_in, drafting):
+    """Word marks its bold <b style='mso-bidi-font-weight:normal'> (a right-to-left setting): still
+    bold. Google Docs wraps a clipboard in <b style="font-weight:normal">: not bold."""
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    surface(page).click()
+    page.keyboard.press("Control+A")
+    paste_html(
+        page,
+        "<p class=MsoNormal><span style='mso-bidi-font-weight:bold'>Plain</span> and "
+        "<b style='mso-bidi-font-weight:normal'>Word bold</b>.</p>"
+        '<b style="font-weight:normal" id="docs-internal-guid-1"><p>Docs plain and '
+        '<span style="font-weight:700">Docs bold</span>.</p></b>',
+    )
+    expect(markdown_field(page)).to_have_value("Plain and **Word bold**.\n\nDocs plain and **Docs bold**.")
+
+
 def test_pasting_from_word_keeps_structure_and_drops_the_rest_with_a_note(page, log_in, drafting, save_screenshot):
     log_in("dana", PASSWORD)
     open_editor(page, drafting.purpose)

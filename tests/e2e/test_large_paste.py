@@ -125,7 +125,8 @@ WORD_PARAGRAPH = (
     "mso-ascii-theme-font:minor-latin;mso-fareast-font-family:Calibri;mso-fareast-theme-font:minor-latin;"
     'mso-hansi-theme-font:minor-latin;mso-bidi-font-family:"Times New Roman";mso-bidi-theme-font:minor-bidi;'
     "mso-ansi-language:EN-GB;mso-fareast-language:EN-US;mso-bidi-language:AR-SA'>"
-    "Paragraph {n}: <b>the national policy</b> protects the rights of migrants."
+    "Paragraph {n}: <b style='mso-bidi-font-weight:normal'>the national policy</b> protects the rights "
+    "of migrants."
     "<o:p></o:p></span></p>\n"
 )
 
