@@ -45,6 +45,7 @@ def section_draft_save(request, concept_id, section_id):
             title=request.POST.get("title", ""),
             body=request.POST.get("body", ""),
             summary=request.POST.get("summary", ""),
+            tab=request.POST.get("tab", ""),
         )
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=_too_long_status(error))

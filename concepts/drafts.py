@@ -6,8 +6,15 @@ owner, so another person's draft (or one of another section) does not exist for 
 never public, never versioned, and deleted once its owner saves the section or discards it. A save
 that meets a newer version goes through the ordinary merge-or-conflict save, from the version the
 draft was based on: restoring an old draft cannot overwrite anyone's later work.
+
+Each opening of an editor is a tab with an id of its own (`new_tab_id`, kept in the page and posted
+with every draft): a person's two tabs on the same section keep two drafts, both offered back, and
+saving from one tab deletes only its own. The later save of the two meets the earlier as any
+other newer version. At most DRAFTS_KEPT drafts per person and section are kept, the newest.
 """
 
+import re
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +25,19 @@ from django.utils.translation import gettext as _
 
 from .models import COMMENT_DRAFT_LIMITS, MAX_BODY_LENGTH, Comment, CommentDraft, Section, SectionDraft, SectionVersion
 from .services import normalise_newlines
+
+DRAFTS_KEPT = 5  # per person and section: enough for a few tabs, not a pile of forgotten ones
+_TAB = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def new_tab_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def clean_tab(value) -> str:
+    """A posted tab id as it may be stored; anything else is no tab ("")."""
+    value = str(value or "")
+    return value if _TAB.fullmatch(value) else ""
 
 
 def _too_long(length: int) -> ValidationError:
@@ -42,20 +62,24 @@ def draft_save(
     title: str,
     body: str,
     summary: str = "",
+    tab: str = "",
 ) -> SectionDraft:
-    """Keeps (creates or overwrites) the user's draft of the section in that editor."""
+    """Keeps (creates or overwrites) the user's draft of the section in that editor's tab; beyond
+    DRAFTS_KEPT drafts of the section, the oldest of the user's are deleted."""
     body = normalise_newlines(body)
     if len(body) > MAX_BODY_LENGTH:
         raise _too_long(len(body))
-    draft = SectionDraft.objects.select_for_update().filter(
-        user=user, section=section, language=language, kind=kind
-    ).first() or SectionDraft(user=user, section=section, language=language, kind=kind)
+    tab = clean_tab(tab)
+    where = {"user": user, "section": section, "language": language, "kind": kind, "tab": tab}
+    draft = SectionDraft.objects.select_for_update().filter(**where).first() or SectionDraft(**where)
     draft.base_number = base_number
     draft.title = title[:300]
     draft.body = body
     draft.summary = summary[:300]
     draft.full_clean(exclude=["user", "section"], validate_constraints=False)
     draft.save()
+    older = SectionDraft.objects.filter(user=user, section=section).order_by("-updated_at", "-pk")
+    SectionDraft.objects.filter(pk__in=list(older.values_list("pk", flat=True)[DRAFTS_KEPT:])).delete()
     return draft
 
 
@@ -65,15 +89,18 @@ def draft_discard(*, draft: SectionDraft) -> None:
 
 
 @transaction.atomic
-def drafts_delete(*, user, section: Section, language: str, kind: str) -> None:
-    """Once the section is saved from that editor, what was typed there is no longer unsaved."""
-    SectionDraft.objects.filter(user=user, section=section, language=language, kind=kind).delete()
+def drafts_delete(*, user, section: Section, language: str, kind: str, tab: str) -> None:
+    """Once the section is saved from that editor's tab, what was typed there is no longer unsaved.
+    Other tabs' drafts stay: their text was not saved."""
+    SectionDraft.objects.filter(user=user, section=section, language=language, kind=kind, tab=clean_tab(tab)).delete()
 
 
-def draft_for(*, user, section: Section, language: str, kind: str) -> SectionDraft | None:
+def drafts_for(*, user, section: Section, language: str, kind: str) -> list[SectionDraft]:
+    """The user's drafts of the section in that editor, one per tab, newest first."""
     if not user.is_authenticated:
-        return None
-    return SectionDraft.objects.filter(user=user, section=section, language=language, kind=kind).first()
+        return []
+    found = SectionDraft.objects.filter(user=user, section=section, language=language, kind=kind)
+    return list(found.order_by("-updated_at", "-pk")[:DRAFTS_KEPT])
 
 
 def draft_get_for_user(*, user, section: Section, draft_id: int | str | None) -> SectionDraft:
@@ -102,15 +129,14 @@ class DraftOffer:
         return (self.head.number if self.head else 0) != self.draft.base_number
 
 
-def draft_offer(*, user, section: Section, language: str, kind: str, head: SectionVersion | None):
-    """The user's draft, if its text or title differs from the current version; else None."""
-    draft = draft_for(user=user, section=section, language=language, kind=kind)
-    if draft is None:
-        return None
-    draft.section = section
-    if head is not None and draft.body == head.body and draft.title == head.title:
-        return None
-    return DraftOffer(draft=draft, head=head)
+def draft_offers(*, user, section: Section, language: str, kind: str, head: SectionVersion | None):
+    """The user's drafts whose text or title differs from the current version, newest first."""
+    offers = []
+    for draft in drafts_for(user=user, section=section, language=language, kind=kind):
+        draft.section = section
+        if head is None or draft.body != head.body or draft.title != head.title:
+            offers.append(DraftOffer(draft=draft, head=head))
+    return offers
 
 
 # The comment form's choices kept with an unsent comment, as the form posts them (checked by

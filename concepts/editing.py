@@ -135,11 +135,20 @@ def draft_labels() -> dict[str, str]:
     }
 
 
-def editor_page_context(*, kind: str, language: str, head, offer, restored) -> dict:
-    """The editor page's part in keeping drafts: the offer of unsaved text, or the restored draft,
-    and the labels of the scripts."""
+def draft_tab(request, restored) -> str:
+    """The page's tab id: the restored draft's (typing there goes on in that draft, and saving
+    deletes it), the one posted back with a form shown again, else a new one for this opening."""
+    if restored is not None and restored.tab:
+        return restored.tab
+    return drafts.clean_tab(request.POST.get("draft_tab")) or drafts.new_tab_id()
+
+
+def editor_page_context(*, kind: str, language: str, head, offers, restored, tab: str) -> dict:
+    """The editor page's part in keeping drafts: the offers of unsaved text (one per tab it was
+    typed in, newest first), or the restored draft, the page's tab id, and the labels of the scripts."""
     return {
-        "draft_offer": offer_context(offer) if offer else None,
+        "draft_offers": [offer_context(offer) for offer in offers],
+        "draft_tab": tab,
         "draft_restored": restored,
         "draft_restored_time": draft_time(restored) if restored else "",
         "draft_kind": kind,

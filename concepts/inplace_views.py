@@ -73,16 +73,17 @@ def section_inplace(request, concept_id, section_id):
         if answer is not None:
             return answer
     presence_touch(section_id=section.pk, user=request.user)
-    offer = None
+    offers = []
     if request.method != "POST":
-        offer = drafts.draft_offer(user=request.user, section=section, language=language, kind=EDITOR, head=head)
+        offers = drafts.draft_offers(user=request.user, section=section, language=language, kind=EDITOR, head=head)
     context = {
         "concept": concept,
         "section": section,
         "entry": _outline_entry(section),
         "form": form,
         "others": presence_others(section_id=section.pk, user=request.user),
-        "draft_offer": editing.offer_context(offer) if offer else None,
+        "draft_offers": [editing.offer_context(offer) for offer in offers],
+        "draft_tab": editing.draft_tab(request, None),
         "draft_kind": EDITOR,
         "draft_head_number": head.number,
         "language": language,
@@ -95,7 +96,9 @@ def _save(request, section, head, form):
     data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
     language = data["language"]
     if _unchanged(head, form.cleaned_data):
-        drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+        drafts.drafts_delete(
+            user=request.user, section=section, language=language, kind=EDITOR, tab=request.POST.get("draft_tab", "")
+        )
         presence_leave(section_id=section.pk, user=request.user)
         return _block(request, section, _("Nothing was changed, so no new version was saved."))
     try:
@@ -106,7 +109,9 @@ def _save(request, section, head, form):
     if result.conflict:
         return _to_conflict(request, section, data)
     presence_leave(section_id=section.pk, user=request.user)
-    drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+    drafts.drafts_delete(
+        user=request.user, section=section, language=language, kind=EDITOR, tab=request.POST.get("draft_tab", "")
+    )
     if result.merged:
         status = _(
             "%(other)s saved this section while you were editing. Your changes touched other parts "
@@ -129,6 +134,7 @@ def _to_conflict(request, section, data):
         title=data["title"],
         body=data["body"],
         summary=data.get("summary") or "",
+        tab=request.POST.get("draft_tab", ""),
     )
     response = HttpResponse(status=204)
     response["HX-Redirect"] = f"{editing.editor_url(draft)}?draft={draft.pk}"

@@ -480,7 +480,8 @@ class RenderJob(models.Model):
 class SectionDraft(TimeStampedModel):
     """What one person has typed in a section's editor and not saved yet: theirs alone, never shown
     to anyone else, deleted when they save the section or discard it. One per person, section,
-    language and editor; each keystroke pause overwrites it."""
+    language, editor and browser tab (each opening of an editor is a tab of its own): each typing
+    pause overwrites that tab's draft only, so two tabs of the same person keep both texts."""
 
     class Kind(models.TextChoices):
         EDIT = "edit", _("Section editor")
@@ -494,12 +495,15 @@ class SectionDraft(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300, blank=True)
     body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_LENGTH)
     summary = models.CharField(_("summary of the change"), max_length=300, blank=True)
+    tab = models.CharField(_("editor tab"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("unsaved draft")
         verbose_name_plural = _("unsaved drafts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "section", "language", "kind"], name="one_draft_per_editor")
+            models.UniqueConstraint(
+                fields=["user", "section", "language", "kind", "tab"], name="one_draft_per_editor_tab"
+            )
         ]
 
     def __str__(self) -> str:

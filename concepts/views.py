@@ -452,13 +452,14 @@ def section_edit(request, concept_id, section_id):
         initial.update(
             base_number=restored.base_number, title=restored.title, body=restored.body, summary=restored.summary
         )
+    tab = editing.draft_tab(request, restored)
     form = SectionEditForm(request.POST or None, initial=initial)
     form.fields["body"].widget.attrs["data-rich-editor"] = ""
     if request.method == "POST" and form.is_valid():
         form.cleaned_data["language"] = language  # an unknown code falls back to the source, as above
         data = {name: value for name, value in form.cleaned_data.items() if name != "suggestion"}
         if _unchanged(head, form.cleaned_data):
-            drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR, tab=tab)
             presence_leave(section_id=section.pk, user=request.user)
             messages.info(request, _("Nothing was changed, so no new version was saved."))
             return _to_section(section, language)
@@ -471,7 +472,7 @@ def section_edit(request, concept_id, section_id):
         else:
             if not result.conflict:
                 presence_leave(section_id=section.pk, user=request.user)
-                drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR)
+                drafts.drafts_delete(user=request.user, section=section, language=language, kind=EDITOR, tab=tab)
                 if result.merged:
                     messages.success(
                         request,
@@ -484,9 +485,9 @@ def section_edit(request, concept_id, section_id):
                 return _to_section(section, language)
             return _conflict_page(request, concept, section, form.cleaned_data, result)
     presence_touch(section_id=section.pk, user=request.user)
-    offer = None
+    offers = []
     if request.method != "POST" and restored is None:
-        offer = drafts.draft_offer(user=request.user, section=section, language=language, kind=EDITOR, head=head)
+        offers = drafts.draft_offers(user=request.user, section=section, language=language, kind=EDITOR, head=head)
     context = {
         "concept": concept,
         "project": concept.project,
@@ -496,7 +497,9 @@ def section_edit(request, concept_id, section_id):
         "lq": _language_query(concept, language),
         "form": form,
         "others": presence_others(section_id=section.pk, user=request.user),
-        **editing.editor_page_context(kind=EDITOR, language=language, head=head, offer=offer, restored=restored),
+        **editing.editor_page_context(
+            kind=EDITOR, language=language, head=head, offers=offers, restored=restored, tab=tab
+        ),
     }
     return render(request, "concepts/section_edit.html", context)
 
@@ -1299,6 +1302,7 @@ def section_translate(request, concept_id, section_id, language):
     }
     if restored:
         initial.update(base_number=restored.base_number, title=restored.title, summary=restored.summary)
+    tab = editing.draft_tab(request, restored)
     form = TranslationForm(request.POST or None, count=count, language=language, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -1314,7 +1318,7 @@ def section_translate(request, concept_id, section_id, language):
                 edit = SectionEditForm({**data, "body": form.body(), "language": language})
                 edit.is_valid()
                 return _conflict_page(request, concept, section, edit.cleaned_data, result)
-            drafts.drafts_delete(user=request.user, section=section, language=language, kind=TRANSLATOR)
+            drafts.drafts_delete(user=request.user, section=section, language=language, kind=TRANSLATOR, tab=tab)
             if result.merged:
                 messages.success(
                     request,
@@ -1347,10 +1351,11 @@ def section_translate(request, concept_id, section_id, language):
             language=language,
             head=head,
             restored=restored,
-            offer=(
-                drafts.draft_offer(user=request.user, section=section, language=language, kind=TRANSLATOR, head=head)
+            tab=tab,
+            offers=(
+                drafts.draft_offers(user=request.user, section=section, language=language, kind=TRANSLATOR, head=head)
                 if request.method != "POST" and restored is None
-                else None
+                else []
             ),
         ),
     }

@@ -40,7 +40,7 @@ def urls(section) -> dict:
 
 
 def keep(client, section, body, **fields):
-    data = {"kind": "edit", "base_number": "1", "title": "Purpose", "body": body, **fields}
+    data = {"kind": "edit", "base_number": "1", "title": "Purpose", "body": body, "tab": "tab-one", **fields}
     return client.post(urls(section)["save"], data)
 
 
@@ -154,7 +154,8 @@ def test_a_draft_is_never_shown_on_the_section_page(client_for, section):
 def test_saving_the_section_deletes_the_draft(client_for, section):
     client = client_for("drafter")
     keep(client, section, BODY + " Typed.")
-    response = client.post(urls(section)["edit"], {"base_number": 1, "title": "Purpose", "body": BODY + " Typed."})
+    data = {"base_number": 1, "title": "Purpose", "body": BODY + " Typed.", "draft_tab": "tab-one"}
+    response = client.post(urls(section)["edit"], data)
     assert response.status_code == 302
     assert section.versions.count() == 2
     assert not SectionDraft.objects.exists()
@@ -218,6 +219,7 @@ def test_the_translation_editor_keeps_its_own_draft(client_for, section):
     restored = client.get(f"{urls(section)['translate']}?draft={draft.pk}").content.decode()
     assert "Первый абзац.</textarea>" in restored
     data = {"base_number": 0, "source_number": 1, "paragraphs": 1, "title": "Цель", "paragraph_0": "Первый абзац."}
+    data["draft_tab"] = "tab-one"
     assert client.post(urls(section)["translate"], data).status_code == 302
     assert not SectionDraft.objects.exists()
 
@@ -298,3 +300,71 @@ def test_a_text_at_the_limit_is_saved_though_the_browser_posts_crlf_line_breaks(
         "The text is too long: a section may have at most 200000 characters (it has 200001)."
         in refused.content.decode()
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Two tabs of the same person: both drafts kept and offered; saving one leaves the other
+# --------------------------------------------------------------------------------------------
+
+
+def tab_of(page: str) -> str:
+    return re.search(r'name="draft_tab" value="([^"]*)"', page).group(1)
+
+
+def test_each_opening_of_the_editor_is_a_tab_of_its_own(client_for, section):
+    client = client_for("drafter")
+    first, second = (tab_of(client.get(urls(section)["edit"]).content.decode()) for _ in range(2))
+    assert first and second and first != second
+    assert tab_of(client.get(urls(section)["translate"]).content.decode())
+
+
+def test_two_tabs_keep_two_drafts_both_offered_newest_first(client_for, section):
+    client = client_for("drafter")
+    keep(client, section, BODY + " Typed in the first tab.", tab="first")
+    keep(client, section, BODY + " Typed in the second tab.", tab="second")
+    keep(client, section, BODY + " Typed in the second tab, more.", tab="second")
+    assert SectionDraft.objects.count() == 2
+    page = client.get(urls(section)["edit"]).content.decode()
+    assert len(re.findall(r">You have unsaved text from \d\d:\d\d</h2>", page)) == 2
+    assert page.index("in the second tab, more.") < page.index("in the first tab.")
+    assert page.count('id="draft-offer-title-') == 2  # each notice labelled by its own heading
+
+
+def test_saving_from_one_tab_deletes_its_draft_only_and_the_other_meets_it_as_a_newer_version(client_for, section):
+    client = client_for("drafter")
+    first = BODY.replace("labour migration", "labour migration and mobility")
+    second = BODY.replace("about return", "about voluntary return")
+    keep(client, section, first, tab="first")
+    keep(client, section, second, tab="second")
+    saved = client.post(
+        urls(section)["edit"], {"base_number": 1, "title": "Purpose", "body": first, "draft_tab": "first"}
+    )
+    assert saved.status_code == 302
+    assert list(SectionDraft.objects.values_list("tab", flat=True)) == ["second"]
+
+    kept = SectionDraft.objects.get()
+    page = client.get(f"{urls(section)['edit']}?draft={kept.pk}").content.decode()
+    assert 'name="base_number" value="1"' in page  # from the version it was begun on
+    assert tab_of(page) == "second"  # typing on goes into the same draft
+    assert "The section has been saved since" in page
+    data = {"base_number": 1, "title": "Purpose", "body": second, "draft_tab": tab_of(page)}
+    response = client.post(urls(section)["edit"], data, follow=True)
+    assert "so both were kept in version 3" in response.content.decode()
+    assert section.versions.get(number=3).body == first.replace("about return", "about voluntary return")
+    assert not SectionDraft.objects.exists()
+
+
+def test_at_most_five_drafts_per_person_and_section_are_kept_the_newest(client_for, section, users):
+    client = client_for("drafter")
+    for number in range(7):
+        assert keep(client, section, f"{BODY} Tab {number}.", tab=f"tab-{number}").status_code == 200
+    kept = set(SectionDraft.objects.values_list("tab", flat=True))
+    assert kept == {f"tab-{number}" for number in range(2, 7)}
+    keep(client_for("manager"), section, BODY + " Another person.", tab="tab-0")
+    assert SectionDraft.objects.filter(user=users["drafter"]).count() == 5  # another person's draft counts apart
+    assert SectionDraft.objects.filter(user=users["manager"]).count() == 1
+
+
+def test_a_tab_id_that_is_not_one_is_kept_as_no_tab(client_for, section):
+    assert keep(client_for("drafter"), section, BODY + " Typed.", tab="<script>").status_code == 200
+    assert SectionDraft.objects.get().tab == ""

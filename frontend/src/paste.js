@@ -157,12 +157,17 @@ function stripAttributes(root) {
   });
 }
 
+// The font-weight property itself: Word marks its own bold <b style='mso-bidi-font-weight:normal'>,
+// which is about right-to-left text and must not unbold it.
+const NOT_BOLD = /(?:^|;)\s*font-weight:\s*(normal|[1-4]00)/i;
+const BOLD = /(?:^|;)\s*font-weight:\s*(bold|[6-9]00)/i;
+
 // Word and Google Docs mark bold and italic in styles, which are about to go.
 function stylesToElements(root) {
   const doc = root.ownerDocument;
   // Google Docs wraps the whole clipboard in <b style="font-weight:normal">: not bold at all.
   root.querySelectorAll("b[data-x-style], strong[data-x-style]").forEach((element) => {
-    if (/font-weight:\s*(normal|[1-4]00)/i.test(element.getAttribute(STYLE) || "")) {
+    if (NOT_BOLD.test(element.getAttribute(STYLE) || "")) {
       const span = doc.createElement("span");
       while (element.firstChild) span.appendChild(element.firstChild);
       element.replaceWith(span);
@@ -171,7 +176,7 @@ function stylesToElements(root) {
   root.querySelectorAll("span[data-x-style], font[data-x-style]").forEach((span) => {
     const style = span.getAttribute(STYLE) || "";
     let wrapper = null;
-    if (/font-weight:\s*(bold|[6-9]00)/i.test(style)) wrapper = doc.createElement("strong");
+    if (BOLD.test(style)) wrapper = doc.createElement("strong");
     if (/font-style:\s*italic/i.test(style)) {
       const em = doc.createElement("em");
       if (wrapper) wrapper.appendChild(em);

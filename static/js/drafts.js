@@ -151,6 +151,8 @@
         data.append("title", values.title || "");
         data.append("body", bodyOf(values));
         data.append("summary", values.summary || "");
+        var tab = form.querySelector("input[data-draft-tab]");
+        data.append("tab", tab ? tab.value : ""); // this page's own draft: another tab keeps its own
       }
       return data;
     }

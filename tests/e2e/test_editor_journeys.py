@@ -377,6 +377,23 @@ def paste_html(page, html: str) -> None:
     )
 
 
+def test_words_bold_stays_bold_and_google_docs_plain_wrapper_does_not_bold(page, log_in, drafting):
+    """Word marks its bold <b style='mso-bidi-font-weight:normal'> (a right-to-left setting): still
+    bold. Google Docs wraps a clipboard in <b style="font-weight:normal">: not bold."""
+    log_in("dana", PASSWORD)
+    open_editor(page, drafting.purpose)
+    surface(page).click()
+    page.keyboard.press("Control+A")
+    paste_html(
+        page,
+        "<p class=MsoNormal><span style='mso-bidi-font-weight:bold'>Plain</span> and "
+        "<b style='mso-bidi-font-weight:normal'>Word bold</b>.</p>"
+        '<b style="font-weight:normal" id="docs-internal-guid-1"><p>Docs plain and '
+        '<span style="font-weight:700">Docs bold</span>.</p></b>',
+    )
+    expect(markdown_field(page)).to_have_value("Plain and **Word bold**.\n\nDocs plain and **Docs bold**.")
+
+
 def test_pasting_from_word_keeps_structure_and_drops_the_rest_with_a_note(page, log_in, drafting, save_screenshot):
     log_in("dana", PASSWORD)
     open_editor(page, drafting.purpose)
@@ -491,6 +508,47 @@ def test_text_typed_and_never_saved_is_offered_back_after_the_browser_is_closed(
     page.goto(edit_url(drafting.purpose))
     expect(surface(page)).to_be_visible()
     expect(page.locator("[data-draft-offer]")).to_have_count(0)  # saved: nothing left to offer
+    context.close()
+    assert not problems, problems
+
+
+def test_two_tabs_of_the_same_person_keep_both_drafts(browser, live_server, drafting):
+    """Two tabs typing different text: neither overwrites the other; both are offered back, newest
+    first, and saving one leaves the other offered, to be saved as a merge with it."""
+    context, first, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(first)
+    second = context.new_page()
+    second.on("pageerror", lambda error: problems.append(str(error)))
+    for tab, words in ((first, " Typed in the first tab."), (second, " Typed in the second tab.")):
+        tab.goto(edit_url(drafting.purpose))
+        surface(tab).click()
+        tab.keyboard.press("Control+End")
+        tab.keyboard.type(words)
+        expect(draft_status(tab)).to_have_text(re.compile(r"^A draft of your text was kept at \d\d:\d\d\.$"))
+    assert sorted(SectionDraft.objects.values_list("body", flat=True)) == [
+        BODY + " Typed in the first tab.",
+        BODY + " Typed in the second tab.",
+    ]
+    context.close()
+    assert not problems, problems
+
+    context, page, problems = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    sign_in(page)
+    page.goto(edit_url(drafting.purpose))
+    offers = page.locator("[data-draft-offer]")
+    expect(offers.locator(".diff-inline ins")).to_have_text(["Typed in the second tab.", "Typed in the first tab."])
+    for heading in offers.get_by_role("heading").all():
+        expect(heading).to_have_text(re.compile(r"^You have unsaved text from \d\d:\d\d$"))
+    assert_accessible(page)
+
+    offers.nth(1).get_by_role("link", name="Restore").click()
+    expect(surface(page)).to_contain_text("Typed in the first tab.")
+    page.keyboard.press("Control+S")
+    expect(page.locator(".messages .alert-success")).to_have_text("Saved as version 2.")
+    page.goto(edit_url(drafting.purpose))
+    expect(offers).to_have_count(1)  # the other tab's draft is kept, now compared with version 2
+    expect(offers.locator(".diff-inline ins")).to_have_text(["second"])
+    expect(offers.locator(".diff-inline del")).to_have_text(["first"])
     context.close()
     assert not problems, problems
 
