@@ -25,7 +25,7 @@ from dataclasses import asdict
 from celery import current_app, shared_task
 from django.conf import settings
 
-from common.imports import import_job_run
+from common.imports import PUBLISH_RETRY_POLICY, import_job_run
 from common.mail import email_requeue_unsent
 from common.tasks import PeriodicAskStep
 
@@ -33,9 +33,6 @@ from . import importing, markup_import
 from .rendering.services import TRANSIENT_ERRORS, render_job_run, render_jobs_requeue_stale
 
 logger = logging.getLogger("mpf.rendering")
-
-# Publishing a job must not hold a web request for long when the broker is down.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 
 @shared_task(
@@ -94,12 +91,18 @@ def send_render_task(job_id: int) -> None:
     A connection of its own is opened for each job (renders are rare), so that a broker that
     was down a moment ago is used as soon as it is back. Raises the broker's error when it is down.
     """
-    app = render_job_task.app
+    publish_on_render_queue(render_job_task, job_id)
+
+
+def publish_on_render_queue(task, job_id: int) -> None:
+    """Publishes `task(job_id)` on RENDER_QUEUE (editions' and reports' renders alike); in-process
+    when Celery runs eagerly. Raises the broker's error when it is down."""
+    app = task.app
     if app.conf.task_always_eager:
-        render_job_task.apply(args=[job_id], throw=False)
+        task.apply(args=[job_id], throw=False)
         return
     with app.connection_for_write() as connection:
-        render_job_task.apply_async(
+        task.apply_async(
             args=[job_id],
             queue=settings.RENDER_QUEUE,
             connection=connection,

@@ -5,11 +5,12 @@ from dataclasses import asdict
 from celery import shared_task
 from django.conf import settings
 
+from concepts.tasks import publish_on_render_queue
+
 from .reminders import report_reminders_send
 from .rendering import report_render_job_run, report_render_jobs_requeue
 
 # Publishing a job must not hold a web request for long when the broker is down (as concepts' renders).
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
@@ -46,18 +47,5 @@ def report_render_jobs_requeue_task() -> int:
 
 
 def send_report_render_task(job_id: int) -> None:
-    """Publishes the render on RENDER_QUEUE; in-process when Celery runs eagerly (no REDIS_URL)."""
-    app = report_render_task.app
-    if app.conf.task_always_eager:
-        report_render_task.apply(args=[job_id], throw=False)
-        return
-    with app.connection_for_write() as connection:
-        report_render_task.apply_async(
-            args=[job_id],
-            queue=settings.RENDER_QUEUE,
-            connection=connection,
-            retry=True,
-            retry_policy=PUBLISH_RETRY_POLICY,
-            time_limit=None,
-            soft_time_limit=None,
-        )
+    """Publishes the render on RENDER_QUEUE, as editions' renders are; in-process when Celery runs eagerly."""
+    publish_on_render_queue(report_render_task, job_id)
