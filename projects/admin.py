@@ -37,7 +37,10 @@ class ProjectAdmin(DataChangedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(DataChangedAdminMixin, admin.ModelAdmin):
+    """Organisations are named in the dashboards and the public IATI file (in Russian too): a change moves
+    the data generation on, so neither keeps the old name."""
+
     list_display = ["name", "name_ru", "acronym", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "name_ru", "acronym"]

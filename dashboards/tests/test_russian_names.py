@@ -189,6 +189,20 @@ def test_the_admin_edits_the_russian_name(admin_client, ministry):
     assert ministry.name_ru == "МВД Республики Беларусь"
 
 
+def test_an_admin_edit_of_an_organisation_moves_the_data_generation_on(
+    admin_client, ministry, django_capture_on_commit_callbacks
+):
+    """The public IATI file and the cached dashboards are kept until the generation moves: a new Russian
+    name given in the admin must not wait for IATI_MAX_AGE_SECONDS to be published."""
+    from common import generations
+
+    before = generations.current()
+    url = reverse("admin:projects_organisation_change", args=[ministry.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"name": ministry.name, "name_ru": "МВД", "acronym": "", "kind": ministry.kind})
+    assert generations.current() > before
+
+
 def test_the_seed_organisations_have_russian_names(client):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # idempotent
