@@ -192,10 +192,11 @@ def build_report_document(*, report: Report, language: str, audience: str, kind:
 # --- Requesting -----------------------------------------------------------------------------------
 
 
-def _reusable(report: Report, content_hash: str) -> ReportRenderJob | None:
+def _reusable(report: Report, audience: str, content_hash: str) -> ReportRenderJob | None:
+    """A job of the same audience only: readers are listed and given their own audience's files."""
     recent_failure = Q(status=Status.FAILED, finished_at__gte=timezone.now() - RETRY_FAILED_AFTER)
     return (
-        ReportRenderJob.objects.filter(report=report, content_hash=content_hash)
+        ReportRenderJob.objects.filter(report=report, audience=audience, content_hash=content_hash)
         .filter(Q(status__in=[Status.QUEUED, Status.RUNNING, Status.DONE]) | recent_failure)
         .order_by("-requested_at", "-pk")
         .first()
@@ -217,7 +218,7 @@ def report_render_request(*, report: Report, kind: str, language: str, granted, 
     document = build_report_document(report=report, language=language, audience=audience, kind=kind)
     with transaction.atomic():
         Report.objects.select_for_update().filter(pk=report.pk).first()  # one request at a time per report
-        existing = _reusable(report, document.content_hash)
+        existing = _reusable(report, audience, document.content_hash)
         if existing is not None:
             existing.reused, existing.queue_unavailable = True, False
             return existing

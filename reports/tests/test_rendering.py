@@ -197,3 +197,20 @@ def test_a_job_the_broker_lost_is_sent_again(report, settings, django_capture_on
     assert report_render_jobs_requeue() == 1
     job.refresh_from_db()
     assert job.status == ReportRenderJob.Status.DONE and job.file
+
+
+def test_a_file_made_for_another_audience_is_not_handed_over_even_when_its_content_is_the_same(report, users):
+    """Files are listed and downloaded per audience, so a job made for another audience is never the
+    reader's, even where the two audiences' documents come out the same (same content hash)."""
+    from projects.access import Capability
+    from reports.rendering import audience_of, build_report_document, report_render_request
+
+    granted = {Capability.VIEW, Capability.READ}
+    audience = audience_of(granted)
+    same = build_report_document(report=report, language="en", audience=audience).content_hash
+    managers_job = ReportRenderJob.objects.create(
+        report=report, kind="pdf", language="en", audience=MANAGERS, content_hash=same, status="done"
+    )
+    job = report_render_request(report=report, kind="pdf", language="en", granted=granted, user=users["donor"])
+    assert job.pk != managers_job.pk and not job.reused
+    assert job.audience == audience
