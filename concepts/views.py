@@ -307,7 +307,7 @@ def _section_context(request, concept, section, language=None, **extra):
         "language_name": concept.language_name(language),
         "translation": state,
         "comments": comments,
-        "suggestions": (suggestions := _suggestion_previews(version, comments) if version else []),
+        "suggestions": (suggestions := _suggestion_previews(version, comments, anchors) if version else []),
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
         "margin_notes": notes,
         "general_comments": general,
@@ -358,12 +358,12 @@ def _comment_drafts(request, section, language, comments, restored, may_comment)
     return unsent
 
 
-def _suggestion_previews(version, comments):
+def _suggestion_previews(version, comments, anchors=None):
     """Each open suggestion shown in the current text, its insertion and deletion marked, where its
-    passage stands word for word (the occurrence the reviewer quoted, followed as the text changed)."""
+    passage stands word for word (the occurrence the reviewer quoted, followed as the text changed).
+    `anchors`: the version's anchors when the caller has read them already (else read here, once)."""
     previews = []
     current = version.body
-    anchors = None
     for comment in comments:
         if not comment.is_suggestion or comment.disposition != Comment.Disposition.OPEN:
             continue

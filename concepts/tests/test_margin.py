@@ -186,3 +186,19 @@ def test_the_section_page_places_each_card_where_its_passage_stands_now(client, 
     assert 'data-occurrence="2"' in card[: card.index(">")]  # still the annex's, the second place
     margin = page[page.index('class="margin-notes') : page.index(f'id="comment-{removed.pk}"')]
     assert f'id="comment-{removed.pk}"' not in margin  # its passage is gone: in the general list
+
+
+def test_the_section_page_reads_the_passages_places_once_for_the_margin_and_the_suggestions(client, page_setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add(page_setup, "Too long?", "takes too long")
+    add(page_setup, "Shorter.", "takes too long", suggestion_mode="replace", suggested_text="is slow")
+    client.force_login(page_setup.reviewer)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(page_setup.section.get_absolute_url()).content.decode()
+
+    assert "is slow" in page  # the suggestion is shown in place
+    anchor_reads = [q["sql"] for q in queries if 'FROM "concepts_commentanchor"' in q["sql"] and "SELECT" in q["sql"]]
+    assert len(anchor_reads) == 1, anchor_reads
