@@ -44,6 +44,7 @@ from lxml import etree
 
 from common.imports import ImportRefused, import_job_close
 from common.models import ImportJob
+from projects.access import ROLE_CAPABILITIES, Capability
 
 from . import services
 from .importing import MAX_FILE_BYTES, too_big_message
@@ -87,11 +88,14 @@ def _title_key(title: str) -> str:
 
 
 class _People:
-    """The project's members, found by the names Word records."""
+    """The project's members who may comment, found by the names Word records. A member whose role may
+    not comment (a donor) is never made the author of an imported comment: their name stays the Word
+    author's, as an outside contributor's does."""
 
     def __init__(self, concept: Concept):
         self.by_key: dict[str, int] = {}
-        for membership in concept.project.memberships.select_related("user"):
+        commenting = [role for role, granted in ROLE_CAPABILITIES.items() if Capability.COMMENT in granted]
+        for membership in concept.project.memberships.filter(role__in=commenting).select_related("user"):
             user = membership.user
             for key in (user.get_full_name(), user.get_username(), user.email):
                 if key and key.strip():

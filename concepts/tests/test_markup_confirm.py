@@ -340,3 +340,17 @@ def test_a_comment_on_a_table_is_placed_on_the_words_it_marks_and_reported(users
     plan = markup_import.markup_import_plan(concept=concept, data=_save(word))
     assert [(item.quote, item.author.text) for item in plan.items] == [("Ten centres", "Which centres?")]
     assert [why for _what, why in plan.problems] == ["It is on a table, so it is placed on the table's words it marks."]
+
+
+def test_a_word_author_is_matched_only_to_a_member_who_may_comment(project):
+    from projects.models import Role
+    from projects.tests.factories import MembershipFactory, UserFactory
+
+    reviewer = UserFactory(username="rita", first_name="Rita", last_name="Novak")
+    donor = UserFactory(username="dora", first_name="Dora", last_name="Funder")
+    MembershipFactory(project=project, user=reviewer, role=Role.REVIEWER)
+    MembershipFactory(project=project, user=donor, role=Role.DONOR)
+    people = markup_import._People(ConceptFactory(project=project))
+    assert people("Rita Novak") == reviewer.pk
+    # A donor may not comment: a comment signed with their name stays an outside contributor's.
+    assert people("Dora Funder") is None and people("dora") is None
