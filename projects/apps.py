@@ -5,4 +5,6 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self):
-        from . import history, signals  # noqa: F401  (history sources; logging of refused logins)
+        from . import history, revision, signals  # noqa: F401  (history sources; logging of refused logins)
+
+        revision.connect()  # the projects' content revision follows every row that belongs to a project

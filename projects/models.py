@@ -231,8 +231,11 @@ class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=False)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
+    # Moves on whenever anything shown on the project's pages is saved or deleted (projects/revision.py):
+    # the project's rendered fragments are kept under it.
+    content_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "content_revision"])
     objects = ProjectQuerySet.as_manager()
     translated_fields = ("title", "thematic_area", "summary")
     constraint_fields = {
@@ -259,6 +262,17 @@ class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # The content revision is only ever moved on in the database (projects/revision.py): a save
+        # of an object read before it moved must not write the older number back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_revision"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def public_status(self) -> str:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from activities.models import Activity
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from common.generations import data_changed
+from projects.revision import touch_all
 from projects import demo as project_demo
 from projects.models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 
@@ -414,6 +415,7 @@ class Command(BaseCommand):
                 expenditures_per_project=options["expenditures_per_project"],
             )
         data_changed()  # the dashboards' cached figures are out of date
+        touch_all()  # rows written with bulk_create: the projects' pages are out of date too
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics for the rows just loaded
                 for model in (Project, Activity, BudgetLine, BudgetRevision, Expenditure):

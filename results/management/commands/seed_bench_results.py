@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common.generations import data_changed
+from projects.revision import touch_all
 from projects.models import Project
 from results.models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target
 
@@ -204,6 +205,7 @@ class Command(BaseCommand):
                 reset()
             counts = seed_bench_results(projects=options["projects"], seed=options["seed"])
         data_changed()
+        touch_all()  # rows written with bulk_create: the projects' pages are out of date too
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for model in (Result, Indicator, ReportingPeriod, Target, IndicatorUpdate):
