@@ -96,8 +96,8 @@ def _on_row_changed(sender, instance, raw=False, **kwargs):
     touch(_PATHS[sender](instance))
 
 
-def _on_shared_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _on_shared_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # a new organisation is on no project's page yet
         touch_all()
 
 

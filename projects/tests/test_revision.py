@@ -77,8 +77,9 @@ def test_a_row_one_step_further_moves_its_project_on(two_projects):
 
 def test_a_shared_name_moves_every_project_on(two_projects):
     project, other = two_projects
-    organisation, instrument = OrganisationFactory(), FundingInstrumentFactory()
     before, other_before = _revision(project), _revision(other)
+    organisation, instrument = OrganisationFactory(), FundingInstrumentFactory()
+    assert (_revision(project), _revision(other)) == (before, other_before)  # new ones are on no page yet
     organisation.name = "Renamed ministry"
     organisation.save()
     assert (_revision(project), _revision(other)) == (before + 1, other_before + 1)
