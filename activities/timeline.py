@@ -18,6 +18,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.templatetags.portal import date_span
+
+from .models import Activity
+
 LABEL_WIDTH = 300
 FIT_LABEL_WIDTH = 250
 FIT_WIDTH = 1100  # px of the whole drawing when fitted: inside a 1366 px screen's page
@@ -201,7 +205,7 @@ def render_timeline(activities, *, project, zoom: str = DEFAULT_ZOOM, today: dat
     """The HTML of the chart, the list phones show instead and the table of `activities`: rendered
     without the request, from the activities, the project, `zoom` and `today` only (what a kept
     fragment of it must be keyed by)."""
-    activities = list(activities)
+    activities = _described(activities)
     context = {
         "project": project,
         "activities": activities,
@@ -210,3 +214,20 @@ def render_timeline(activities, *, project, zoom: str = DEFAULT_ZOOM, today: dat
         "zooms": [(name, ZOOM_LABELS[name]) for name in ZOOMS],
     }
     return render_to_string("activities/_timeline_body.html", context)
+
+
+def _described(activities) -> list:
+    """`activities`, each with what the template shows of it worked out once (the chart, the list and
+    the table show it three times): its title in the reader's language, address, kind and status
+    (translated once per choice, not per row) and dates."""
+    kinds = {value: str(label) for value, label in Activity.Kind.choices}
+    statuses = {value: str(label) for value, label in Activity.Status.choices}
+    activities = list(activities)
+    for activity in activities:
+        activity.shown_title = activity.localized("title")
+        activity.url = activity.get_absolute_url()
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.status_label = statuses.get(activity.status, activity.status)
+        activity.planned_span = date_span(activity.planned_start, activity.planned_end)
+        activity.actual_span = date_span(activity.actual_start, activity.actual_end) if activity.actual_start else ""
+    return activities
