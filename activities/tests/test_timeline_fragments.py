@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from activities import services, views
 from activities.tests.factories import ActivityFactory
 from projects import services as project_services
+from projects.models import Membership, Project, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,16 @@ def test_russian_and_english_are_kept_apart(client, published_project, visit, re
         assert "Study visit to Vienna" in pages["en"] and "Учебная поездка в Вену" not in pages["en"]
         assert "The same activities as a table" in pages["en"]
         assert "The same activities as a table" not in pages["ru"]
+
+
+def test_access_is_decided_on_every_request_even_when_the_chart_is_kept(client_for, published_project, visit, users):
+    """A change that bypasses the revision (a queryset update) still takes the page away at once:
+    the kept chart is asked for only after the view has decided that the reader may see it."""
+    assert "Study visit to Vienna" in page(client_for("anonymous"), published_project)
+    Membership.objects.filter(project=published_project, user=users["manager"]).update(role=Role.REVIEWER)
+    assert 'href="/projects/public-project/edit/"' not in page(client_for("manager"), published_project)
+    Project.objects.filter(pk=published_project.pk).update(is_published=False)
+    for reader in ("anonymous", "outsider", "portfolio_donor"):
+        with mock.patch.object(views.timezone, "localdate", return_value=TODAY):
+            response = client_for(reader).get(timeline_url(published_project))
+        assert response.status_code == 404, reader

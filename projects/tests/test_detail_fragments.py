@@ -18,7 +18,7 @@ from concepts.tests.factories import ConceptFactory
 from documents.models import Visibility
 from documents.tests.factories import upload_document
 from projects import services, views
-from projects.models import ProjectPartner
+from projects.models import Membership, Project, ProjectPartner, Role
 from projects.tests.factories import OrganisationFactory
 from results import services as result_services
 from results.tests.factories import framework
@@ -201,3 +201,14 @@ def test_russian_and_english_are_kept_apart(client, published_project, body_rend
         assert "<h1>Публичный проект</h1>" in pages["ru"]
         assert "<h1>The public project</h1>" in pages["en"] and "Публичный проект" not in pages["en"]
         assert "About the project" in pages["en"] and "About the project" not in pages["ru"]
+
+
+def test_access_is_decided_on_every_request_even_when_the_body_is_kept(client_for, published_project, users):
+    """A change that bypasses the revision (a queryset update) still takes the page away at once:
+    the kept body is asked for only after the view has decided that the reader may see it."""
+    assert "Not published" not in page(client_for("anonymous"), published_project)
+    Membership.objects.filter(project=published_project, user=users["manager"]).update(role=Role.REVIEWER)
+    assert 'href="/projects/public-project/edit/"' not in page(client_for("manager"), published_project)
+    Project.objects.filter(pk=published_project.pk).update(is_published=False)
+    for reader in ("anonymous", "outsider", "portfolio_donor"):
+        assert client_for(reader).get(published_project.get_absolute_url()).status_code == 404, reader
