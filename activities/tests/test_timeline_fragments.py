@@ -10,11 +10,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from activities import services, views
 from activities.tests.factories import ActivityFactory
 from projects import services as project_services
 from projects.models import Membership, Project, Role
+from results import services as result_services
+from results.tests.factories import framework
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +180,18 @@ def test_access_is_decided_on_every_request_even_when_the_chart_is_kept(client_f
         with mock.patch.object(views.timezone, "localdate", return_value=TODAY):
             response = client_for(reader).get(timeline_url(published_project))
         assert response.status_code == 404, reader
+
+
+def test_the_timeline_of_one_result_shares_the_chart_s_template_and_its_zoom(client_for, published_project, visit):
+    """The result's timeline (results.views.result_timeline) renders the same chart, not kept, with
+    the zoom buttons and the list for phones it used to miss."""
+    fw = framework(published_project)
+    ActivityFactory(project=published_project, title="Closing event in Minsk")
+    result_services.result_set_activities(result=fw["output"], activities=[visit])
+    url = reverse("results:timeline", kwargs={"slug": published_project.slug, "result_id": fw["output"].pk})
+    client = client_for("reviewer")
+    fitted = client.get(url).content.decode()
+    assert "Only the activities that contribute to “Output”." in fitted
+    assert "Study visit to Vienna" in fitted and "Closing event in Minsk" not in fitted
+    assert 'href="?zoom=fit" aria-current="true"' in fitted and 'class="timeline-list-item' in fitted
+    assert 'href="?zoom=months" aria-current="true"' in client.get(f"{url}?zoom=months").content.decode()
