@@ -12,9 +12,15 @@ month a fixed width and scroll sideways. Phones get a list instead (the template
 import datetime
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.templatetags.portal import date_span
+
+from .models import Activity
 
 LABEL_WIDTH = 300
 FIT_LABEL_WIDTH = 250
@@ -29,6 +35,11 @@ BAR_HEIGHT = 9
 MIN_BAR = 3
 ZOOMS = ("fit", "months", "quarters")
 DEFAULT_ZOOM = "fit"
+ZOOM_LABELS = {
+    "fit": gettext_lazy("Whole project"),
+    "months": gettext_lazy("Months"),
+    "quarters": gettext_lazy("Quarters"),
+}
 
 
 @dataclass
@@ -183,3 +194,40 @@ def build_timeline(activities, *, today: datetime.date | None = None, project=No
             )
         )
     return timeline
+
+
+def zoom_of(value) -> str:
+    """The zoom a `?zoom=` value names: one of ZOOMS (anything else fits)."""
+    return value if value in ZOOMS else DEFAULT_ZOOM
+
+
+def render_timeline(activities, *, project, zoom: str = DEFAULT_ZOOM, today: datetime.date | None = None) -> str:
+    """The HTML of the chart, the list phones show instead and the table of `activities`: rendered
+    without the request, from the activities, the project, `zoom` and `today` only (what a kept
+    fragment of it must be keyed by)."""
+    activities = _described(activities)
+    context = {
+        "project": project,
+        "activities": activities,
+        "in_date_order": sorted(activities, key=lambda activity: (activity.planned_start, activity.planned_end)),
+        "timeline": build_timeline(activities, project=project, zoom=zoom, today=today),
+        "zooms": [(name, ZOOM_LABELS[name]) for name in ZOOMS],
+    }
+    return render_to_string("activities/_timeline_body.html", context)
+
+
+def _described(activities) -> list:
+    """`activities`, each with what the template shows of it worked out once (the chart, the list and
+    the table show it three times): its title in the reader's language, address, kind and status
+    (translated once per choice, not per row) and dates."""
+    kinds = {value: str(label) for value, label in Activity.Kind.choices}
+    statuses = {value: str(label) for value, label in Activity.Status.choices}
+    activities = list(activities)
+    for activity in activities:
+        activity.shown_title = activity.localized("title")
+        activity.url = activity.get_absolute_url()
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.status_label = statuses.get(activity.status, activity.status)
+        activity.planned_span = date_span(activity.planned_start, activity.planned_end)
+        activity.actual_span = date_span(activity.actual_start, activity.actual_end) if activity.actual_start else ""
+    return activities

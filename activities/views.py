@@ -3,24 +3,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
+from common.fragments import cached_html
 from projects.access import Capability
+from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
 from . import selectors, services
 from .forms import ActivityForm, ParticipationForm
 from .ics import activities_calendar
-from .timeline import DEFAULT_ZOOM, ZOOMS, build_timeline
-
-ZOOM_LABELS = {
-    "fit": gettext_lazy("Whole project"),
-    "months": gettext_lazy("Months"),
-    "quarters": gettext_lazy("Quarters"),
-}
+from .timeline import render_timeline, zoom_of
 
 
 def activity_list(request, slug):
@@ -31,18 +27,20 @@ def activity_list(request, slug):
 
 def timeline(request, slug):
     """The Gantt chart at the zoom the address names (`?zoom=`: fit, the default, months or
-    quarters), with the list phones show instead and the table."""
+    quarters), with the list phones show instead and the table. The view decides who may open it
+    on every request; the chart, the same for every such reader, is kept under the project's
+    content revision, the zoom, today's date (the today line, the bars of activities under way)
+    and the language."""
     project = project_get_for_user(user=request.user, slug=slug)
-    activities = list(selectors.activities_for_project(project=project))
-    zoom = request.GET.get("zoom", DEFAULT_ZOOM)
-    context = {
-        "project": project,
-        "activities": activities,
-        "in_date_order": sorted(activities, key=lambda activity: (activity.planned_start, activity.planned_end)),
-        "timeline": build_timeline(activities, project=project, zoom=zoom),
-        "zooms": [(name, ZOOM_LABELS[name]) for name in ZOOMS],
-    }
-    return render(request, "activities/timeline.html", context)
+    zoom = zoom_of(request.GET.get("zoom"))
+    today = timezone.localdate()
+
+    def render_body():
+        activities = selectors.activities_for_project(project=project)
+        return render_timeline(activities, project=project, zoom=zoom, today=today)
+
+    body = cached_html(project_fragment_key(project, "timeline", zoom, today.isoformat()), render_body)
+    return render(request, "activities/timeline.html", {"project": project, "body": body})
 
 
 def calendar_feed(request, slug):

@@ -4,7 +4,9 @@ An app registers a function that returns the HTML of its section for a project (
 none); the project page shows them in order of registration. This keeps `projects` from
 importing those apps, like the history sources (common.history). The function is called
 after the view has decided that the reader may see the page; it must show only what every
-reader of that page may see.
+reader of that page may see. Its HTML is kept with the page's body (projects.views.project_detail)
+under the project's content revision and the language: it must show only rows that move the
+revision on (see projects/revision.py) and nothing that depends on the reader or today's date.
 """
 
 from collections.abc import Callable

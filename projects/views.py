@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import SpreadsheetUploadForm, apply_validation_error
+from common.fragments import cached_html
 from common.history import project_history
 from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.page_sections import project_page_sections
@@ -19,6 +21,7 @@ from . import importing, selectors, services
 from .access import Capability
 from .forms import MemberForm, MembershipRoleForm, PartnerForm, PartnerFormSet, ProjectFilterForm, ProjectForm
 from .models import Role, partner_statement
+from .revision import project_fragment_key
 from .tasks import portfolio_import_task
 
 
@@ -32,14 +35,23 @@ def project_list(request):
 
 
 def project_detail(request, slug):
+    """The project's public page: the view decides who may open it on every request; its body, the
+    same for every such reader (the tabs, which depend on the reader, are outside it), is kept under
+    the project's content revision and the language."""
     project = selectors.project_get_for_user(user=request.user, slug=slug)
+    body = cached_html(project_fragment_key(project, "page"), lambda: _project_page_body(project))
+    return render(request, "projects/project_detail.html", {"project": project, "body": body})
+
+
+def _project_page_body(project) -> str:
+    """Rendered without the request: nothing in it may depend on who reads it."""
     context = {
         "project": project,
         "partner_statement": partner_statement(project),
         "published_concepts": project.concepts.filter(status="published").order_by("pk"),
         "sections": project_page_sections(project),
     }
-    return render(request, "projects/project_detail.html", context)
+    return render_to_string("projects/_project_page.html", context)
 
 
 PARTNERS = "partners"  # the create form's partner rows

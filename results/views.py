@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities.selectors import activities_for_project
-from activities.timeline import build_timeline
+from activities.timeline import render_timeline, zoom_of
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import apply_validation_error
@@ -382,11 +382,10 @@ def result_timeline(request, slug, result_id):
     """The activities timeline, narrowed to the activities that contribute to one result."""
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.READ)
     result = selectors.result_get(project=project, result_id=result_id)
-    activities = list(activities_for_project(project=project).filter(results=result))
+    activities = activities_for_project(project=project).filter(results=result)
     context = {
         "project": project,
-        "activities": activities,
-        "timeline": build_timeline(activities, project=project),
+        "body": render_timeline(activities, project=project, zoom=zoom_of(request.GET.get("zoom"))),
         "filtered_by": result.localized("title"),
     }
     return render(request, "activities/timeline.html", context)
