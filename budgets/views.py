@@ -73,17 +73,32 @@ def _page_number(value) -> int | None:
 
 def _overview_body(project, is_staff: bool, page) -> str:
     lines, summary, by_activity = selectors.budget_overview(project=project)
-    expenditures = Paginator(selectors.expenditures_for_project(project=project), EXPENDITURE_PAGE_SIZE)
+    expenditures = Paginator(selectors.expenditures_for_project(project=project), EXPENDITURE_PAGE_SIZE).get_page(page)
+    may_edit = Capability.EDIT in project.capabilities
+    if may_edit:
+        _set_urls(lines, project, edit_url="budgets:line_edit", revise_url="budgets:line_revise")
+        _set_urls(expenditures, project, edit_url="budgets:expenditure_edit")
     context = {
         "project": project,
-        "may_edit": Capability.EDIT in project.capabilities,
+        "may_edit": may_edit,
         "is_staff": is_staff,
         "summary": summary,
         "lines": lines,
         "by_activity": by_activity,
-        "expenditures": expenditures.get_page(page),
+        "expenditures": expenditures,
     }
     return render_to_string("budgets/_overview_body.html", context)
+
+
+URL_PK = 987654321  # reversed once per page and replaced by each row's id: the id is the path's last number
+
+
+def _set_urls(rows, project, **names) -> None:
+    """Each row's address for each of `names` (attribute: URL name, taking the project's slug and the row's id)."""
+    for attribute, name in names.items():
+        before, _pk, after = reverse(name, args=[project.slug, URL_PK]).rpartition(str(URL_PK))
+        for row in rows:
+            setattr(row, attribute, f"{before}{row.pk}{after}")
 
 
 @login_required
