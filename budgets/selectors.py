@@ -146,6 +146,7 @@ def budget_overview(*, project: Project) -> tuple[list[BudgetLine], BudgetSummar
     )
     by_activity = [per_activity[key] for key in sorted(per_activity, key=lambda pk: (per_activity[pk]["order"], pk))]
     for row in by_activity:
+        del row["order"]
         row["planned"], row["spent"] = _money(row["planned"]), _money(row["spent"])
         row["remaining"] = row["planned"] - row["spent"]
     return lines, summary, by_activity

@@ -8,14 +8,17 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from activities import services as activity_services
 from activities.tests.factories import ActivityFactory
-from budgets import services, views
+from budgets import selectors, services, views
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
 from projects import services as project_services
-from projects.models import Role
+from projects.access import Capability
+from projects.models import Project, Role
+from projects.revision import project_fragment_key
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -196,3 +199,40 @@ def test_the_warm_page_renders_nothing_and_asks_the_database_less(
         assert body.call_count == 1  # kept: not rendered again
     assert len(warm.captured_queries) < len(cold.captured_queries)
     assert _without_tokens(warm_html) == _without_tokens(cold_html)
+
+
+def test_the_kept_fragment_holds_no_csrf_token_and_no_reader_name(client_for, project, url, travel, manager_user):
+    page(client_for("manager"), url)
+    reader = ".".join(sorted(Capability))  # a manager holds every capability, and is not staff
+    kept = cache.get(f"fragment:en:{project_fragment_key(Project.objects.get(pk=project.pk), 'budget', reader, 1)}")
+    assert kept is not None and "Study visit" in kept
+    assert "csrfmiddlewaretoken" not in kept and "CSRFToken" not in kept
+    assert manager_user.username not in kept
+
+
+def test_the_pages_sums_are_the_databases(project, staff_user):
+    """budget_overview adds up in Python what budget_summary and budget_by_activity ask of the database."""
+    first, second = ActivityFactory(project=project, order=2), ActivityFactory(project=project, order=1)
+    lines = [
+        services.budget_line_create(
+            project=project, category=category, description=f"L{i}", amount=D(amount), activity=activity
+        )  # fmt: skip
+        for i, (category, amount, activity) in enumerate(
+            [("travel", "1000.10", first), ("travel", "500", second), ("staff", "2000", None), ("indirect", "7", first)]
+        )
+    ]
+    services.budget_revision_record(
+        line=lines[1], amount=D("700.55"), date=datetime.date(2025, 1, 1), reason="r", user=staff_user
+    )
+    for amount, target in [("100.10", lines[0]), ("200.20", lines[1]), ("2100", lines[2]), ("0.01", lines[3])]:
+        services.expenditure_create(
+            project=project, line=target, date=datetime.date(2025, 3, 1), amount=D(amount), description="x"
+        )
+    listed, summary, by_activity = selectors.budget_overview(project=project)
+    expected = selectors.budget_summary(project=project)
+    assert [line.pk for line in listed] == list(
+        selectors.budget_lines_for_project(project=project).values_list("pk", flat=True)
+    )
+    assert summary.categories == expected.categories and summary.total == expected.total
+    assert [row["title"] for row in by_activity] == [second.title, first.title]  # in the activities' order
+    assert by_activity == selectors.budget_by_activity(project=project)
