@@ -165,6 +165,7 @@ def test_readers_without_finance_are_still_refused_after_the_page_was_kept(clien
     page(client_for("manager"), url)
     assert client_for("drafter").get(url).status_code == 403
     assert client_for("outsider").get(url).status_code == 404
+    assert client_for("anonymous").get(url).status_code == 302  # to the login page
 
 
 # Languages ------------------------------------------------------------------------------------------------
