@@ -74,9 +74,21 @@ class ProjectSerializer(serializers.ModelSerializer):
 # ModelSerializer builds its fields anew on every request and walks them for every row, which cost
 # more than the rest of the request. ProjectSerializer still answers a single project and is the schema.
 PROJECT_VALUES = (
-    "code", "slug", "title", "status", "countries", "instrument__code", "thematic_area", "planned_start",
-    "planned_end", "actual_start", "actual_end", "currency", "total_budget", "is_published",
-)  # fmt: skip
+    "code",
+    "slug",
+    "title",
+    "status",
+    "countries",
+    "instrument__code",
+    "thematic_area",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "currency",
+    "total_budget",
+    "is_published",
+)
 _MONEY_FIELD = serializers.DecimalField(**MONEY)
 
 

@@ -85,9 +85,13 @@ def test_expenditure_recorded_edited_and_deleted_shows_at_once(client_for, proje
     html = page(client, url)
     assert "Flights" in html and "EUR 120.50" in html
     services.expenditure_update(
-        project=project, expenditure=expenditure, line=travel, date=expenditure.date, amount=D("1200.00"),
+        project=project,
+        expenditure=expenditure,
+        line=travel,
+        date=expenditure.date,
+        amount=D("1200.00"),
         description="Charter flights",
-    )  # fmt: skip
+    )
     html = page(client, url)
     assert "Charter flights" in html and "More has been spent than the revised budget allows." in html
     services.expenditure_delete(expenditure=expenditure)
@@ -217,7 +221,7 @@ def test_the_pages_sums_are_the_databases(project, staff_user):
     lines = [
         services.budget_line_create(
             project=project, category=category, description=f"L{i}", amount=D(amount), activity=activity
-        )  # fmt: skip
+        )
         for i, (category, amount, activity) in enumerate(
             [("travel", "1000.10", first), ("travel", "500", second), ("staff", "2000", None), ("indirect", "7", first)]
         )

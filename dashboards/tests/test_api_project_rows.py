@@ -59,9 +59,13 @@ def test_a_change_shows_at_once(client, portfolio, staff_user):
     before = next(row for row in _listed(client, staff_user)["results"] if row["code"] == eur.code)
     assert before["total_budget"] == "120000.00" and before["actual_end"] is None
     project_services.project_update(
-        project=eur, user=staff_user, title="Border data, second phase", total_budget=Decimal("150000.5"),
-        actual_end=datetime.date(2025, 7, 1), countries=["UA", "MD"],
-    )  # fmt: skip
+        project=eur,
+        user=staff_user,
+        title="Border data, second phase",
+        total_budget=Decimal("150000.5"),
+        actual_end=datetime.date(2025, 7, 1),
+        countries=["UA", "MD"],
+    )
     after = next(row for row in _listed(client, staff_user)["results"] if row["code"] == eur.code)
     assert after["title"] == "Border data, second phase"
     assert after["total_budget"] == "150000.50" and after["actual_end"] == "2025-07-01"
