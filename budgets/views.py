@@ -1,20 +1,26 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import SpreadsheetUploadForm, apply_validation_error
+from common.fragments import cached_html
 from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.spreadsheets import csv_response
 from common.tabular import keep_upload, pending_upload, preview_from_json, release_upload
 from common.views import import_job_poll
 from projects.access import Capability
+from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
 from . import importing, selectors, services
@@ -34,18 +40,65 @@ def _expenditure(project, expenditure_id) -> Expenditure:
     return get_object_or_404(Expenditure.objects.filter(line__project=project), pk=expenditure_id)
 
 
+EXPENDITURE_PAGE_SIZE = 50
+KEPT_PAGES = 1000  # pages of expenditure kept as fragments; a stranger page number is rendered each time
+
+
 @login_required
 def overview(request, slug):
+    """The project's budget. The view decides access, then the page's body is kept under everything it
+    shows: the project's content revision (any line, revision, expenditure, activity or the project's
+    total moves it on), the reader's capabilities and staff flag (the buttons), the page of expenditure
+    and the language; nothing in it depends on who the reader is otherwise."""
     project = project_get_for_user(user=request.user, slug=slug, need=Capability.FINANCE)
-    expenditures = Paginator(selectors.expenditures_for_project(project=project), 50).get_page(request.GET.get("page"))
+    page = _page_number(request.GET.get("page"))
+    render_body = functools.partial(_overview_body, project, request.user.is_staff, request.GET.get("page"))
+    if page is None:
+        body = mark_safe(render_body())  # noqa: S308 - our template's output
+    else:
+        reader = ".".join(sorted(project.capabilities)) + (":staff" if request.user.is_staff else "")
+        body = cached_html(project_fragment_key(project, "budget", reader, page), render_body)
+    return render(request, "budgets/overview.html", {"project": project, "body": body})
+
+
+def _page_number(value) -> int | None:
+    """The page of expenditure asked for as the fragment's key: `Paginator.get_page` shows page 1
+    for anything but a whole number; None (not kept) for a number outside 1..KEPT_PAGES."""
+    try:
+        number = int(value) if value is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= KEPT_PAGES else None
+
+
+def _overview_body(project, is_staff: bool, page) -> str:
+    lines, summary, by_activity = selectors.budget_overview(project=project)
+    expenditures = Paginator(selectors.expenditures_for_project(project=project), EXPENDITURE_PAGE_SIZE).get_page(page)
+    may_edit = Capability.EDIT in project.capabilities
+    if may_edit:
+        _set_urls(lines, project, edit_url="budgets:line_edit", revise_url="budgets:line_revise")
+        _set_urls(expenditures, project, edit_url="budgets:expenditure_edit")
     context = {
         "project": project,
-        "summary": selectors.budget_summary(project=project),
-        "lines": selectors.budget_lines_for_project(project=project),
-        "by_activity": selectors.budget_by_activity(project=project),
+        "may_edit": may_edit,
+        "is_staff": is_staff,
+        "summary": summary,
+        "lines": lines,
+        "by_activity": by_activity,
         "expenditures": expenditures,
     }
-    return render(request, "budgets/overview.html", context)
+    return render_to_string("budgets/_overview_body.html", context)
+
+
+URL_PK = 987654321  # reversed once per page and replaced by each row's id: the id is the path's last number
+
+
+def _set_urls(rows, project, **names) -> None:
+    """Each row's address for each of `names` (attribute: URL name, taking the project's slug and the row's id)."""
+    for attribute, name in names.items():
+        before, _pk, after = reverse(name, args=[project.slug, URL_PK]).rpartition(str(URL_PK))
+        for row in rows:
+            setattr(row, attribute, f"{before}{row.pk}{after}")
 
 
 @login_required

@@ -124,6 +124,8 @@ class FilteredViewSet(viewsets.ReadOnlyModelViewSet):
     def filters(self) -> dict:
         if self.action != "list":
             return {}
+        if not any(name in self.request.query_params for name in ApiFilterForm.base_fields):
+            return {}  # no filter asked for: nothing to validate (building the form copies every country)
         form = ApiFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
@@ -149,6 +151,12 @@ class ProjectViewSet(FilteredViewSet):
     def get_queryset(self):
         scope = selectors.visible_projects_for_user(user=self.request.user)
         return Project.objects.filter(pk__in=self.projects(scope)).select_related("instrument").order_by("code")
+
+    def list(self, request, *args, **kwargs):
+        """As ListModelMixin.list, with plain rows instead of a serializer per project (serializers.project_rows)."""
+        rows = self.filter_queryset(self.get_queryset()).values(*serializers.PROJECT_VALUES)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializers.project_rows(page, request=request))
 
 
 @extend_schema_view(**_schemas(serializers.ActivitySerializer, child=True))
