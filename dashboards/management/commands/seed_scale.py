@@ -28,9 +28,9 @@ from django.utils import timezone
 from activities.models import Activity
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from common.generations import data_changed
-from projects.revision import touch_all
 from projects import demo as project_demo
 from projects.models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
+from projects.revision import touch_all
 
 PREFIX = "scale-"
 BATCH_SIZE = 500

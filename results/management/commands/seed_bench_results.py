@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common.generations import data_changed
-from projects.revision import touch_all
 from projects.models import Project
+from projects.revision import touch_all
 from results.models import Indicator, IndicatorUpdate, ReportingPeriod, Result, Target
 
 PREFIX = "scale-"
