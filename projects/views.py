@@ -30,6 +30,7 @@ from .tasks import portfolio_import_task
 
 FILTERS_TEMPLATE = "projects/_project_filters.html"
 ROW_TEMPLATE = "projects/_project_list_row.html"
+TYPED_FILTERS = ("q", "year")  # typed in: any text
 
 
 def project_list(request):
@@ -51,17 +52,23 @@ def project_list(request):
 
 
 def _project_filters_html(filter_form, filters, form_kwargs):
-    """The list's filter form, kept under everything it shows: the values submitted (which also decide
-    its error messages and the "Clear" link) and the countries and instruments offered; the language
-    is added by `cached_html`. A GET form: no CSRF token in it."""
-    submitted = {name: filter_form.data.getlist(name) for name in filter_form.fields} if filter_form else None
-    shown = [submitted, sorted(form_kwargs["country_codes"]), form_kwargs["instrument_codes"]]
-    digest = hashlib.blake2b(json.dumps(shown).encode(), digest_size=16).hexdigest()
+    """The list's filter form, kept under everything it shows: the choices made (which also decide the
+    "Clear" link) and the countries and instruments offered; `cached_html` adds the language. Only
+    choices among those offered are kept, a bounded number of forms: a search, a year or a value the
+    form reports as wrong is drawn for its request alone, so that no visitor can fill the cache with
+    made-up values. A GET form: no CSRF token in it."""
 
     def render_form():
         context = {"filter_form": filter_form or ProjectFilterForm(**form_kwargs), "filters": filters}
         return render_to_string(FILTERS_TEMPLATE, context)
 
+    chosen = None
+    if filter_form is not None:
+        if filter_form.errors or any(filter_form.data.get(name) for name in TYPED_FILTERS):
+            return render_form()
+        chosen = {name: filter_form.data.get(name, "") for name in filter_form.fields}  # as the widgets show them
+    shown = [chosen, sorted(form_kwargs["country_codes"]), form_kwargs["instrument_codes"]]
+    digest = hashlib.blake2b(json.dumps(shown).encode(), digest_size=16).hexdigest()
     return cached_html(f"project-list-filters:{digest}", render_form)
 
 

@@ -214,3 +214,29 @@ def test_the_list_query_count_does_not_grow_with_filters_and_pages(client_for, d
         with django_assert_max_num_queries(7):
             warm = _page(client, query)
         assert warm.count("<tr>") == cold.count("<tr>") > 1
+
+
+def _filter_form_renders(client, query) -> int:
+    """How many times the filter form is drawn for the second of two requests of `query`."""
+    _page(client, query)
+    with mock.patch.object(views, "render_to_string", wraps=views.render_to_string) as render:
+        _page(client, query)
+    return sum(1 for call in render.call_args_list if call.args[0] == views.FILTERS_TEMPLATE)
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("", True),
+        ("?page=2", True),
+        ("?q=&status=2&country=BY&instrument=AMIF&year=", True),
+        ("?q=anything", False),
+        ("?year=2025", False),
+        ("?status=made-up", False),
+        ("?country=ZZ", False),
+        ("?instrument=made-up", False),
+    ],
+)
+def test_only_choices_among_those_offered_keep_the_filter_form(client_for, published_project, query, kept):
+    """Searches, years and wrong values would give the cache a key per made-up value."""
+    assert _filter_form_renders(client_for("anonymous"), query) == (0 if kept else 1)
