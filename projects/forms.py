@@ -131,7 +131,9 @@ class ProjectFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Any country")), *countries], required=False)
+    # Every country is offered only when the form is made without `country_codes` (set in __init__):
+    # copying some 250 choices into each new form would cost more than the rest of the page.
+    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Any country"))], required=False)
     instrument = forms.ModelChoiceField(
         label=_("Funding instrument"),
         queryset=FundingInstrument.objects.all(),
@@ -141,13 +143,19 @@ class ProjectFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
 
-    def __init__(self, *args, country_codes=None, **kwargs):
+    def __init__(self, *args, country_codes=None, instrument_codes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if country_codes is not None:
+        if country_codes is None:
+            self.fields["country"].choices = [("", _("Any country")), *countries]
+        else:
             # Only the countries projects are in: a short list to choose from, and a light page.
-            names = dict(countries)
-            in_use = sorted((code, names[code]) for code in country_codes if code in names)
+            in_use = sorted((code, countries.name(code)) for code in country_codes if code in countries)
             self.fields["country"].choices = [("", _("Any country")), *sorted(in_use, key=lambda c: c[1])]
+        if instrument_codes is not None:
+            # The instruments the view read already (an instrument is shown by its code): the
+            # form is drawn without reading them again. A chosen one is still checked against the table.
+            instrument = self.fields["instrument"]
+            instrument.widget.choices = [("", instrument.empty_label), *((code, code) for code in instrument_codes)]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"

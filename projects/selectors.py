@@ -3,16 +3,24 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .access import Capability, capabilities
-from .models import Membership, Project, ProjectPartner
+from .models import FundingInstrument, Membership, Project, ProjectPartner
 
 
 def project_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Project]:
+    """The projects `user` may see, filtered, in the list's order. Only their ids and content revisions
+    are read: the list keeps each row's HTML under them, and `projects_for_rows` reads the projects
+    whose row is not kept yet."""
     return (
         Project.objects.visible_to(user)
         .filtered(**(filters or {}))
-        .select_related("instrument")
+        .only("pk", "content_revision")
         .order_by("-planned_start", "title")
     )
+
+
+def projects_for_rows(ids) -> dict[int, Project]:
+    """The projects `ids` by id, with what a row of the list shows."""
+    return Project.objects.select_related("instrument").in_bulk(ids)
 
 
 def project_capabilities_for(*, user, project: Project) -> frozenset[Capability]:
@@ -48,3 +56,8 @@ def countries_in_use() -> set[str]:
     for value in Project.objects.order_by().values_list("countries", flat=True).distinct():
         codes.update(code for code in str(value).split(",") if code)
     return codes
+
+
+def instrument_codes() -> list[str]:
+    """The funding instruments' codes, as the project list's filter offers them."""
+    return list(FundingInstrument.objects.order_by("code").values_list("code", flat=True))

@@ -1,3 +1,7 @@
+import functools
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import SpreadsheetUploadForm, apply_validation_error
-from common.fragments import cached_html
+from common.fragments import cached_html, cached_html_many
 from common.history import project_history
 from common.imports import ImportBusy, busy_message, import_job_get, import_job_progress, import_job_start
 from common.page_sections import project_page_sections
@@ -24,14 +28,69 @@ from .models import Role, partner_statement
 from .revision import project_fragment_key
 from .tasks import portfolio_import_task
 
+FILTERS_TEMPLATE = "projects/_project_filters.html"
+ROW_TEMPLATE = "projects/_project_list_row.html"
+TYPED_FILTERS = ("q", "year")  # typed in: any text
+
 
 def project_list(request):
-    filter_form = ProjectFilterForm(request.GET or None, country_codes=selectors.countries_in_use())
-    filters = filter_form.valid_filters() if request.GET else {}
+    country_codes, instrument_codes = selectors.countries_in_use(), selectors.instrument_codes()
+    form_kwargs = {"country_codes": country_codes, "instrument_codes": instrument_codes}
+    # Without filters no form is made unless its HTML must be drawn (a form copies its fields).
+    filter_form = ProjectFilterForm(request.GET, **form_kwargs) if request.GET else None
+    filters = filter_form.valid_filters() if filter_form else {}
     projects = selectors.project_list_for_user(user=request.user, filters=filters)
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "projects": page.object_list, "filter_form": filter_form, "filters": filters}
+    context = {
+        "page": page,
+        "projects": page.object_list,
+        "rows": _project_list_rows(page.object_list),
+        "filters": filters,
+        "filter_form_html": _project_filters_html(filter_form, filters, form_kwargs),
+    }
     return render(request, "projects/project_list.html", context)
+
+
+def _project_filters_html(filter_form, filters, form_kwargs):
+    """The list's filter form, kept under everything it shows: the choices made (which also decide the
+    "Clear" link) and the countries and instruments offered; `cached_html` adds the language. Only
+    choices among those offered are kept, a bounded number of forms: a search, a year or a value the
+    form reports as wrong is drawn for its request alone, so that no visitor can fill the cache with
+    made-up values. A GET form: no CSRF token in it."""
+
+    def render_form():
+        context = {"filter_form": filter_form or ProjectFilterForm(**form_kwargs), "filters": filters}
+        return render_to_string(FILTERS_TEMPLATE, context)
+
+    chosen = None
+    if filter_form is not None:
+        if filter_form.errors or any(filter_form.data.get(name) for name in TYPED_FILTERS):
+            return render_form()
+        chosen = {name: filter_form.data.get(name, "") for name in filter_form.fields}  # as the widgets show them
+    shown = [chosen, sorted(form_kwargs["country_codes"]), form_kwargs["instrument_codes"]]
+    digest = hashlib.blake2b(json.dumps(shown).encode(), digest_size=16).hexdigest()
+    return cached_html(f"project-list-filters:{digest}", render_form)
+
+
+def _project_list_rows(projects) -> list:
+    """One table row per project, kept under the project's content revision (its title, countries,
+    instrument, dates, status, whether it is published): the same for every reader, since the query
+    already chose the projects this reader may see. One cache round trip for the page; the projects
+    whose row is not kept are then read in one query."""
+    by_key = {project_fragment_key(project, "list-row"): project.pk for project in projects}
+    full = {}
+
+    def prepare(keys):
+        full.update(selectors.projects_for_rows([by_key[key] for key in keys]))
+
+    def render_row(project_id):
+        project = full.get(project_id)  # None: deleted since the list was read
+        return render_to_string(ROW_TEMPLATE, {"project": project}) if project else ""
+
+    html = cached_html_many(
+        {key: functools.partial(render_row, project_id) for key, project_id in by_key.items()}, prepare=prepare
+    )
+    return [html[key] for key in by_key]
 
 
 def project_detail(request, slug):

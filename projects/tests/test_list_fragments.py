@@ -1,0 +1,242 @@
+"""The project list keeps its rows and its filter form as rendered HTML (projects/views.py
+`project_list`): a row under its project's content revision, the form under the values submitted and
+the choices offered. What a reader may see is still decided by the list's query on every request."""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+
+from projects import selectors, services, views
+from projects.models import Project
+from projects.tests.factories import FundingInstrumentFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGE_COOKIE = "django_language"
+
+
+def _page(client, query="", language="en") -> str:
+    client.cookies[LANGUAGE_COOKIE] = language
+    response = client.get(f"/projects/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _row(page: str, title: str) -> str:
+    """The table row that names `title`."""
+    for row in re.findall(r"<tr>.*?</tr>", page, flags=re.S):
+        if title in row:
+            return row
+    raise AssertionError(f"no row for {title!r}")
+
+
+def _update(project, user, **fields) -> Project:
+    return services.project_update(project=Project.objects.get(pk=project.pk), user=user, **fields)
+
+
+# --- a change shows at once ---------------------------------------------------------------------
+
+
+def test_a_renamed_project_shows_its_new_title_at_once(client_for, published_project, users):
+    client = client_for("anonymous")
+    assert "The public project" in _page(client)
+    _update(published_project, users["staff"], title="Renamed project")
+    page = _page(client)
+    assert "Renamed project" in page
+    assert "The public project" not in page
+
+
+def test_changed_countries_dates_and_status_show_at_once_in_the_row_and_the_country_filter(
+    client_for, published_project, users
+):
+    client = client_for("anonymous")
+    row = _row(_page(client), "The public project")
+    assert "Belarus" in row and "January 2025" in row and "Project ongoing" in row
+    assert 'value="GE"' not in _page(client)
+    _update(
+        published_project,
+        users["staff"],
+        countries=["GE"],
+        planned_start=datetime.date(2026, 3, 1),
+        planned_end=datetime.date(2027, 6, 30),
+        status=Project.Status.FINALISATION,
+    )
+    page = _page(client)
+    row = _row(page, "The public project")
+    assert "Georgia" in row and "Belarus" not in row
+    assert "March 2026" in row and "June 2027" in row
+    assert "Project finalising" in row and "Project ongoing" not in row
+    assert 'value="GE"' in page  # the filter offers the country now in use
+
+
+def test_publishing_removes_the_not_published_badge_at_once(client_for, project, users):
+    client = client_for("staff")
+    assert "Not published" in _row(_page(client), "The project")
+    _update(project, users["staff"], is_published=True)
+    assert "Not published" not in _row(_page(client), "The project")
+
+
+def test_a_renamed_instrument_code_shows_in_the_rows_and_the_filter_at_once(client_for, published_project):
+    client = client_for("anonymous")
+    page = _page(client)
+    assert ">AMIF<" in _row(page, "The public project") and 'value="AMIF"' in page
+    instrument = published_project.instrument
+    instrument.code = "AMIF-2"
+    instrument.save()
+    page = _page(client)
+    assert ">AMIF-2<" in _row(page, "The public project")
+    assert 'value="AMIF-2"' in page and 'value="AMIF"' not in page
+
+
+def test_a_new_instrument_is_offered_by_the_filter_at_once(client_for, published_project):
+    client = client_for("anonymous")
+    assert 'value="ISF"' not in _page(client)
+    FundingInstrumentFactory(code="ISF")
+    assert 'value="ISF"' in _page(client)
+
+
+def test_a_new_and_a_deleted_project_show_at_once(client_for, published_project):
+    client = client_for("anonymous")
+    _page(client)
+    newcomer = ProjectFactory(title="A newcomer", is_published=True)
+    assert "A newcomer" in _page(client)
+    newcomer.delete()
+    assert "A newcomer" not in _page(client)
+
+
+def test_a_row_whose_project_was_deleted_after_the_list_was_read_is_left_out(published_project):
+    light = Project.objects.only("pk", "content_revision").get(pk=published_project.pk)
+    Project.objects.filter(pk=published_project.pk).delete()
+    assert views._project_list_rows([light]) == [""]
+
+
+# --- readers never get what another reader may see ----------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["staff", "anonymous"])
+def test_each_reader_sees_their_own_list_whoever_came_first(client_for, project, published_project, users, first):
+    """`project` is not published: staff and its members see it, an anonymous visitor or an
+    outsider does not; the staff's buttons are never in another reader's page."""
+    pages = {}
+    for role in [first, *({"staff", "anonymous", "outsider", "donor"} - {first})]:
+        pages[role] = _page(client_for(role))
+    for role in ["anonymous", "outsider"]:
+        assert "The public project" in pages[role]
+        assert "The project<" not in pages[role] and "Not published" not in pages[role]
+        assert "Another project" not in pages[role]
+    assert "Not published" in _row(pages["donor"], "The project")  # a member sees their project
+    assert "Another project" not in pages["donor"]
+    assert "Another project" in pages["staff"]
+    assert "/projects/new/" in pages["staff"]
+    assert all("/projects/new/" not in pages[role] for role in ["anonymous", "outsider", "donor"])
+
+
+def test_the_form_shows_each_readers_own_search_and_errors(client_for, published_project):
+    client = client_for("anonymous")
+    first = _page(client, "?q=alpha&year=abc")
+    assert 'value="alpha"' in first and "This filter was ignored." in first
+    second = _page(client, "?q=beta")
+    assert 'value="beta"' in second and 'value="alpha"' not in second
+    assert "This filter was ignored." not in second
+    unfiltered = _page(client)
+    assert 'value="beta"' not in unfiltered and ">Clear<" not in unfiltered
+    assert ">Clear<" in _page(client, "?q=beta")
+
+
+def test_a_filter_value_is_valid_once_its_instrument_exists(client_for, published_project):
+    client = client_for("anonymous")
+    assert "This filter was ignored." in _page(client, "?instrument=ISF")
+    FundingInstrumentFactory(code="ISF")
+    page = _page(client, "?instrument=ISF")
+    assert "This filter was ignored." not in page
+    assert 'value="ISF" selected' in page
+
+
+# --- languages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["en", "ru"])
+def test_russian_and_english_lists_are_kept_apart(client_for, published_project, first):
+    published_project.title_ru = "Публичный проект"
+    published_project.save()
+    client = client_for("anonymous")
+    pages = {language: _page(client, language=language) for language in [first, {"en": "ru", "ru": "en"}[first]]}
+    pages |= {f"{language} again": _page(client, language=language) for language in ["en", "ru"]}
+    for language in ["en", "en again"]:
+        row = _row(pages[language], "The public project")
+        assert "Belarus" in row and "January 2025" in row
+        assert "Search" in pages[language] and "Поиск" not in pages[language]
+    for language in ["ru", "ru again"]:
+        row = _row(pages[language], "Публичный проект")
+        assert "Беларусь" in row and "январь 2025" in row
+        assert "Поиск" in pages[language] and ">Search<" not in pages[language]
+
+
+# --- the kept HTML is used ------------------------------------------------------------------------
+
+
+def test_the_warm_list_reads_no_project_for_its_rows_and_renders_no_template_of_its_own(
+    client_for, published_project, django_assert_num_queries
+):
+    ProjectFactory.create_batch(30, is_published=True)
+    client = client_for("staff")
+    client.get("/accounts/preferences/")  # a session's first request also notes when it was last seen
+    reads = mock.patch.object(selectors, "projects_for_rows", wraps=selectors.projects_for_rows)
+    renders = mock.patch.object(views, "render_to_string", wraps=views.render_to_string)
+    with reads as read, renders as render, django_assert_num_queries(7):  # session, user, countries,
+        cold = _page(client)  # instruments, count, page of ids, the 25 projects to render
+    assert read.call_count == 1 and render.call_count == 26  # 25 rows and the form
+    with reads as read, renders as render, django_assert_num_queries(6):
+        warm = _page(client)
+    assert read.call_count == 0 and render.call_count == 0
+    assert warm.count("<tr>") == cold.count("<tr>") == 26
+
+
+def test_only_the_changed_row_is_rendered_again(client_for, published_project, users):
+    ProjectFactory.create_batch(5, is_published=True)
+    client = client_for("anonymous")
+    _page(client)
+    _update(published_project, users["staff"], title="Renamed project")
+    reads = mock.patch.object(selectors, "projects_for_rows", wraps=selectors.projects_for_rows)
+    with reads as read:
+        assert "Renamed project" in _page(client)
+    assert [list(call.args[0]) for call in read.call_args_list] == [[published_project.pk]]
+
+
+def test_the_list_query_count_does_not_grow_with_filters_and_pages(client_for, django_assert_max_num_queries):
+    ProjectFactory.create_batch(60, is_published=True)
+    client = client_for("staff")
+    for query in ["", "?page=2", "?status=2&country=BY&year=2025&q=Test", "?page=3&instrument=AMIF"]:
+        with django_assert_max_num_queries(8):
+            cold = _page(client, query)
+        with django_assert_max_num_queries(7):
+            warm = _page(client, query)
+        assert warm.count("<tr>") == cold.count("<tr>") > 1
+
+
+def _filter_form_renders(client, query) -> int:
+    """How many times the filter form is drawn for the second of two requests of `query`."""
+    _page(client, query)
+    with mock.patch.object(views, "render_to_string", wraps=views.render_to_string) as render:
+        _page(client, query)
+    return sum(1 for call in render.call_args_list if call.args[0] == views.FILTERS_TEMPLATE)
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("", True),
+        ("?page=2", True),
+        ("?q=&status=2&country=BY&instrument=AMIF&year=", True),
+        ("?q=anything", False),
+        ("?year=2025", False),
+        ("?status=made-up", False),
+        ("?country=ZZ", False),
+        ("?instrument=made-up", False),
+    ],
+)
+def test_only_choices_among_those_offered_keep_the_filter_form(client_for, published_project, query, kept):
+    """Searches, years and wrong values would give the cache a key per made-up value."""
+    assert _filter_form_renders(client_for("anonymous"), query) == (0 if kept else 1)
