@@ -1,4 +1,7 @@
-"""The site's frame (templates/base.html): its header rendered once per process, filled per request.
+"""The site's frame (templates/base.html): its parts rendered once per process, filled per request.
+
+The parts that are the same on every page in a language (the stylesheets and scripts, the footer:
+`{% kept %}` in the templates, which refuses variables) are rendered once per language and kept.
 
 Readers' headers differ by a few values only: the navigation entries their roles show (and which
 one is the current page's), whether they are logged in, the language. Those values are the key of
@@ -20,11 +23,12 @@ from django.template.defaultfilters import urlencode
 from django.test.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.autoreload import file_changed
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 HEADER_TEMPLATE = "_site_header.html"
-KEPT_LIMIT = 256  # skeletons per process; far more than languages x kinds of user x entries
+KEPT_LIMIT = 256  # parts per process; far more than languages x kinds of user x current entries
 
 _SLOTS = re.compile(r"@@frame-(\w+)@@")
 _kept: dict[tuple, str] = {}
@@ -34,32 +38,45 @@ def _slot(name: str) -> str:
     return f"@@frame-{name}@@"  # left alone by escaping and by `urlencode`
 
 
-def forget_kept_headers(**kwargs) -> None:
+def forget_kept(**kwargs) -> None:
     _kept.clear()
 
 
-setting_changed.connect(forget_kept_headers, dispatch_uid="common.frame.setting_changed")
-file_changed.connect(forget_kept_headers, dispatch_uid="common.frame.file_changed")
+setting_changed.connect(forget_kept, dispatch_uid="common.frame.setting_changed")
+file_changed.connect(forget_kept, dispatch_uid="common.frame.file_changed")
 
 
-def _skeleton(context, key: tuple, entries: tuple, with_token: bool) -> str:
-    skeleton = _kept.get(key)
-    if skeleton is None:
-        slots = {
-            "nav_entries": entries,
-            "csrf_token": _slot("csrf") if with_token else "",
-            "display_name": _slot("name"),
-            "next_path": _slot("next"),
-            "login_next": _slot("login_next"),
-            "search_query": _slot("search"),
-        }
-        template = context.template.engine.get_template(HEADER_TEMPLATE)
-        with context.push(**slots):
-            skeleton = template.render(context)
+def kept_html(part, *key, render) -> SafeString:
+    """The output of `render()` for a part of the frame that depends on nothing but the language
+    (and the URLs' prefix), kept in this process under the part and `key`."""
+    full_key = (part, get_language(), get_script_prefix(), get_urlconf(), *key)
+    html = _kept.get(full_key)
+    if html is None:
+        html = str(render())
         if len(_kept) >= KEPT_LIMIT:
             _kept.clear()
-        _kept[key] = skeleton
-    return skeleton
+        _kept[full_key] = html
+    return mark_safe(html)  # noqa: S308 - our templates' output
+
+
+def _render_skeleton(context, entries: tuple, with_token: bool) -> str:
+    slots = {
+        "nav_entries": entries,
+        "csrf_token": _slot("csrf") if with_token else "",
+        "display_name": _slot("name"),
+        "next_path": _slot("next"),
+        "login_next": _slot("login_next"),
+        "search_query": _slot("search"),
+    }
+    template = context.template.engine.get_template(HEADER_TEMPLATE)
+    with context.push(**slots):
+        return template.render(context)
+
+
+def _escaped(value, context) -> str:
+    if isinstance(value, str) and context.autoescape:
+        return conditional_escape(value)  # what a template makes of a string, in fewer steps
+    return render_value_in_context(value, context)
 
 
 def site_header(context) -> SafeString:
@@ -70,8 +87,14 @@ def site_header(context) -> SafeString:
     authenticated = bool(getattr(user, "is_authenticated", False))
     with_token = bool(token) and token != "NOTPROVIDED"  # noqa: S105 - as `{% csrf_token %}` decides
     entries = tuple(context.get("nav_entries") or ())
-    key = (get_language(), get_script_prefix(), get_urlconf(), entries, authenticated, with_token)
-    skeleton = _skeleton(context, key, entries, with_token)
+    skeleton = kept_html(
+        HEADER_TEMPLATE,
+        context.autoescape,
+        entries,
+        authenticated,
+        with_token,
+        render=lambda: _render_skeleton(context, entries, with_token),
+    )
     path = request.get_full_path() if request is not None else ""
     values = {
         "csrf": token,
@@ -80,5 +103,5 @@ def site_header(context) -> SafeString:
         "login_next": urlencode(path),
         "search": context.get("search_query", ""),
     }
-    filled = {name: render_value_in_context(value, context) for name, value in values.items()}
+    filled = {name: _escaped(value, context) for name, value in values.items()}
     return mark_safe(_SLOTS.sub(lambda slot: filled[slot.group(1)], skeleton))  # noqa: S308 - escaped above
