@@ -47,8 +47,8 @@ file_changed.connect(forget_kept, dispatch_uid="common.frame.file_changed")
 
 
 def kept_html(part, *key, render) -> SafeString:
-    """The output of `render()` for a part of the frame that depends on nothing but the language
-    (and the URLs' prefix), kept in this process under the part and `key`."""
+    """The output of `render()` for a part of the frame, kept in this process under the part, the
+    language, the URLs' prefix and `key`: everything the part's output depends on."""
     full_key = (part, get_language(), get_script_prefix(), get_urlconf(), *key)
     html = _kept.get(full_key)
     if html is None:
