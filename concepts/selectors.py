@@ -34,13 +34,18 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     return concept
 
 
-def section_get_for_user(*, user, concept_id: int, section_id: int, need: Capability | None = None) -> Section:
-    """A section of the concept with its current version and the concept, in one query.
+def section_get_for_user(
+    *, user, concept_id: int, section_id: int, need: Capability | None = None, with_text: bool = True
+) -> Section:
+    """A section of the concept with its current version and the concept, in one query (the current
+    version's text left unread unless `with_text`).
 
     The concept's rules (concept_get_for_user) decide: 404 for a section the user may not see or
     that is not in this concept, 403 when they may read it but not do `need`.
     """
     sections = Section.objects.select_related("concept__project", "head", "head__author")
+    if not with_text:
+        sections = sections.defer("head__body")
     sections = sections.filter(pk=section_id, concept_id=concept_id).order_by()
     section = next(iter(_with_role_of(user, sections, "concept__project_id")[:1]), None)  # as above
     if section is None:
@@ -232,6 +237,20 @@ def version_get(*, section: Section, number: int, language: str | None = None) -
     if version is None:
         raise Http404("No such version.")
     return version
+
+
+def versions_to_compare(*, section: Section, language: str, numbers: tuple[int, int]) -> list[SectionVersion]:
+    """Versions `numbers` (old, new) of the section in `language`, in one query, without their texts
+    (read when a comparison is computed) but with their lengths (`length`); 404 if one is missing."""
+    versions = {
+        version.number: version
+        for version in SectionVersion.objects.filter(section=section, language=language, number__in=numbers)
+        .defer("body")
+        .annotate(length=Length("body"))
+    }
+    if any(number not in versions for number in numbers):
+        raise Http404("No such version.")
+    return [versions[number] for number in numbers]
 
 
 def versions_for_section(*, section: Section, language: str | None = None) -> QuerySet[SectionVersion]:

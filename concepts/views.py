@@ -102,10 +102,6 @@ def _language_query(concept, language) -> str:
     return "" if language == concept.language else f"language={language}"
 
 
-def _digest(version) -> str:
-    return hashlib.blake2b(f"{version.title}\n{version.body}".encode(), digest_size=8).hexdigest()
-
-
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else _("someone")
 
@@ -964,7 +960,7 @@ def version_restore(request, concept_id, section_id, number):
 
 def section_compare(request, concept_id, section_id):
     section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, with_text=False
     )
     concept = section.concept
     language = _language(request, concept)
@@ -976,26 +972,11 @@ def section_compare(request, concept_id, section_id):
         new_number = int(request.GET.get("to", head.number))
     except ValueError:
         raise Http404("Versions are numbers.") from None
-    old = selectors.version_get(section=section, number=old_number, language=language)
-    new = selectors.version_get(section=section, number=new_number, language=language)
+    old, new = selectors.versions_to_compare(section=section, language=language, numbers=(old_number, new_number))
     view = "side" if request.GET.get("view") == "side" else "inline"
-    # Versions never change: the comparison of two of them is computed once (the texts' digests in the
-    # key too, so that a database recreated under an older cache never shows another text's comparison).
-    key = f"compare:{old.pk}:{new.pk}:{_digest(old)}:{_digest(new)}:{view}:2"  # 2: folds that open
-
-    def render_diff():
-        ops = diff_words(old.body, new.body)
-        title, title_changes = None, 0
-        if old.title != new.title:
-            title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
-        diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
-        if view == "inline":
-            diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
-        else:
-            diff["rows"], changes = marked_rows(side_by_side(ops, expandable=True))
-        diff["changes"] = changes + title_changes
-        return render_to_string("concepts/_section_diff.html", diff)
-
+    # Versions never change: the comparison of two of them is computed once (their dates and lengths in
+    # the key too, so that a database recreated under an older cache never shows another text's comparison).
+    key = f"compare:{_identity(old)}:{_identity(new)}:{view}:3"  # 3: versions named by id, date and length
     context = {
         "concept": concept,
         "project": concept.project,
@@ -1003,11 +984,32 @@ def section_compare(request, concept_id, section_id):
         "old": old,
         "new": new,
         "view": view,
-        "diff": cached_html(key, render_diff),
+        "diff": cached_html(key, lambda: _section_diff(old, new, view)),
         "language": language,
         "lq": _language_query(concept, language),
     }
     return render(request, "concepts/section_compare.html", context)
+
+
+def _identity(version) -> str:
+    return f"{version.pk}:{version.created_at.timestamp()}:{version.length}"
+
+
+def _section_diff(old, new, view) -> str:
+    """The comparison of two versions (their texts read now, in one query)."""
+    bodies = dict(SectionVersion.objects.filter(pk__in=[old.pk, new.pk]).values_list("pk", "body"))
+    old.body, new.body = bodies[old.pk], bodies[new.pk]
+    ops = diff_words(old.body, new.body)
+    title, title_changes = None, 0
+    if old.title != new.title:
+        title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
+    diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
+    if view == "inline":
+        diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
+    else:
+        diff["rows"], changes = marked_rows(side_by_side(ops, expandable=True))
+    diff["changes"] = changes + title_changes
+    return render_to_string("concepts/_section_diff.html", diff)
 
 
 @login_required

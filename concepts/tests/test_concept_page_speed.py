@@ -162,3 +162,62 @@ def test_the_kept_body_is_reused_with_fewer_queries(client_for, concept, users, 
     assert body.call_count == 1
     assert len(warm.captured_queries) < len(cold.captured_queries)
     assert first.count("Text <em>") == second.count("Text <em>") == 20
+
+
+def compare(client, concept, section, query="from=1&to=2", language="en") -> str:
+    client.cookies[LANGUAGE_COOKIE] = language
+    response = client.get(f"/concepts/{concept.pk}/sections/{section.pk}/compare/?{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_comparison_is_computed_once_and_read_without_the_texts(
+    client_for, concept, sections, users, django_assert_max_num_queries
+):
+    services.section_save(section=sections[0], base_number=1, title="Asylum", body="Protection for everyone.",
+                          user=users["drafter"])  # fmt: skip
+    client = client_for("reviewer")
+    with mock.patch.object(views, "_section_diff", wraps=views._section_diff) as diff:
+        with django_assert_max_num_queries(8) as cold:
+            first = compare(client, concept, sections[0])
+        with django_assert_max_num_queries(6) as warm:  # session, user, section with role, both versions, header
+            second = compare(client, concept, sections[0])
+    assert diff.call_count == 1
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    assert "all" in first[first.index("<del") :] and "everyone" in first[first.index("<ins") :]
+    assert first.count("<ins") == second.count("<ins") > 0
+    body_reads = [query["sql"] for query in warm.captured_queries if '"body"' in query["sql"]]
+    assert all("LENGTH" in sql.upper() for sql in body_reads)  # the texts' lengths, never the texts
+
+
+def test_a_new_version_is_compared_at_once_and_each_pair_keeps_its_own_comparison(client_for, concept, sections, users):
+    client = client_for("manager")
+    services.section_save(section=sections[0], base_number=1, title="Asylum", body="Protection for some.",
+                          user=users["drafter"])  # fmt: skip
+    assert "some" in compare(client, concept, sections[0])
+    services.section_save(section=sections[0], base_number=2, title="Asylum", body="Protection for many.",
+                          user=users["drafter"])  # fmt: skip
+    latest = compare(client, concept, sections[0], "from=2&to=3")
+    assert "many" in latest
+    assert "many" not in compare(client, concept, sections[0], "from=1&to=2")
+    assert "Show in one text" in compare(client, concept, sections[0], "from=1&to=3&view=side")
+
+
+def test_a_comparison_is_refused_to_outsiders_and_donors_once_kept(client_for, concept, sections, users):
+    services.section_save(section=sections[0], base_number=1, title="Asylum", body="Protection for everyone.",
+                          user=users["drafter"])  # fmt: skip
+    compare(client_for("manager"), concept, sections[0])
+    url = f"/concepts/{concept.pk}/sections/{sections[0].pk}/compare/?from=1&to=2"
+    for role in ("outsider", "anonymous", "donor"):
+        assert client_for(role).get(url).status_code in (302, 403, 404), role
+    assert client_for("outsider").get(url).status_code == 404
+
+
+def test_a_comparison_in_russian_and_english_is_kept_apart(client_for, concept, sections, users):
+    services.section_save(section=sections[0], base_number=1, title="Asylum", body="Protection for everyone.",
+                          user=users["drafter"])  # fmt: skip
+    client = client_for("manager")
+    assert "Show side by side" in compare(client, concept, sections[0])
+    russian = compare(client, concept, sections[0], language="ru")
+    assert "Show side by side" not in russian and "1 change" not in russian
+    assert "1 change" in compare(client, concept, sections[0])
