@@ -141,8 +141,6 @@ def concept_detail(request, concept_id):
         "body_before_panel": mark_safe(before_panel),  # noqa: S308 - our kept fragment, split
         "body_after_panel": mark_safe(after_panel),  # noqa: S308 - as above
     }
-    if Capability.DRAFT in concept.capabilities:  # the texts of the editor opened in place
-        context.update(editor_labels=editing.editor_labels(), draft_labels=editing.draft_labels())
     return render(request, "concepts/concept_detail.html", context)
 
 
@@ -176,6 +174,8 @@ def _concept_body(concept, rows) -> str:
         "removed": selectors.removed_of(sections) if Capability.EDIT in concept.capabilities else [],
         "csrf_token": CSRF_PLACEHOLDER,
     }
+    if Capability.DRAFT in concept.capabilities:  # the texts of the editor opened in place
+        context.update(editor_labels=editing.editor_labels(), draft_labels=editing.draft_labels())
     return render_to_string("concepts/_concept_body.html", context)
 
 
