@@ -180,22 +180,13 @@ def _head_of_row(section: Section, row: dict) -> SectionVersion:
 
 
 def removed_of(sections: list[Section]) -> list[Section]:
-    """`removed_sections_for_concept` from the sections already read (`sections_for_concept_page`)."""
+    """Sections taken out of the outline, each once (those under a removed section come back with it),
+    the last removed first: of the concept's sections already read (`sections_of_rows`)."""
     removed_ids = {section.pk for section in sections if section.is_removed}
     removed = [section for section in sections if section.is_removed and section.parent_id not in removed_ids]
     removed.sort(key=lambda section: section.pk)
     removed.sort(key=lambda section: section.updated_at, reverse=True)
     return removed
-
-
-def removed_sections_for_concept(*, concept: Concept) -> QuerySet[Section]:
-    """Sections taken out of the outline, each once: those under a removed section come back with it."""
-    return (
-        Section.objects.filter(concept=concept, is_removed=True)
-        .exclude(parent__is_removed=True)
-        .select_related("head")
-        .order_by("-updated_at", "pk")
-    )
 
 
 def section_neighbours(*, section: Section) -> dict:
