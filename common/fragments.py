@@ -8,6 +8,7 @@ decides access on every request, then asks for the fragment.
 """
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -38,3 +39,13 @@ def cached_html_many(renders: dict[str, object], prepare=None, seconds: int = CA
         cache.set_many(missing, seconds)
     html = found | missing
     return {key: mark_safe(html[full]) for full, key in full_keys.items()}  # noqa: S308 - our templates' output
+
+
+# A kept fragment with forms renders `{% csrf_token %}` as this placeholder (its render context's
+# `csrf_token`), and the view puts the reader's token in its place after fetching it.
+CSRF_PLACEHOLDER = "csrf-token-of-the-reader-b7e1c9"
+
+
+def with_csrf_token(html: str, request) -> SafeString:
+    """`html` (a kept fragment) with the placeholder replaced by the token of this request's reader."""
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our fragment, a token

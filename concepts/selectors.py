@@ -1,8 +1,9 @@
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.http import Http404
 
 from projects.access import Capability
@@ -33,13 +34,18 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     return concept
 
 
-def section_get_for_user(*, user, concept_id: int, section_id: int, need: Capability | None = None) -> Section:
-    """A section of the concept with its current version and the concept, in one query.
+def section_get_for_user(
+    *, user, concept_id: int, section_id: int, need: Capability | None = None, with_text: bool = True
+) -> Section:
+    """A section of the concept with its current version and the concept, in one query (the current
+    version's text left unread unless `with_text`).
 
     The concept's rules (concept_get_for_user) decide: 404 for a section the user may not see or
     that is not in this concept, 403 when they may read it but not do `need`.
     """
     sections = Section.objects.select_related("concept__project", "head", "head__author")
+    if not with_text:
+        sections = sections.defer("head__body")
     sections = sections.filter(pk=section_id, concept_id=concept_id).order_by()
     section = next(iter(_with_role_of(user, sections, "concept__project_id")[:1]), None)  # as above
     if section is None:
@@ -92,14 +98,95 @@ def outline_for_concept(*, concept: Concept):
     return build_outline(sections)
 
 
-def removed_sections_for_concept(*, concept: Concept) -> QuerySet[Section]:
-    """Sections taken out of the outline, each once: those under a removed section come back with it."""
-    return (
-        Section.objects.filter(concept=concept, is_removed=True)
-        .exclude(parent__is_removed=True)
-        .select_related("head")
-        .order_by("-updated_at", "pk")
+def sections_for_concept_page(*, concept: Concept) -> list[dict]:
+    """Every section of the concept, removed ones too, as rows (no model instances: the concept page
+    reads them on every request to key its kept body, and builds sections of them only to render it):
+    its place, its head version (id, date, title, number, the text's length, the author's names) and
+    its open comments. One query."""
+    open_comments = (
+        Comment.objects.filter(section=OuterRef("pk"), disposition="open", parent=None)
+        .order_by()
+        .values("section")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    rows = (
+        Section.objects.filter(concept=concept)
+        .annotate(open_comments=Coalesce(Subquery(open_comments), 0), head_length=Length("head__body"))
+        .order_by()
+        .values(*SECTION_PAGE_FIELDS, "open_comments", "head_length")
+    )
+    return list(rows)
+
+
+SECTION_PAGE_FIELDS = (
+    "pk",
+    "parent_id",
+    "position",
+    "is_removed",
+    "updated_at",
+    "head_id",
+    "head__language",
+    "head__number",
+    "head__title",
+    "head__created_at",
+    "head__author_id",
+    "head__author__username",
+    "head__author__first_name",
+    "head__author__last_name",
+)
+
+
+def sections_of_rows(concept: Concept, rows: list[dict]) -> list[Section]:
+    """Sections (their head version and its author, the text not read) of `sections_for_concept_page`'s rows."""
+    sections = []
+    for row in rows:
+        section = Section(
+            pk=row["pk"],
+            concept=concept,
+            parent_id=row["parent_id"],
+            position=row["position"],
+            is_removed=row["is_removed"],
+            updated_at=row["updated_at"],
+            head_id=row["head_id"],
+        )
+        section.open_comments = row["open_comments"]
+        if row["head_id"] is not None:
+            section.head = _head_of_row(section, row)
+        sections.append(section)
+    return sections
+
+
+def _head_of_row(section: Section, row: dict) -> SectionVersion:
+    author = None
+    if row["head__author_id"] is not None:
+        author = get_user_model()(
+            pk=row["head__author_id"],
+            username=row["head__author__username"],
+            first_name=row["head__author__first_name"],
+            last_name=row["head__author__last_name"],
+        )
+    head = SectionVersion(
+        pk=row["head_id"],
+        section=section,
+        language=row["head__language"],
+        number=row["head__number"],
+        title=row["head__title"],
+        created_at=row["head__created_at"],
+        author=author,
+    )
+    head.body_unread = True  # `body` is read only when the section's block is rendered
+    return head
+
+
+def removed_of(sections: list[Section]) -> list[Section]:
+    """Sections taken out of the outline, each once (those under a removed section come back with it),
+    the last removed first: of the concept's sections already read (`sections_of_rows`)."""
+    removed_ids = {section.pk for section in sections if section.is_removed}
+    removed = [section for section in sections if section.is_removed and section.parent_id not in removed_ids]
+    removed.sort(key=lambda section: section.pk)
+    removed.sort(key=lambda section: section.updated_at, reverse=True)
+    return removed
 
 
 def section_neighbours(*, section: Section) -> dict:
@@ -141,6 +228,20 @@ def version_get(*, section: Section, number: int, language: str | None = None) -
     if version is None:
         raise Http404("No such version.")
     return version
+
+
+def versions_to_compare(*, section: Section, language: str, numbers: tuple[int, int]) -> list[SectionVersion]:
+    """Versions `numbers` (old, new) of the section in `language`, in one query, without their texts
+    (read when a comparison is computed) but with their lengths (`length`); 404 if one is missing."""
+    versions = {
+        version.number: version
+        for version in SectionVersion.objects.filter(section=section, language=language, number__in=numbers)
+        .defer("body")
+        .annotate(length=Length("body"))
+    }
+    if any(number not in versions for number in numbers):
+        raise Http404("No such version.")
+    return [versions[number] for number in numbers]
 
 
 def versions_for_section(*, section: Section, language: str | None = None) -> QuerySet[SectionVersion]:

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,12 +22,13 @@ from activities.models import Activity
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import apply_validation_error
-from common.fragments import cached_html, cached_html_many
+from common.fragments import CSRF_PLACEHOLDER, cached_html, cached_html_many, with_csrf_token
 from common.spreadsheets import csv_response, xlsx_response
 from common.templatetags.portal import person
 from concepts.templatetags.concept_text import prefetch_version_html
 from projects.access import Capability
 from projects.models import Organisation
+from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, selectors, services
@@ -56,8 +59,8 @@ from .forms import (
 from .margin import margin_notes
 from .merging import CHOICES, MINE, THEIRS, Resolution, keep_both, resolve, resolved_passage
 from .merging import edges as merging_edges
-from .models import Comment, CommentAnchor, Concept, SectionDraft
-from .outline import subtree
+from .models import Comment, CommentAnchor, Concept, SectionDraft, SectionVersion
+from .outline import build_outline, subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .rendering import selectors as render_selectors
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_stats, diff_words
@@ -99,10 +102,6 @@ def _language_query(concept, language) -> str:
     return "" if language == concept.language else f"language={language}"
 
 
-def _digest(version) -> str:
-    return hashlib.blake2b(f"{version.title}\n{version.body}".encode(), digest_size=8).hexdigest()
-
-
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else _("someone")
 
@@ -132,52 +131,98 @@ def concept_detail(request, concept_id):
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
-    outline = selectors.outline_for_concept(concept=concept)
+    rows = selectors.sections_for_concept_page(concept=concept)
+    body = cached_html(_concept_page_key(concept, rows), lambda: _concept_body(concept, rows))
+    body = with_csrf_token(_with_presence(body, rows, request.user), request)
+    before_panel, after_panel = body.split(RENDER_PANEL_MARKER)
+    context = {
+        "concept": concept,
+        "project": concept.project,
+        "body_before_panel": mark_safe(before_panel),  # noqa: S308 - our kept fragment, split
+        "body_after_panel": mark_safe(after_panel),  # noqa: S308 - as above
+    }
+    return render(request, "concepts/concept_detail.html", context)
+
+
+RENDER_PANEL_MARKER = "<!--render-panel-->"  # in the kept body: the printable files go there, read per request
+
+
+def _concept_page_key(concept, rows) -> str:
+    """What the concept page's body shows: the project's content revision (the project, the concept's
+    row and its editions move it on), the reader's capabilities (buttons, removed sections), and each
+    section's place, head version (its id and date: versions never change; the text's length and
+    author's names too), removal and open comments. `cached_html` adds the language."""
+    digest = hashlib.blake2b(digest_size=12)
+    for row in rows:
+        digest.update(repr(tuple(row.values())).encode())
+    capabilities = "-".join(sorted(concept.capabilities))
+    return project_fragment_key(
+        concept.project, "concept", concept.pk, concept.created_at.timestamp(), capabilities, digest.hexdigest()
+    )
+
+
+def _concept_body(concept, rows) -> str:
+    """The body of the concept page (sections built of the rows only now: a kept body needs none)."""
+    sections = selectors.sections_of_rows(concept, rows)
+    outline = build_outline(section for section in sections if not section.is_removed)
     _render_sections(concept, outline)
-    if request.user.is_authenticated:
-        editors = presence_by_section(section_ids=[entry.section.pk for entry in outline], user=request.user)
-        for entry in outline:
-            entry.editing = editors.get(entry.section.pk, [])
     context = {
         "concept": concept,
         "project": concept.project,
         "outline": outline,
         "editions": selectors.editions_for_concept(concept=concept),
-        "removed": selectors.removed_sections_for_concept(concept=concept)
-        if Capability.EDIT in concept.capabilities
-        else [],
+        "removed": selectors.removed_of(sections) if Capability.EDIT in concept.capabilities else [],
+        "csrf_token": CSRF_PLACEHOLDER,
     }
     if Capability.DRAFT in concept.capabilities:  # the texts of the editor opened in place
         context.update(editor_labels=editing.editor_labels(), draft_labels=editing.draft_labels())
-    return render(request, "concepts/concept_detail.html", context)
+    return render_to_string("concepts/_concept_body.html", context)
+
+
+def _with_presence(body: str, rows, user) -> str:
+    """The body with "Being edited by …" under each section someone else has open (read per request)."""
+    if not user.is_authenticated:
+        return body
+    section_ids = [row["pk"] for row in rows if not row["is_removed"]]
+    for section_id, names in presence_by_section(section_ids=section_ids, user=user).items():
+        label = _("Being edited by %(names)s") % {"names": ", ".join(names)}
+        shown = format_html('<span class="outline-editing small d-block">{}</span>', label)
+        body = body.replace(f"<!--editing:{section_id}-->", shown)
+    return body
 
 
 def _render_sections(concept, outline) -> None:
     """Each section's block of the concept page (`entry.html`), kept in the cache under everything
-    it shows: its head version (title, text, number, date), its author's name, its number and level
-    in the outline, the concept's language and whether the reader sees the editing buttons and the
-    "Edit" link (shown, not decided: every button leads to a view that checks access again). A save, a move or a
-    renamed author changes the key of the sections concerned only; the page asks for all of them in
-    one cache round trip and renders the missing ones."""
+    it shows: its head version (its id and date: versions never change; its title, and its author's
+    name), its number and level in the outline, the concept's language and whether the reader sees
+    the editing buttons and the "Edit" link (shown, not decided: every button leads to a view that
+    checks access again). A save, a move or a renamed author changes the key of the sections
+    concerned only; the page asks for all of them in one cache round trip and renders the missing
+    ones (their texts read then, in one query, when the outline was read without them)."""
     may_edit = Capability.EDIT in concept.capabilities
     may_draft = Capability.DRAFT in concept.capabilities
     renders = {}
     for entry in outline:
         head = entry.section.head
-        digest = hashlib.blake2b(
-            f"{head.body}\x00{head.title}\x00{person(head.author)}".encode(), digest_size=12
-        ).hexdigest()
+        digest = hashlib.blake2b(f"{head.title}\x00{person(head.author)}".encode(), digest_size=12).hexdigest()
         place = f"{entry.number}:{entry.level}:{concept.language}:{int(may_edit)}{int(may_draft)}"
-        key = f"concept-section:{entry.section.pk}:{head.pk}:{digest}:{place}"
+        key = f"concept-section:{entry.section.pk}:{head.pk}:{head.created_at.timestamp()}:{digest}:{place}"
         context = {"entry": entry, "concept": concept, "may_edit": may_edit, "may_draft": may_draft}
         renders[key] = functools.partial(render_to_string, "concepts/_concept_section.html", context)
         entry.key = key
     by_key = {entry.key: entry for entry in outline}
-    html = cached_html_many(
-        renders, prepare=lambda keys: prefetch_version_html(by_key[key].section.head for key in keys)
-    )
+    html = cached_html_many(renders, prepare=lambda keys: _prepare_texts([by_key[key].section.head for key in keys]))
     for entry in outline:
         entry.html = html[entry.key]
+
+
+def _prepare_texts(heads) -> None:
+    """The texts of these versions (read in one query for those read without), their HTML fetched."""
+    unread = {head.pk: head for head in heads if getattr(head, "body_unread", False)}
+    if unread:
+        for pk, body in SectionVersion.objects.filter(pk__in=unread).values_list("pk", "body"):
+            unread[pk].body, unread[pk].body_unread = body, False
+    prefetch_version_html(heads)
 
 
 # Steps that change who may read the concept, or end a stage, are confirmed first.
@@ -915,7 +960,7 @@ def version_restore(request, concept_id, section_id, number):
 
 def section_compare(request, concept_id, section_id):
     section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, with_text=False
     )
     concept = section.concept
     language = _language(request, concept)
@@ -927,26 +972,11 @@ def section_compare(request, concept_id, section_id):
         new_number = int(request.GET.get("to", head.number))
     except ValueError:
         raise Http404("Versions are numbers.") from None
-    old = selectors.version_get(section=section, number=old_number, language=language)
-    new = selectors.version_get(section=section, number=new_number, language=language)
+    old, new = selectors.versions_to_compare(section=section, language=language, numbers=(old_number, new_number))
     view = "side" if request.GET.get("view") == "side" else "inline"
-    # Versions never change: the comparison of two of them is computed once (the texts' digests in the
-    # key too, so that a database recreated under an older cache never shows another text's comparison).
-    key = f"compare:{old.pk}:{new.pk}:{_digest(old)}:{_digest(new)}:{view}:2"  # 2: folds that open
-
-    def render_diff():
-        ops = diff_words(old.body, new.body)
-        title, title_changes = None, 0
-        if old.title != new.title:
-            title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
-        diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
-        if view == "inline":
-            diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
-        else:
-            diff["rows"], changes = marked_rows(side_by_side(ops, expandable=True))
-        diff["changes"] = changes + title_changes
-        return render_to_string("concepts/_section_diff.html", diff)
-
+    # Versions never change: the comparison of two of them is computed once (their dates and lengths in
+    # the key too, so that a database recreated under an older cache never shows another text's comparison).
+    key = f"compare:{_identity(old)}:{_identity(new)}:{view}:3"  # 3: versions named by id, date and length
     context = {
         "concept": concept,
         "project": concept.project,
@@ -954,11 +984,32 @@ def section_compare(request, concept_id, section_id):
         "old": old,
         "new": new,
         "view": view,
-        "diff": cached_html(key, render_diff),
+        "diff": cached_html(key, lambda: _section_diff(old, new, view)),
         "language": language,
         "lq": _language_query(concept, language),
     }
     return render(request, "concepts/section_compare.html", context)
+
+
+def _identity(version) -> str:
+    return f"{version.pk}:{version.created_at.timestamp()}:{version.length}"
+
+
+def _section_diff(old, new, view) -> str:
+    """The comparison of two versions (their texts read now, in one query)."""
+    bodies = dict(SectionVersion.objects.filter(pk__in=[old.pk, new.pk]).values_list("pk", "body"))
+    old.body, new.body = bodies[old.pk], bodies[new.pk]
+    ops = diff_words(old.body, new.body)
+    title, title_changes = None, 0
+    if old.title != new.title:
+        title, title_changes = marked_changes(inline_html(diff_words(old.title, new.title), context=1000))
+    diff = {"old": old, "new": new, "title_ops": title, "stats": diff_stats(ops), "inline": None, "rows": None}
+    if view == "inline":
+        diff["inline"], changes = marked_changes(inline_html(ops, expandable=True))
+    else:
+        diff["rows"], changes = marked_rows(side_by_side(ops, expandable=True))
+    diff["changes"] = changes + title_changes
+    return render_to_string("concepts/_section_diff.html", diff)
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,10 @@ from activities.timeline import render_timeline, zoom_of
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import apply_validation_error
+from common.fragments import cached_html
 from common.spreadsheets import csv_response, xlsx_response
 from projects.access import Capability
+from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
 from . import selectors, services
@@ -28,8 +31,7 @@ def _framework_url(project) -> str:
     return reverse("results:framework", kwargs={"slug": project.slug})
 
 
-def _periods_with_state(project):
-    today = timezone.localdate()
+def _periods_with_state(project, today):
     periods = list(selectors.periods_for_project(project=project))
     unreported = selectors.unreported_counts(project=project, periods=periods)
     for period in periods:
@@ -38,16 +40,28 @@ def _periods_with_state(project):
     return periods
 
 
-@login_required
-def framework(request, slug):
-    project = project_get_for_user(user=request.user, slug=slug, need=Capability.READ)
+def _framework_body(project, today) -> str:
     context = {
         "project": project,
         "tree": selectors.framework_for_project(project=project),
-        "periods": _periods_with_state(project),
+        "periods": _periods_with_state(project, today),
         "waiting": selectors.waiting_updates(project=project).count() if Capability.EDIT in project.capabilities else 0,
     }
-    return render(request, "results/framework.html", context)
+    return render_to_string("results/_framework_body.html", context)
+
+
+@login_required
+def framework(request, slug):
+    """The tree, the periods due and the buttons, kept under everything they show: the project's content
+    revision (results, indicators, targets, periods, updates and activities all move it on), the
+    reader's capabilities (the buttons, the periods due) and today's date (due or overdue); the access
+    check above runs on every request."""
+    project = project_get_for_user(user=request.user, slug=slug, need=Capability.READ)
+    today = timezone.localdate()
+    capabilities = "-".join(sorted(project.capabilities))
+    key = project_fragment_key(project, "results", capabilities, today.isoformat())
+    body = cached_html(key, lambda: _framework_body(project, today))
+    return render(request, "results/framework.html", {"project": project, "body": body})
 
 
 def _save_form(request, form, save, success: str):
@@ -194,7 +208,7 @@ def periods(request, slug):
         return redirect("results:periods", slug=project.slug)
     context = {
         "project": project,
-        "periods": _periods_with_state(project),
+        "periods": _periods_with_state(project, timezone.localdate()),
         "period_form": period_form,
         "generate_form": generate_form,
     }
