@@ -28,7 +28,7 @@ from projects.access import Capability
 from projects.models import Organisation
 from projects.selectors import project_get_for_user
 
-from . import drafts, editing, selectors, services
+from . import drafts, editing, section_page, selectors, services
 from .anchoring import anchors_for, latest_anchors
 from .comparison import (
     compare_snapshots,
@@ -283,21 +283,17 @@ def section_add(request, concept_id):
 DISPOSITION_CHOICES = 12  # versions offered by each comment's disposition form
 
 
-def _section_context(request, concept, section, language=None, **extra):
+def _section_context(request, concept, section, language=None, comment_form=None, **extra):
+    """The section page's context; `comment_form`: a comment form with errors, shown again."""
     language = language or concept.language
     version = selectors.section_head(section=section, language=language)
-    comments = selectors.comments_for_section(section=section, language=language) if version else []
     state = None
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
-    may_draft = Capability.DRAFT in concept.capabilities
-    # Each quoted passage where it stands in this version (concepts.anchoring): the occurrence the
-    # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
-    anchors = anchors_for(version) if version and any(comment.quote.strip() for comment in comments) else {}
-    notes, general = margin_notes(version=version, comments=comments, anchors=anchors) if version else ([], [])
     may_comment = Capability.COMMENT in concept.capabilities and version is not None and not section.is_removed
-    unsent = _comment_drafts(request, section, language, comments, extra.pop("restored_comment", None), may_comment)
-    return {
+    rows = section_page.comment_rows(section, version) if version else []
+    restored = extra.pop("restored_comment", None)
+    context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
@@ -306,48 +302,89 @@ def _section_context(request, concept, section, language=None, **extra):
         "lq": _language_query(concept, language),
         "language_name": concept.language_name(language),
         "translation": state,
+        "comment_draft": _comment_drafts(request, section, language, rows, restored, may_comment),
+        "draft_labels": editing.draft_labels() if may_comment else None,
+        "may_comment": Capability.COMMENT in concept.capabilities,
+        "may_draft": Capability.DRAFT in concept.capabilities,
+        "may_edit": Capability.EDIT in concept.capabilities,
+        **extra,
+    }
+    if version is not None:
+        context["comments_html"] = _comments_html(request, context, rows, comment_form)
+    if comment_form is not None:
+        context["comment_form"] = comment_form
+    return context
+
+
+def _comments_html(request, context, rows, comment_form):
+    """The text, its comments and suggestions, and the comment form: kept rendered unless the part
+    shows something of this reader's (an unsent reply, a disposition that failed) (concepts.section_page)."""
+    unsent = context["comment_draft"]
+    if unsent["replies"] or context.get("failed_disposition"):
+        html = _render_comments(context, request)
+    else:
+        key = section_page.comments_key({**context, "may_comment": _may_comment_here(context)}, rows)
+        html = section_page.with_reader(cached_html(key, lambda: _render_comments(context)), request, unsent["heads"])
+    form = ""
+    if _may_comment_here(context):
+        form = section_page.comment_form_html(context, request, comment_form)
+        form = section_page.with_reader(form, request, unsent["heads"])
+    return section_page.fill_form_slot(html, form)
+
+
+def _may_comment_here(context) -> bool:
+    return context["may_comment"] and not context["section"].is_removed
+
+
+def _render_comments(context, request=None) -> str:
+    """The comments' part of the section page; without `request`, to be kept: nothing of the reader's
+    in it, and placeholders for their CSRF token and drafts' marks (concepts.section_page)."""
+    version, section, language = context["version"], context["section"], context["language"]
+    comments = selectors.comments_for_section(section=section, language=language)
+    # Each quoted passage where it stands in this version (concepts.anchoring): the occurrence the
+    # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
+    anchors = anchors_for(version) if any(comment.quote.strip() for comment in comments) else {}
+    notes, general = margin_notes(version=version, comments=comments, anchors=anchors)
+    if request is None:
+        section_page.placeholder_heads(comments)
+    else:
+        _reply_drafts(comments, context["comment_draft"])
+    suggestions = _suggestion_previews(version, comments, anchors)
+    may_draft = context["may_draft"]
+    values = {
+        **context,
         "comments": comments,
-        "suggestions": (suggestions := _suggestion_previews(version, comments, anchors) if version else []),
+        "suggestions": suggestions,
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
         "margin_notes": notes,
         "general_comments": general,
-        "comment_form": CommentForm(
-            project=concept.project, initial=unsent["initial"] or {"version_number": version.number}
-        )
-        if version
-        else None,
-        "comment_draft": unsent,
-        "draft_labels": editing.draft_labels() if may_comment else None,
-        "may_comment": Capability.COMMENT in concept.capabilities,
-        "may_draft": may_draft,
-        "may_edit": Capability.EDIT in concept.capabilities,
         "disposition_choices": Comment.Disposition.choices,
         # The newest versions only: a disposition form per comment, so the page must not grow with the
         # history; an older version is given by its number (DispositionForm.version_number).
         "versions": list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
         if may_draft
         else [],
-        **extra,
     }
+    if request is None:
+        values["csrf_token"] = section_page.CSRF_PLACEHOLDER
+    return render_to_string("concepts/_section_comments.html", values, request=request)
 
 
-def _comment_drafts(request, section, language, comments, restored, may_comment) -> dict:
+def _comment_drafts(request, section, language, rows, restored, may_comment) -> dict:
     """The user's unsent comment and replies on this text: each offered back beside its form, or put
     back into it when `restored` (opened with `?comment_draft=`); and, for the browser's copies, the
-    newest comment or reply the user posted there (a copy kept before it is no longer unsent)."""
-    unsent = {"offer": None, "restored": None, "initial": None, "head": 0}
+    newest comment or reply the user posted there (`heads`: a copy kept before it is no longer unsent).
+    `rows`: section_page.comment_rows."""
+    unsent = {"offer": None, "restored": None, "initial": None, "head": 0, "heads": {}, "replies": {},
+              "restored_reply": None}  # fmt: skip
     if not may_comment:
         return unsent
     found = drafts.comment_drafts_for(user=request.user, section=section, language=language)
-    posted = drafts.own_latest_comments(user=request.user, section=section)
-    for comment in comments:
-        draft = found.get(comment.pk)
-        comment.reply_draft_head = posted.get(comment.pk, 0)
-        comment.reply_restored = draft if restored is not None and draft == restored else None
-        comment.reply_draft_offer = (
-            editing.comment_offer_context(draft) if draft and not comment.reply_restored else None
-        )
-    unsent["head"] = posted.get(0, 0)
+    unsent["heads"] = section_page.own_latest(rows, request.user)
+    unsent["head"] = unsent["heads"].get(0, 0)
+    unsent["replies"] = {parent: draft for parent, draft in found.items() if parent}
+    if restored is not None and restored.parent_id:
+        unsent["restored_reply"] = restored
     draft = found.get(0)
     if draft is not None and draft == restored:
         unsent["restored"] = draft
@@ -356,6 +393,17 @@ def _comment_drafts(request, section, language, comments, restored, may_comment)
     elif draft is not None:
         unsent["offer"] = editing.comment_offer_context(draft)
     return unsent
+
+
+def _reply_drafts(comments, unsent) -> None:
+    """Each comment's reply form with the user's unsent reply: offered back, or put back when restored."""
+    for comment in comments:
+        draft = unsent["replies"].get(comment.pk)
+        comment.reply_draft_head = unsent["heads"].get(comment.pk, 0)
+        comment.reply_restored = draft if draft is not None and draft == unsent["restored_reply"] else None
+        comment.reply_draft_offer = (
+            editing.comment_offer_context(draft) if draft and not comment.reply_restored else None
+        )
 
 
 def _suggestion_previews(version, comments, anchors=None):
@@ -992,13 +1040,12 @@ def comment_add(request, concept_id, section_id):
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
             # To the new comment itself: one that quotes a passage stands in the margin, not in the list.
             return _to_section(section, language, f"#comment-{comment.pk}")
-    context = _section_context(request, concept, section, language)
     if not is_reply:
         form.focus_first_error()
-        context["comment_form"] = form
     else:
         messages.error(request, _("The reply could not be added: %(errors)s") % {"errors": " ".join(
             str(error) for errors in form.errors.values() for error in errors)})  # fmt: skip
+    context = _section_context(request, concept, section, language, comment_form=None if is_reply else form)
     return render(request, "concepts/section_detail.html", context)
 
 
