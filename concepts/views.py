@@ -469,8 +469,23 @@ def section_detail(request, concept_id, section_id):
             user=request.user, section=section, draft_id=request.GET["comment_draft"]
         )
     context = _section_context(request, concept, section, language, restored_comment=restored)
-    context.update(selectors.section_neighbours(section=section))
+    context["pager"] = _section_pager(section, context["lq"])
     return render(request, "concepts/section_detail.html", context)
+
+
+def _section_pager(section, lq):
+    """The links to the sections before and after, kept by every section's place and title."""
+    if section.is_removed:
+        return ""
+    rows = selectors.outline_rows(concept_id=section.concept_id)
+
+    def render_pager():
+        neighbours = selectors.section_neighbours(section=section, rows=rows)
+        return render_to_string(
+            "concepts/_section_pager.html", {**neighbours, "concept_id": section.concept_id, "lq": lq}
+        )
+
+    return cached_html(f"concepts:section-pager:{section.pk}:{lq}:{_hash_of(rows)}", render_pager)
 
 
 def _section_in_outline(request, concept_id, section_id, need):
@@ -910,18 +925,39 @@ def section_history(request, concept_id, section_id):
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
-    lq = _language_query(concept, language)
-    versions = selectors.versions_for_section(section=section, language=language)
     context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
         "head": head,
         "language": language,
-        "lq": lq,
-        "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number),
+        "lq": _language_query(concept, language),
     }
+
+    def render_table():
+        versions = selectors.versions_for_section(section=section, language=language)
+        values = {**context, "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number)}
+        return render_to_string("concepts/_section_history_table.html", values)
+
+    # Versions never change, and the head's number says which are on the page: the table is kept by
+    # the head, the page, and the names of the people shown (a renamed author shows at once).
+    names = selectors.version_author_names(section=section, language=language, numbers=_history_numbers(head, number))
+    key = (
+        f"concepts:history:{section.pk}:{head.pk}:{_digest(head)}:{number}:{concept.language}"
+        f":{timezone.get_current_timezone_name()}:{_hash_of(names)}"
+    )
+    context["table"] = cached_html(key, render_table)
     return render(request, "concepts/section_history.html", context)
+
+
+def _history_numbers(head, page: int) -> tuple[int, int]:
+    """The lowest and highest version number on history page `page` (the newest first)."""
+    highest = head.number - (page - 1) * HISTORY_PAGE_SIZE
+    return max(1, highest - HISTORY_PAGE_SIZE + 1), highest
+
+
+def _hash_of(values) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 def version_detail(request, concept_id, section_id, number):

@@ -213,3 +213,73 @@ def test_the_warm_page_reuses_the_kept_parts_with_fewer_queries(
     spy.assert_not_called()
     assert "Add a timeline." in html and "a month" in html and "Agreed." in html
     assert len(warm) < len(cold)
+
+
+def pager(html: str) -> str:
+    found = re.search(r"<nav[^>]*section-pager.*?</nav>", html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_previous_and_next_links_follow_moves_titles_and_removals_at_once(client_for, concept, section, users):
+    second = section_with_version(concept, title="Appeals", body="Within a month.", author=users["drafter"], position=2)
+    client = client_for("reviewer")
+    assert "2 Appeals" in pager(page(client, section)) and 'rel="prev"' not in pager(page(client, section))
+    services.section_save(section=second, base_number=1, title="Appeals and reviews", body="Within a month.",
+                          user=users["drafter"])  # fmt: skip
+    assert "2 Appeals and reviews" in pager(page(client, section))
+    services.section_move(section=second, direction="up")
+    moved = pager(page(client, section))
+    assert f'href="{second.get_absolute_url()}" rel="prev"' in moved and "1 Appeals and reviews" in moved
+    services.section_remove(section=second)
+    assert pager(page(client, section)) == ""
+
+
+def history(client, section, query="") -> str:
+    response = client.get(section.get_absolute_url() + "history/" + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_history_table_shows_new_versions_and_renamed_authors_at_once(client_for, section, users):
+    client = client_for("reviewer")
+    assert "1 version" in history(client, section)
+    services.section_save(section=section, base_number=1, title="Legal aid", body="Legal aid for all.",
+                          user=users["manager"], summary="Shorter")  # fmt: skip
+    html = history(client, section)
+    assert "2 versions" in html and "Shorter" in html
+    manager = users["manager"]
+    manager.first_name, manager.last_name = "Mara", "Renamed"
+    manager.save()
+    assert "Mara Renamed" in history(client, section)
+
+
+def test_each_history_page_and_language_is_kept_apart(client_for, section, users, monkeypatch):
+    monkeypatch.setattr(views, "HISTORY_PAGE_SIZE", 2)
+    for number in (2, 3):
+        services.section_save(section=section, base_number=number - 1, title="Legal aid", body=f"Text {number}.",
+                              user=users["drafter"], summary=f"Change {number}")  # fmt: skip
+    client = client_for("reviewer")
+    first, second = history(client, section), history(client, section, "?page=2")
+    assert "Change 3" in first and "Change 3" not in second
+    with translation.override("ru"):
+        client.cookies["django_language"] = "ru"
+        russian = history(client, section)
+    assert "Сравнить" in russian and "Compare" not in russian
+    client.cookies["django_language"] = "en"
+    assert "Compare" in history(client, section) and "Сравнить" not in history(client, section)
+
+
+def test_the_warm_history_page_reuses_its_table(client_for, section, users, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.section_save(section=section, base_number=1, title="Legal aid", body="Legal aid for all.",
+                          user=users["drafter"])  # fmt: skip
+    client = client_for("reviewer")
+    with CaptureQueriesContext(connection) as cold:
+        history(client, section)
+    render = mock.patch.object(views, "Paginator", wraps=views.Paginator)
+    with render as spy, django_assert_max_num_queries(6), CaptureQueriesContext(connection) as warm:
+        assert "2 versions" in history(client, section)
+    spy.assert_not_called()
+    assert len(warm) < len(cold)
