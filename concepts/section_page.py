@@ -3,9 +3,9 @@
 Concept sections are not followed by `Project.content_revision`, so the comments' part of the page
 is keyed by what it shows: the version read (id and a digest of its text), every comment and reply
 of the section (id, `updated_at`, the names of its author and of whoever set its disposition), the
-comment's place in this version (its anchor row), the project's content revision (the activities
-and organisations named), the reader's capabilities on the concept and the removed flag. One query
-reads all of that; the view decides access before, on every request.
+project's content revision (the activities and organisations named), the reader's capabilities on
+the concept and the removed flag. One query reads the comments' part of that; the view decides
+access before, on every request.
 
 Nothing kept is the reader's own: each form's CSRF token and each reply form's "newest own reply"
 mark (`data-draft-head`) are placeholders replaced per request, and a reader with an unsent reply,
@@ -17,7 +17,6 @@ reader's words: a restored draft, an offer of one, or a form with errors.
 import hashlib
 import re
 
-from django.db.models import OuterRef, Subquery
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from common.fragments import cached_html
 
 from .forms import CommentForm
-from .models import Comment, CommentAnchor
+from .models import Comment
 
 # What `{% csrf_token %}` renders with the placeholder as the token; the reader's token replaces it.
 # A reader's words never contain it: the page shows them escaped (no `<input` comes from them).
@@ -39,17 +38,18 @@ FORM_SLOT = "<!--comment-form-->"
 VERSION = 1  # moves on when the kept HTML's shape changes
 
 
-def comment_rows(section, version) -> list[tuple]:
-    """Every comment and reply of the section with what changes its card, and the id of its place in
-    `version` (anchor rows are written once, never changed), ordered by id: one query."""
-    anchor = CommentAnchor.objects.filter(comment=OuterRef("pk"), version=version).values("pk")[:1]
+def comment_rows(section) -> list[tuple]:
+    """Every comment and reply of the section with what changes its card, ordered by id: one query.
+
+    The comments' places in a version (CommentAnchor rows) need no column here: they are written in
+    the same transaction as the version (a new version id), as the comment (a new comment id), or as
+    the comment opened again (its `updated_at` moves), and never changed after."""
     rows = (
         Comment.objects.filter(section=section)
         .order_by()
-        .annotate(anchor=Subquery(anchor))
-        .values_list("pk", "parent_id", "author_id", "updated_at", "anchor", "author__first_name",
-                     "author__last_name", "author__username", "disposition_by__first_name",
-                     "disposition_by__last_name", "disposition_by__username")
+        .values_list("pk", "parent_id", "author_id", "updated_at", "author__first_name", "author__last_name",
+                     "author__username", "disposition_by__first_name", "disposition_by__last_name",
+                     "disposition_by__username")
     )  # fmt: skip
     return sorted(rows)
 

@@ -291,7 +291,7 @@ def _section_context(request, concept, section, language=None, comment_form=None
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
     may_comment = Capability.COMMENT in concept.capabilities and version is not None and not section.is_removed
-    rows = section_page.comment_rows(section, version) if version else []
+    rows = section_page.comment_rows(section) if version else []
     restored = extra.pop("restored_comment", None)
     context = {
         "concept": concept,
