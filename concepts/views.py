@@ -309,6 +309,7 @@ def _section_context(request, concept, section, language=None, comment_form=None
         "may_edit": Capability.EDIT in concept.capabilities,
         **extra,
     }
+    context["section_top"] = _section_top(request, context)
     if version is not None:
         context["comments_html"] = _comments_html(request, context, rows, comment_form)
     if comment_form is not None:
@@ -330,6 +331,21 @@ def _comments_html(request, context, rows, comment_form):
         form = section_page.comment_form_html(context, request, comment_form)
         form = section_page.with_reader(form, request, unsent["heads"])
     return section_page.fill_form_slot(html, form)
+
+
+def _section_top(request, context):
+    """The page's top (links back, title, buttons, the version's line): kept for a version in the
+    source language by the version, the reader's capabilities and the titles and names shown; a
+    translation's (with its state against the source) or a missing one's rendered afresh."""
+    version, section, concept, project = context["version"], context["section"], context["concept"], context["project"]
+    if version is None or context["translation"] is not None:
+        return render_to_string("concepts/_section_top.html", context, request=request)
+    people = [(user.get_full_name(), user.username) for user in (version.author, version.merged_author) if user]
+    shown = (project.slug, project.localized("title"), concept.localized("title"), concept.target_languages,
+             concept.language, people, timezone.get_current_timezone_name())  # fmt: skip
+    reader = f"d{int(context['may_draft'])}e{int(context['may_edit'])}"
+    key = f"concepts:section-top:{section.pk}:{version.pk}:{int(section.is_removed)}:{reader}:{_hash_of(shown)}"
+    return cached_html(key, lambda: render_to_string("concepts/_section_top.html", context))
 
 
 def _may_comment_here(context) -> bool:

@@ -283,3 +283,30 @@ def test_the_warm_history_page_reuses_its_table(client_for, section, users, djan
         assert "2 versions" in history(client, section)
     spy.assert_not_called()
     assert len(warm) < len(cold)
+
+
+@pytest.mark.parametrize("first", ["manager", "reviewer"])
+def test_the_kept_top_gives_each_reader_their_own_buttons(client_for, section, first):
+    page(client_for(first), section)
+    manager, reviewer = page(client_for("manager"), section), page(client_for("reviewer"), section)
+    assert "Remove section…" in manager and ">Edit</a>" in manager
+    assert "Remove section…" not in reviewer and ">Edit</a>" not in reviewer
+
+
+def test_the_kept_top_shows_new_titles_and_names_at_once(client_for, concept, section, users):
+    client = client_for("reviewer")
+    assert "Version 1, last changed by" in page(client, section)
+    project = concept.project
+    project.title = "Renamed project"
+    project.save()
+    concept.title = "Renamed concept"
+    concept.save()
+    drafter = users["drafter"]
+    drafter.first_name, drafter.last_name = "Dana", "Renamed"
+    drafter.save()
+    html = page(client, section)
+    assert "Renamed project" in html and "Renamed concept" in html and "last changed by Dana Renamed" in html
+    services.section_save(section=section, base_number=1, title="Legal aid and appeals", body=BODY,
+                          user=users["manager"])  # fmt: skip
+    html = page(client, section)
+    assert "Legal aid and appeals</h1>" in html and "Version 2" in html and "Last change" in html
