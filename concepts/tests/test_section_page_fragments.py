@@ -310,3 +310,23 @@ def test_the_kept_top_shows_new_titles_and_names_at_once(client_for, concept, se
                           user=users["manager"])  # fmt: skip
     html = page(client, section)
     assert "Legal aid and appeals</h1>" in html and "Version 2" in html and "Last change" in html
+
+
+def test_the_plain_comment_form_shows_errors_and_keeps_what_was_typed(client_for, section, users):
+    partner = OrganisationFactory(name="Partner NGO")
+    section.concept.project.partners.create(organisation=partner, role="implementing")
+    OrganisationFactory(name="Other body")
+    client = client_for("reviewer")
+    response = client.post(f"/concepts/{section.concept_id}/sections/{section.pk}/comments/",
+                           {"version_number": "1", "body": "", "quote": "free legal aid <b>",
+                            "source_organisation": str(partner.pk), "is_recommendation": "on"})  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index('id="comment-form"') : html.index("</form>", html.index('id="comment-form"'))]
+    assert re.search(r'<textarea name="body"[^>]*class="[^"]*is-invalid[^"]*"[^>]*autofocus', form)
+    assert 'class="invalid-feedback"><strong>This field is required.</strong>' in form
+    assert ">\nfree legal aid &lt;b&gt;</textarea>" in form
+    assert re.search(r'<input type="checkbox" name="is_recommendation"[^>]* checked', form)
+    partners = form[form.index('<optgroup label="Partners of this project">') :]
+    assert partners.index(f'<option value="{partner.pk}" selected>Partner NGO</option>') < partners.index("</optgroup>")
+    assert '<optgroup label="Other organisations">' in form and "Other body" in form
