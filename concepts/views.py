@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -375,15 +376,25 @@ def _render_comments(context, request=None) -> str:
         "margin_notes": notes,
         "general_comments": general,
         "disposition_choices": Comment.Disposition.choices,
-        # The newest versions only: a disposition form per comment, so the page must not grow with the
-        # history; an older version is given by its number (DispositionForm.version_number).
-        "versions": list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
-        if may_draft
-        else [],
+        "versions": _disposition_versions(section, language) if may_draft else [],
     }
     if request is None:
         values["csrf_token"] = section_page.CSRF_PLACEHOLDER
     return render_to_string("concepts/_section_comments.html", values, request=request)
+
+
+def _disposition_versions(section, language) -> list:
+    """The versions each comment's disposition form offers, each labelled once for all the forms.
+    The newest only: a disposition form per comment, so the page must not grow with the history; an
+    older version is given by its number (DispositionForm.version_number)."""
+    versions = list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
+    label = _("v%(number)s")
+    for version in versions:
+        version.option_value = str(version.pk)
+        version.option_label = (
+            f"{label % {'number': version.number}} – {Truncator(version.summary or version.title).chars(40)}"
+        )
+    return versions
 
 
 def _comment_drafts(request, section, language, rows, restored, may_comment) -> dict:
