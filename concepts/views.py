@@ -962,8 +962,9 @@ def section_history(request, concept_id, section_id):
     }
 
     def render_table():
-        versions = selectors.versions_for_section(section=section, language=language)
-        values = {**context, "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number)}
+        paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
+        paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
+        values = {**context, "versions": paginator.get_page(number)}
         return render_to_string("concepts/_section_history_table.html", values)
 
     # Versions never change, and the head's number says which are on the page: the table is kept by
