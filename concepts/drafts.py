@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -218,11 +217,3 @@ def comment_drafts_for(*, user, section: Section, language: str) -> dict[int, Co
     for draft in found:
         draft.section = section
     return {draft.parent_id or 0: draft for draft in found}
-
-
-def own_latest_comments(*, user, section: Section) -> dict[int, int]:
-    """The id of the user's newest comment (key 0) and newest reply to each comment on the section."""
-    if not user.is_authenticated:
-        return {}
-    rows = Comment.objects.filter(section=section, author=user).values("parent_id").annotate(newest=Max("pk"))
-    return {row["parent_id"] or 0: row["newest"] for row in rows}

@@ -225,6 +225,30 @@ class CommentForm(forms.ModelForm):
                 (_("Other organisations"), [choice for choice in everyone if choice[0] not in partners]),
             ]
 
+    @property
+    def plain(self) -> dict:
+        """What the plain template of the form (concepts/_comment_form.html) shows of its choices:
+        each select's options in groups (label or None, [(value, label, selected)]) and whether the
+        box is ticked, worked out once here rather than by a widget template per option."""
+        return {
+            **{
+                name: self._option_groups(name)
+                for name in ("suggestion_mode", "source_activity", "source_organisation")
+            },
+            "is_recommendation": self["is_recommendation"].value() not in (False, None, ""),
+        }
+
+    def _option_groups(self, name: str) -> list[tuple[str | None, list[tuple[str, str, bool]]]]:
+        value = self[name].value()
+        chosen = "" if value is None else str(value)
+        groups = []
+        for choice, label in self.fields[name].choices:
+            if isinstance(label, list | tuple):  # an optgroup: (its label, its choices)
+                groups.append((choice, [(str(v), str(text), str(v) == chosen) for v, text in label]))
+            else:
+                groups.append((None, [(str(choice), str(label), str(choice) == chosen)]))
+        return groups
+
     def focus_first_error(self) -> None:
         """Puts the cursor into the first field (in the order shown) that has an error, so that a page
         shown again with errors starts where the reader has something to correct."""

@@ -189,17 +189,28 @@ def removed_of(sections: list[Section]) -> list[Section]:
     return removed
 
 
-def section_neighbours(*, section: Section) -> dict:
-    """The sections before and after this one in reading order (`previous`, `next`: outline entries or
-    None), in one query; none for a removed section."""
+@dataclass(frozen=True)
+class OutlineRow:
+    """What the outline's order, numbers and titles come from: a section's place and head's title."""
+
+    pk: int
+    parent_id: int | None
+    position: int
+    title: str
+
+
+def outline_rows(*, concept_id: int) -> list[OutlineRow]:
+    """The concept's sections in the outline (not removed), as rows, ordered by id: one query."""
+    rows = Section.objects.filter(concept_id=concept_id, is_removed=False).order_by("pk")
+    return [OutlineRow(*row) for row in rows.values_list("pk", "parent_id", "position", "head__title")]
+
+
+def section_neighbours(*, section: Section, rows: list[OutlineRow]) -> dict:
+    """The sections before and after this one in reading order (`previous`, `next`: outline entries
+    of `outline_rows`, or None); none for a removed section."""
     if section.is_removed:
         return {"previous": None, "next": None}
-    sections = (
-        Section.objects.filter(concept_id=section.concept_id, is_removed=False)
-        .select_related("head")
-        .only("pk", "concept_id", "parent_id", "position", "head__title")
-    )
-    outline = build_outline(sections)
+    outline = build_outline(rows)
     at = next((index for index, entry in enumerate(outline) if entry.section.pk == section.pk), None)
     if at is None:
         return {"previous": None, "next": None}
@@ -252,6 +263,19 @@ def versions_for_section(*, section: Section, language: str | None = None) -> Qu
               "author__last_name", "merged_author__username", "based_on_id", "restored_from_id", "section_id")
         .order_by("-number")
     )  # fmt: skip
+
+
+def version_author_names(*, section: Section, language: str, numbers: tuple[int, int]) -> list[tuple]:
+    """The names of the authors (and merged authors) of the section's versions numbered `numbers`
+    (lowest, highest) in `language`, each once, in a stable order: what a history page shows of people."""
+    rows = (
+        SectionVersion.objects.filter(section=section, language=language, number__range=numbers)
+        .order_by()
+        .values_list("author__first_name", "author__last_name", "author__username", "merged_author__first_name",
+                     "merged_author__last_name", "merged_author__username")
+        .distinct()
+    )  # fmt: skip
+    return sorted(rows, key=repr)
 
 
 def comments_for_section(*, section: Section, language: str | None = None) -> list[Comment]:

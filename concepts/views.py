@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,7 +32,7 @@ from projects.models import Organisation
 from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
-from . import drafts, editing, selectors, services
+from . import drafts, editing, section_page, selectors, services
 from .anchoring import anchors_for, latest_anchors
 from .comparison import (
     compare_snapshots,
@@ -328,21 +329,17 @@ def section_add(request, concept_id):
 DISPOSITION_CHOICES = 12  # versions offered by each comment's disposition form
 
 
-def _section_context(request, concept, section, language=None, **extra):
+def _section_context(request, concept, section, language=None, comment_form=None, **extra):
+    """The section page's context; `comment_form`: a comment form with errors, shown again."""
     language = language or concept.language
     version = selectors.section_head(section=section, language=language)
-    comments = selectors.comments_for_section(section=section, language=language) if version else []
     state = None
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
-    may_draft = Capability.DRAFT in concept.capabilities
-    # Each quoted passage where it stands in this version (concepts.anchoring): the occurrence the
-    # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
-    anchors = anchors_for(version) if version and any(comment.quote.strip() for comment in comments) else {}
-    notes, general = margin_notes(version=version, comments=comments, anchors=anchors) if version else ([], [])
     may_comment = Capability.COMMENT in concept.capabilities and version is not None and not section.is_removed
-    unsent = _comment_drafts(request, section, language, comments, extra.pop("restored_comment", None), may_comment)
-    return {
+    rows = section_page.comment_rows(section) if version else []
+    restored = extra.pop("restored_comment", None)
+    context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
@@ -351,48 +348,115 @@ def _section_context(request, concept, section, language=None, **extra):
         "lq": _language_query(concept, language),
         "language_name": concept.language_name(language),
         "translation": state,
+        "comment_draft": _comment_drafts(request, section, language, rows, restored, may_comment),
+        "draft_labels": editing.draft_labels() if may_comment else None,
+        "may_comment": Capability.COMMENT in concept.capabilities,
+        "may_draft": Capability.DRAFT in concept.capabilities,
+        "may_edit": Capability.EDIT in concept.capabilities,
+        **extra,
+    }
+    context["section_top"] = _section_top(request, context)
+    if version is not None:
+        context["comments_html"] = _comments_html(request, context, rows, comment_form)
+    if comment_form is not None:
+        context["comment_form"] = comment_form
+    return context
+
+
+def _comments_html(request, context, rows, comment_form):
+    """The text, its comments and suggestions, and the comment form: kept rendered unless the part
+    shows something of this reader's (an unsent reply, a disposition that failed) (concepts.section_page)."""
+    unsent = context["comment_draft"]
+    if unsent["replies"] or context.get("failed_disposition"):
+        html = _render_comments(context, request)
+    else:
+        key = section_page.comments_key({**context, "may_comment": _may_comment_here(context)}, rows)
+        html = section_page.with_reader(cached_html(key, lambda: _render_comments(context)), request, unsent["heads"])
+    form = ""
+    if _may_comment_here(context):
+        form = section_page.comment_form_html(context, request, comment_form)
+        form = section_page.with_reader(form, request, unsent["heads"])
+    return section_page.fill_form_slot(html, form)
+
+
+def _section_top(request, context):
+    """The page's top (links back, title, buttons, the version's line): kept for a version in the
+    source language by the version, the reader's capabilities and the titles and names shown; a
+    translation's (with its state against the source) or a missing one's rendered afresh."""
+    version, section, concept, project = context["version"], context["section"], context["concept"], context["project"]
+    if version is None or context["translation"] is not None:
+        return render_to_string("concepts/_section_top.html", context, request=request)
+    people = [(user.get_full_name(), user.username) for user in (version.author, version.merged_author) if user]
+    shown = (project.slug, project.localized("title"), concept.localized("title"), concept.target_languages,
+             concept.language, people, timezone.get_current_timezone_name())  # fmt: skip
+    reader = f"d{int(context['may_draft'])}e{int(context['may_edit'])}"
+    key = f"concepts:section-top:{section.pk}:{version.pk}:{int(section.is_removed)}:{reader}:{_hash_of(shown)}"
+    return cached_html(key, lambda: render_to_string("concepts/_section_top.html", context))
+
+
+def _may_comment_here(context) -> bool:
+    return context["may_comment"] and not context["section"].is_removed
+
+
+def _render_comments(context, request=None) -> str:
+    """The comments' part of the section page; without `request`, to be kept: nothing of the reader's
+    in it, and placeholders for their CSRF token and drafts' marks (concepts.section_page)."""
+    version, section, language = context["version"], context["section"], context["language"]
+    comments = selectors.comments_for_section(section=section, language=language)
+    # Each quoted passage where it stands in this version (concepts.anchoring): the occurrence the
+    # reviewer picked, followed as the text changed; a removed passage sends its comment to the list.
+    anchors = anchors_for(version) if any(comment.quote.strip() for comment in comments) else {}
+    notes, general = margin_notes(version=version, comments=comments, anchors=anchors)
+    if request is None:
+        section_page.placeholder_heads(comments)
+    else:
+        _reply_drafts(comments, context["comment_draft"])
+    suggestions = _suggestion_previews(version, comments, anchors)
+    may_draft = context["may_draft"]
+    values = {
+        **context,
         "comments": comments,
-        "suggestions": (suggestions := _suggestion_previews(version, comments, anchors) if version else []),
+        "suggestions": suggestions,
         "suggestions_in_place": _suggestions_in_place(version, suggestions) if suggestions else None,
         "margin_notes": notes,
         "general_comments": general,
-        "comment_form": CommentForm(
-            project=concept.project, initial=unsent["initial"] or {"version_number": version.number}
-        )
-        if version
-        else None,
-        "comment_draft": unsent,
-        "draft_labels": editing.draft_labels() if may_comment else None,
-        "may_comment": Capability.COMMENT in concept.capabilities,
-        "may_draft": may_draft,
-        "may_edit": Capability.EDIT in concept.capabilities,
         "disposition_choices": Comment.Disposition.choices,
-        # The newest versions only: a disposition form per comment, so the page must not grow with the
-        # history; an older version is given by its number (DispositionForm.version_number).
-        "versions": list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
-        if may_draft
-        else [],
-        **extra,
+        "versions": _disposition_versions(section, language) if may_draft else [],
     }
+    if request is None:
+        values["csrf_token"] = section_page.CSRF_PLACEHOLDER
+    return render_to_string("concepts/_section_comments.html", values, request=request)
 
 
-def _comment_drafts(request, section, language, comments, restored, may_comment) -> dict:
+def _disposition_versions(section, language) -> list:
+    """The versions each comment's disposition form offers, each labelled once for all the forms.
+    The newest only: a disposition form per comment, so the page must not grow with the history; an
+    older version is given by its number (DispositionForm.version_number)."""
+    versions = list(selectors.versions_for_section(section=section, language=language)[:DISPOSITION_CHOICES])
+    label = _("v%(number)s")
+    for version in versions:
+        version.option_value = str(version.pk)
+        version.option_label = (
+            f"{label % {'number': version.number}} – {Truncator(version.summary or version.title).chars(40)}"
+        )
+    return versions
+
+
+def _comment_drafts(request, section, language, rows, restored, may_comment) -> dict:
     """The user's unsent comment and replies on this text: each offered back beside its form, or put
     back into it when `restored` (opened with `?comment_draft=`); and, for the browser's copies, the
-    newest comment or reply the user posted there (a copy kept before it is no longer unsent)."""
-    unsent = {"offer": None, "restored": None, "initial": None, "head": 0}
+    newest comment or reply the user posted there (`heads`: a copy kept before it is no longer unsent).
+    `rows`: section_page.comment_rows."""
+    unsent = {"offer": None, "restored": None, "initial": None, "head": 0, "heads": {}, "replies": {},
+              "restored_reply": None}  # fmt: skip
     if not may_comment:
         return unsent
     found = drafts.comment_drafts_for(user=request.user, section=section, language=language)
-    posted = drafts.own_latest_comments(user=request.user, section=section)
-    for comment in comments:
-        draft = found.get(comment.pk)
-        comment.reply_draft_head = posted.get(comment.pk, 0)
-        comment.reply_restored = draft if restored is not None and draft == restored else None
-        comment.reply_draft_offer = (
-            editing.comment_offer_context(draft) if draft and not comment.reply_restored else None
-        )
-    unsent["head"] = posted.get(0, 0)
+    unsent["heads"] = section_page.own_latest(rows, request.user)
+    unsent["head"] = unsent["heads"].get(0, 0)
+    unsent["replies"] = {parent: draft for parent, draft in found.items() if parent}
+    if restored is not None and restored.parent_id:
+        unsent["restored_reply"] = restored
     draft = found.get(0)
     if draft is not None and draft == restored:
         unsent["restored"] = draft
@@ -401,6 +465,17 @@ def _comment_drafts(request, section, language, comments, restored, may_comment)
     elif draft is not None:
         unsent["offer"] = editing.comment_offer_context(draft)
     return unsent
+
+
+def _reply_drafts(comments, unsent) -> None:
+    """Each comment's reply form with the user's unsent reply: offered back, or put back when restored."""
+    for comment in comments:
+        draft = unsent["replies"].get(comment.pk)
+        comment.reply_draft_head = unsent["heads"].get(comment.pk, 0)
+        comment.reply_restored = draft if draft is not None and draft == unsent["restored_reply"] else None
+        comment.reply_draft_offer = (
+            editing.comment_offer_context(draft) if draft and not comment.reply_restored else None
+        )
 
 
 def _suggestion_previews(version, comments, anchors=None):
@@ -466,8 +541,23 @@ def section_detail(request, concept_id, section_id):
             user=request.user, section=section, draft_id=request.GET["comment_draft"]
         )
     context = _section_context(request, concept, section, language, restored_comment=restored)
-    context.update(selectors.section_neighbours(section=section))
+    context["pager"] = _section_pager(section, context["lq"])
     return render(request, "concepts/section_detail.html", context)
+
+
+def _section_pager(section, lq):
+    """The links to the sections before and after, kept by every section's place and title."""
+    if section.is_removed:
+        return ""
+    rows = selectors.outline_rows(concept_id=section.concept_id)
+
+    def render_pager():
+        neighbours = selectors.section_neighbours(section=section, rows=rows)
+        return render_to_string(
+            "concepts/_section_pager.html", {**neighbours, "concept_id": section.concept_id, "lq": lq}
+        )
+
+    return cached_html(f"concepts:section-pager:{section.pk}:{lq}:{_hash_of(rows)}", render_pager)
 
 
 def _section_in_outline(request, concept_id, section_id, need):
@@ -907,18 +997,40 @@ def section_history(request, concept_id, section_id):
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
-    lq = _language_query(concept, language)
-    versions = selectors.versions_for_section(section=section, language=language)
     context = {
         "concept": concept,
         "project": concept.project,
         "section": section,
         "head": head,
         "language": language,
-        "lq": lq,
-        "versions": Paginator(versions, HISTORY_PAGE_SIZE).get_page(number),
+        "lq": _language_query(concept, language),
     }
+
+    def render_table():
+        paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
+        paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
+        values = {**context, "versions": paginator.get_page(number)}
+        return render_to_string("concepts/_section_history_table.html", values)
+
+    # Versions never change, and the head's number says which are on the page: the table is kept by
+    # the head, the page, and the names of the people shown (a renamed author shows at once).
+    names = selectors.version_author_names(section=section, language=language, numbers=_history_numbers(head, number))
+    key = (
+        f"concepts:history:{section.pk}:{head.pk}:{head.created_at.timestamp()}:{number}:{concept.language}"
+        f":{timezone.get_current_timezone_name()}:{_hash_of(names)}"
+    )
+    context["table"] = cached_html(key, render_table)
     return render(request, "concepts/section_history.html", context)
+
+
+def _history_numbers(head, page: int) -> tuple[int, int]:
+    """The lowest and highest version number on history page `page` (the newest first)."""
+    highest = head.number - (page - 1) * HISTORY_PAGE_SIZE
+    return max(1, highest - HISTORY_PAGE_SIZE + 1), highest
+
+
+def _hash_of(values) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 def version_detail(request, concept_id, section_id, number):
@@ -1043,13 +1155,12 @@ def comment_add(request, concept_id, section_id):
             messages.success(request, _("Your reply was added.") if is_reply else _("Your comment was added."))
             # To the new comment itself: one that quotes a passage stands in the margin, not in the list.
             return _to_section(section, language, f"#comment-{comment.pk}")
-    context = _section_context(request, concept, section, language)
     if not is_reply:
         form.focus_first_error()
-        context["comment_form"] = form
     else:
         messages.error(request, _("The reply could not be added: %(errors)s") % {"errors": " ".join(
             str(error) for errors in form.errors.values() for error in errors)})  # fmt: skip
+    context = _section_context(request, concept, section, language, comment_form=None if is_reply else form)
     return render(request, "concepts/section_detail.html", context)
 
 
