@@ -26,7 +26,7 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
     Drafts are read by staff and the project's managers, drafters and reviewers; a published
     concept by everyone who may see its project.
     """
-    concepts = Concept.objects.select_related("project").defer(*_PROJECT_UNREAD).filter(pk=concept_id).order_by()
+    concepts = Concept.objects.select_related("project").filter(pk=concept_id).order_by()
     concept = next(iter(_with_role_of(user, concepts, "project_id")[:1]), None)  # by pk: no ordering to compile
     if concept is None:
         raise Http404("No such concept.")
@@ -35,36 +35,24 @@ def concept_get_for_user(*, user, concept_id: int, need: Capability | None = Non
 
 
 def section_get_for_user(
-    *, user, concept_id: int, section_id: int, need: Capability | None = None, with_text: bool = True
+    *, user, concept_id: int, section_id: int, need: Capability | None = None, full_head: bool = True
 ) -> Section:
     """A section of the concept with its current version and the concept, in one query (the current
-    version's text left unread unless `with_text`).
+    version's text and author left unread unless `full_head`: a comparison shows neither).
 
     The concept's rules (concept_get_for_user) decide: 404 for a section the user may not see or
     that is not in this concept, 403 when they may read it but not do `need`.
     """
-    sections = Section.objects.select_related("concept__project", "head", "head__author").defer(
-        *(f"concept__{name}" for name in _PROJECT_UNREAD), *_AUTHOR_UNREAD
-    )
-    if not with_text:
-        sections = sections.defer("head__body")
+    if full_head:
+        sections = Section.objects.select_related("concept__project", "head", "head__author")
+    else:
+        sections = Section.objects.select_related("concept__project", "head").defer("head__body")
     sections = sections.filter(pk=section_id, concept_id=concept_id).order_by()
     section = next(iter(_with_role_of(user, sections, "concept__project_id")[:1]), None)  # as above
     if section is None:
         raise Http404("No such section.")
     _grant(user, section.concept, getattr(section, "user_role", None), need)
     return section
-
-
-def _unread(model, read: set[str], prefix: str = "") -> tuple[str, ...]:
-    return tuple(prefix + field.name for field in model._meta.concrete_fields if field.name not in read | {"id"})
-
-
-# What the concept's and section's pages read of the project (access, the page's frame and links, the
-# fragments' keys) and of a version's author (names): the other columns, texts and figures, stay unread
-# (fewer columns for Django to compile on every request). Read later, a column costs a query.
-_PROJECT_UNREAD = _unread(Project, {"slug", "title", "title_ru", "is_published", "content_revision"}, "project__")
-_AUTHOR_UNREAD = _unread(get_user_model(), {"username", "first_name", "last_name"}, "head__author__")
 
 
 def _with_role_of(user, queryset, project_field: str):
