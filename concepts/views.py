@@ -1072,7 +1072,7 @@ def version_restore(request, concept_id, section_id, number):
 
 def section_compare(request, concept_id, section_id):
     section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, with_text=False
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, full_head=False
     )
     concept = section.concept
     language = _language(request, concept)

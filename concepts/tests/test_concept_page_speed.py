@@ -157,8 +157,8 @@ def test_the_kept_body_is_reused_with_fewer_queries(client_for, concept, users, 
     with mock.patch.object(views, "_concept_body", wraps=views._concept_body) as body:
         with django_assert_max_num_queries(12) as cold:
             first = client.get(url).content.decode()
-        # session, user, concept with role, sections' rows, render jobs, the header
-        with django_assert_max_num_queries(6) as warm:
+        # session, user, concept with role, sections' rows, their open comments, render jobs, the header
+        with django_assert_max_num_queries(7) as warm:
             second = client.get(url).content.decode()
     assert body.call_count == 1
     assert len(warm.captured_queries) < len(cold.captured_queries)
