@@ -171,7 +171,9 @@ class ProjectQuerySet(models.QuerySet):
         """Annotates `user_role`: the user's membership role on each project, or None."""
         if not user.is_authenticated or user.is_staff:  # staff may do everything: no role needed
             return self.annotate(user_role=models.Value(None, output_field=models.CharField()))
-        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+        role = (
+            Membership.objects.filter(project=OuterRef("pk"), user=user).order_by().values("role")[:1]
+        )  # one per user and project: no ordering, no join to the users
         return self.annotate(user_role=Subquery(role))
 
 
