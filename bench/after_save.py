@@ -80,6 +80,7 @@ def build(args):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from concepts import revision
     from concepts.models import Comment, Concept, Section, SectionVersion
     from projects.models import Project
 
@@ -110,6 +111,7 @@ def build(args):
                 is_recommendation=n % 2 == 0)
         for section in sections for n in range(args.comments)
     )  # fmt: skip
+    revision.touch(concept.pk)  # bulk_create goes round the signals
     return concept, sections[0], drafter
 
 

@@ -43,6 +43,9 @@ class Concept(TranslatedFieldsMixin, TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Moves on with every saved or deleted row of the concept (concepts/revision.py): what the
+    # drafting pages' kept parts are keyed by.
+    content_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     translated_fields = ("title",)
 
@@ -56,6 +59,17 @@ class Concept(TranslatedFieldsMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("concepts:detail", kwargs={"concept_id": self.pk})
+
+    def save(self, *args, **kwargs):
+        # The content revision is only ever moved on in the database (concepts/revision.py): a save
+        # of an object read before it moved must not write the older number back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_revision"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def languages(self) -> list[str]:

@@ -23,6 +23,7 @@ from audit.services import record
 from common.text import strip_control_characters
 from projects.models import Organisation, Project
 
+from . import revision
 from .anchoring import anchor_comment, anchors_catch_up, anchors_follow, initial_place
 from .merging import MergeResult, Resolution, merge3, resolve
 from .models import (
@@ -246,6 +247,7 @@ def section_place(*, section: Section, parent: Section | None, after: Section | 
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position or sibling.pk == section.pk:
             Section.objects.filter(pk=sibling.pk).update(position=position, updated_at=now)
+    revision.touch(section.concept_id)  # the updates above go round the signals
 
 
 @transaction.atomic
@@ -259,6 +261,7 @@ def section_remove(*, section: Section) -> None:
         current = pending.pop()
         Section.objects.filter(pk=current.pk).update(is_removed=True, updated_at=timezone.now())
         pending.extend(current.children.filter(is_removed=False))
+    revision.touch(section.concept_id)  # as above
 
 
 @transaction.atomic
@@ -275,6 +278,7 @@ def section_restore(*, section: Section) -> None:
         current = pending.pop()
         Section.objects.filter(pk=current.pk).update(is_removed=False, updated_at=timezone.now())
         pending.extend(current.children.filter(is_removed=True))
+    revision.touch(section.concept_id)  # as above
 
 
 def _merge_titles(base: str, mine: str, theirs: str) -> tuple[str, bool]:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from concepts import revision
 from concepts.models import Comment, Concept, Section, SectionVersion
 from projects.models import Project
 
@@ -112,4 +113,5 @@ class Command(BaseCommand):
             )  # fmt: skip
             for n in range(500)
         )
+        revision.touch(concept.pk)  # bulk_create goes round the signals
         return concept

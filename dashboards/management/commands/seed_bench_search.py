@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
+from concepts import revision as concept_revision
 from concepts.models import Comment, Concept, Section, SectionVersion
 from projects.models import Project
 
@@ -119,4 +120,5 @@ class Command(BaseCommand):
                 for version in versions[::10]
             ]
             Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
+        concept_revision.touch(*(concept.pk for concept in concepts))  # bulk_create goes round the signals
         return len(rows)
