@@ -29,7 +29,6 @@ from common.templatetags.portal import person
 from concepts.templatetags.concept_text import prefetch_version_html
 from projects.access import Capability
 from projects.models import Organisation
-from projects.revision import project_fragment_key
 from projects.selectors import project_get_for_user
 
 from . import drafts, editing, section_page, selectors, services
@@ -64,6 +63,7 @@ from .models import Comment, CommentAnchor, Concept, SectionDraft, SectionVersio
 from .outline import build_outline, subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .rendering import selectors as render_selectors
+from .revision import concept_fragment_key
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_stats, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
@@ -132,9 +132,8 @@ def concept_detail(request, concept_id):
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
-    rows = selectors.sections_for_concept_page(concept=concept)
-    body = cached_html(_concept_page_key(concept, rows), lambda: _concept_body(concept, rows))
-    body = with_csrf_token(_with_presence(body, rows, request.user), request)
+    body, section_ids = _concept_page_body(concept)
+    body = with_csrf_token(_with_presence(body, section_ids, request.user), request)
     before_panel, after_panel = body.split(RENDER_PANEL_MARKER)
     context = {
         "concept": concept,
@@ -148,18 +147,21 @@ def concept_detail(request, concept_id):
 RENDER_PANEL_MARKER = "<!--render-panel-->"  # in the kept body: the printable files go there, read per request
 
 
-def _concept_page_key(concept, rows) -> str:
-    """What the concept page's body shows: the project's content revision (the project, the concept's
-    row and its editions move it on), the reader's capabilities (buttons, removed sections), and each
-    section's place, head version (its id and date: versions never change; the text's length and
-    author's names too), removal and open comments. `cached_html` adds the language."""
-    digest = hashlib.blake2b(digest_size=12)
-    for row in rows:
-        digest.update(repr(tuple(row.values())).encode())
-    capabilities = "-".join(sorted(concept.capabilities))
-    return project_fragment_key(
-        concept.project, "concept", concept.pk, concept.created_at.timestamp(), capabilities, digest.hexdigest()
+def _concept_page_body(concept) -> tuple[str, list[int]]:
+    """The concept page's kept body and the ids of the sections in its outline (for "Being edited by"),
+    in one cache round trip. Both are keyed by the concept's content revision (every section, version,
+    comment and edition moves it on), the project's, and the reader's capabilities (buttons, removed
+    sections); the sections' rows are read only to render them."""
+    key = concept_fragment_key(concept, "page", "-".join(sorted(concept.capabilities)))
+    rows = functools.cache(lambda: selectors.sections_for_concept_page(concept=concept))
+    parts = cached_html_many(
+        {
+            f"{key}:body": lambda: _concept_body(concept, rows()),
+            f"{key}:outline": lambda: ",".join(str(row["pk"]) for row in rows() if not row["is_removed"]),
+        }
     )
+    outline = parts[f"{key}:outline"]
+    return parts[f"{key}:body"], [int(pk) for pk in outline.split(",")] if outline else []
 
 
 def _concept_body(concept, rows) -> str:
@@ -180,11 +182,10 @@ def _concept_body(concept, rows) -> str:
     return render_to_string("concepts/_concept_body.html", context)
 
 
-def _with_presence(body: str, rows, user) -> str:
+def _with_presence(body: str, section_ids, user) -> str:
     """The body with "Being edited by …" under each section someone else has open (read per request)."""
     if not user.is_authenticated:
         return body
-    section_ids = [row["pk"] for row in rows if not row["is_removed"]]
     for section_id, names in presence_by_section(section_ids=section_ids, user=user).items():
         label = _("Being edited by %(names)s") % {"names": ", ".join(names)}
         shown = format_html('<span class="outline-editing small d-block">{}</span>', label)

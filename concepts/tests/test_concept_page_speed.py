@@ -1,7 +1,7 @@
-"""The concept page keeps its whole body in the cache (under the project's content revision, the
-reader's capabilities, the language and each section's place, head version and open comments): every
-change shows on the next request, every reader gets their own buttons, token and presence, and a warm
-page reads the database less and renders nothing."""
+"""The concept page keeps its whole body in the cache (under the concept's and the project's content
+revisions, the reader's capabilities and the language): every change shows on the next request, every
+reader gets their own buttons, token and presence, and a warm page reads neither the sections nor the
+comments and renders nothing."""
 
 import datetime
 import re
@@ -157,11 +157,13 @@ def test_the_kept_body_is_reused_with_fewer_queries(client_for, concept, users, 
     with mock.patch.object(views, "_concept_body", wraps=views._concept_body) as body:
         with django_assert_max_num_queries(12) as cold:
             first = client.get(url).content.decode()
-        # session, user, concept with role, sections' rows, their open comments, render jobs, the header
-        with django_assert_max_num_queries(7) as warm:
+        # session, user, concept with role (and its revision), render jobs, the header's dashboard link
+        with django_assert_max_num_queries(5) as warm:
             second = client.get(url).content.decode()
     assert body.call_count == 1
     assert len(warm.captured_queries) < len(cold.captured_queries)
+    read = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "concepts_section" not in read and "concepts_comment" not in read
     assert first.count("Text <em>") == second.count("Text <em>") == 20
 
 
