@@ -23,7 +23,14 @@ from activities.models import Activity
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import apply_validation_error
-from common.fragments import CSRF_PLACEHOLDER, cached_html, cached_html_many, with_csrf_token
+from common.fragments import (
+    CSRF_PLACEHOLDER,
+    cached_html,
+    cached_html_many,
+    cached_utf8,
+    response_around,
+    with_csrf_token,
+)
 from common.spreadsheets import csv_response, xlsx_response
 from common.templatetags.portal import person
 from concepts.templatetags.concept_text import prefetch_version_html
@@ -64,6 +71,7 @@ from .models import Comment, CommentAnchor, Concept, SectionDraft, SectionVersio
 from .outline import build_outline, subtree
 from .presence import presence_by_section, presence_leave, presence_others, presence_touch
 from .rendering import selectors as render_selectors
+from .revision import concept_fragment_key
 from .textdiff import DELETE, EQUAL, INSERT, Op, diff_stats, diff_words
 from .textdiff import inline_html as _inline_html
 from .textdiff import side_by_side as _side_by_side
@@ -1076,16 +1084,30 @@ def section_compare(request, concept_id, section_id):
     )
     concept = section.concept
     language = _language(request, concept)
+    try:  # the numbers asked for; the default (the head and the one before) is worked out on a miss
+        numbers = tuple(int(request.GET[name]) if name in request.GET else None for name in ("from", "to"))
+    except ValueError:
+        raise Http404("Versions are numbers.") from None
+    view = "side" if request.GET.get("view") == "side" else "inline"
+    # Everything the body shows is a row of the concept (the section, its versions) or of its project:
+    # kept under their revisions, asked for after access was decided. A 404 (no such version, not
+    # translated) is raised while rendering, so it is never kept.
+    key = concept_fragment_key(concept, "compare", section.pk, language, *numbers, view)
+    body = cached_utf8(key, lambda: _section_compare_body(section, language, numbers, view))
+    return response_around(request, "concepts/section_compare.html", {"section": section}, body)
+
+
+def _section_compare_body(section, language, numbers, view) -> str:
+    """The comparison page's body: its header, links and the diff of versions `numbers` (old, new;
+    None: the head's number, and the one before it). The diff of two versions is kept on its own
+    too, by their ids: a new revision of the concept recomputes no comparison of unchanged versions."""
+    concept = section.concept
     head = selectors.section_head(section=section, language=language)
     if head is None:
         raise Http404("Not translated into that language.")
-    try:
-        old_number = int(request.GET.get("from", max(head.number - 1, 1)))
-        new_number = int(request.GET.get("to", head.number))
-    except ValueError:
-        raise Http404("Versions are numbers.") from None
+    old_number = max(head.number - 1, 1) if numbers[0] is None else numbers[0]
+    new_number = head.number if numbers[1] is None else numbers[1]
     old, new = selectors.versions_to_compare(section=section, language=language, numbers=(old_number, new_number))
-    view = "side" if request.GET.get("view") == "side" else "inline"
     # Versions never change: the comparison of two of them is computed once (their dates and lengths in
     # the key too, so that a database recreated under an older cache never shows another text's comparison).
     key = f"compare:{_identity(old)}:{_identity(new)}:{view}:3"  # 3: versions named by id, date and length
@@ -1097,10 +1119,9 @@ def section_compare(request, concept_id, section_id):
         "new": new,
         "view": view,
         "diff": cached_html(key, lambda: _section_diff(old, new, view)),
-        "language": language,
         "lq": _language_query(concept, language),
     }
-    return render(request, "concepts/section_compare.html", context)
+    return render_to_string("concepts/_section_compare_body.html", context)
 
 
 def _identity(version) -> str:
