@@ -990,7 +990,7 @@ HISTORY_PAGE_SIZE = 50
 
 def section_history(request, concept_id, section_id):
     section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, full_head=False
     )
     concept = section.concept
     language = _language(request, concept)
@@ -1005,6 +1005,19 @@ def section_history(request, concept_id, section_id):
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
+    # The versions, their authors' names and the header are rows of the concept or its project: the
+    # body is kept under their revisions, the page and the time zone of the dates shown.
+    key = concept_fragment_key(
+        concept, "history", section.pk, head.pk, language, number, timezone.get_current_timezone_name()
+    )
+    body = cached_html(key, lambda: _section_history_body(section, head, language, number))
+    return render(request, "concepts/section_history.html", {"head": head, "body": body})
+
+
+def _section_history_body(section, head, language, number) -> str:
+    concept = section.concept
+    paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
+    paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
     context = {
         "concept": concept,
         "project": concept.project,
@@ -1012,29 +1025,9 @@ def section_history(request, concept_id, section_id):
         "head": head,
         "language": language,
         "lq": _language_query(concept, language),
+        "versions": paginator.get_page(number),
     }
-
-    def render_table():
-        paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
-        paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
-        values = {**context, "versions": paginator.get_page(number)}
-        return render_to_string("concepts/_section_history_table.html", values)
-
-    # Versions never change, and the head's number says which are on the page: the table is kept by
-    # the head, the page, and the names of the people shown (a renamed author shows at once).
-    names = selectors.version_author_names(section=section, language=language, numbers=_history_numbers(head, number))
-    key = (
-        f"concepts:history:{section.pk}:{head.pk}:{head.created_at.timestamp()}:{number}:{concept.language}"
-        f":{timezone.get_current_timezone_name()}:{_hash_of(names)}"
-    )
-    context["table"] = cached_html(key, render_table)
-    return render(request, "concepts/section_history.html", context)
-
-
-def _history_numbers(head, page: int) -> tuple[int, int]:
-    """The lowest and highest version number on history page `page` (the newest first)."""
-    highest = head.number - (page - 1) * HISTORY_PAGE_SIZE
-    return max(1, highest - HISTORY_PAGE_SIZE + 1), highest
+    return render_to_string("concepts/_section_history_body.html", context)
 
 
 def _hash_of(values) -> str:
