@@ -1,7 +1,8 @@
 """The comparison page keeps its whole body (header, links, the diff and its navigation) under the
 concept's content revision, the section, the language and the versions and view asked for: a new
 version shows at once, every request decides access first, and a warm page reads one row and one
-cache entry and renders nothing of the body. Requests that answer 404 keep nothing."""
+cache entry and renders nothing of the body. Requests that answer 404 keep nothing. The section's
+history keeps its body the same way."""
 
 from unittest import mock
 
@@ -179,3 +180,48 @@ def test_a_version_asked_for_before_it_exists_shows_once_saved(client_for, secti
     assert client.get(url(section, "?from=2&to=3")).status_code == 404
     save(section, users["drafter"], "Protection for everyone, now.", base=2)
     assert "<ins>, now</ins>" in compare(client, section, "?from=2&to=3")
+
+
+# --- the section's history, kept the same way --------------------------------------------------
+
+
+def history(client, section, query="") -> str:
+    response = client.get(f"/concepts/{section.concept_id}/sections/{section.pk}/history/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_warm_history_renders_nothing_and_reads_one_row(client_for, section, django_assert_num_queries):
+    client = client_for("reviewer")
+    with mock.patch.object(views, "_section_history_body", wraps=views._section_history_body) as body:
+        first = history(client, section)
+        # session, user, the section with the reader's role; the header's dashboard entry (2)
+        with django_assert_num_queries(5):
+            second = history(client, section)
+    assert body.call_count == 1
+    assert "2 versions" in first and first == second.replace(*tokens(second, first))
+
+
+def test_the_history_shows_a_new_version_and_a_renamed_project_at_once(client_for, section, users, project):
+    client = client_for("reviewer")
+    assert "2 versions" in history(client, section)
+    save(section, users["drafter"], "Protection for everyone, at once.", base=2)
+    project.title = "Renamed project"
+    project.save()
+    page = history(client, section)
+    assert "3 versions" in page and "Renamed project" in page
+
+
+@pytest.mark.parametrize("refused", ["outsider", "donor", "anonymous"])
+def test_a_kept_history_is_refused_to_those_who_may_not_read_drafts(client_for, section, users, refused):
+    history(reader("drafter", users), section)
+    assert client_for(refused).get(f"/concepts/{section.concept_id}/sections/{section.pk}/history/").status_code == 404
+
+
+def test_a_translations_history_is_kept_apart_and_shown_once_it_exists(client_for, section, users):
+    client = client_for("reviewer")
+    address = f"/concepts/{section.concept_id}/sections/{section.pk}/history/?language=ru"
+    assert client.get(address).status_code == 302  # not translated yet: back to the section, nothing kept
+    save(section, users["drafter"], "Защита для всех.", base=0, language="ru", source=2)
+    translated, source = history(client, section, "?language=ru"), history(client, section)
+    assert "1 version<" in translated and "2 versions<" in source
