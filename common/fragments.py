@@ -77,3 +77,8 @@ CSRF_PLACEHOLDER = "csrf-token-of-the-reader-b7e1c9"
 def with_csrf_token(html: str, request) -> SafeString:
     """`html` (a kept fragment) with the placeholder replaced by the token of this request's reader."""
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our fragment, a token
+
+
+def utf8_with_csrf_token(body: bytes, request) -> bytes:
+    """`with_csrf_token` for a fragment kept by `cached_utf8`."""
+    return body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())

@@ -29,6 +29,7 @@ from common.fragments import (
     cached_html_many,
     cached_utf8,
     response_around,
+    utf8_with_csrf_token,
     with_csrf_token,
 )
 from common.spreadsheets import csv_response, xlsx_response
@@ -1363,11 +1364,27 @@ def dispositions(request, concept_id, export=None):
 def concept_compare(request, concept_id):
     """Two editions, or an edition and the current draft, compared section by section."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    old_key, new_key = request.GET.get("from") or "", request.GET.get("to") or ""
+    if not all(key in ("", "draft") or (key.isascii() and key.isdigit()) for key in (old_key, new_key)):
+        raise Http404("No such edition.")
+    # Editions and the current draft are rows of the concept: the body is kept under its revision, the
+    # editions asked for and whether the reader is offered the comparison as a file (the request for
+    # it decides access again). An edition not of this concept is a 404 while rendering: never kept.
+    may_request = render_selectors.may_request_any_render(concept)
+    key = concept_fragment_key(concept, "editions-compare", old_key, new_key, int(may_request))
+    body = cached_utf8(key, lambda: _concept_compare_body(concept, old_key, new_key, may_request))
+    body = utf8_with_csrf_token(body, request) if may_request else body
+    return response_around(request, "concepts/concept_compare.html", {"concept": concept}, body)
+
+
+def _concept_compare_body(concept, old_key, new_key, may_request) -> str:
+    """The comparison of editions `old_key` and `new_key` (an edition's id, "draft", or "" for the
+    default: the last two editions, or the last one and the current draft)."""
     editions = list(selectors.editions_for_concept(concept=concept))
     by_id = {str(edition.pk): edition for edition in editions}
     default_old = editions[-2] if len(editions) > 1 else (editions[-1] if editions else None)
-    old_key = request.GET.get("from") or (str(default_old.pk) if default_old else "")
-    new_key = request.GET.get("to") or (str(editions[-1].pk) if len(editions) > 1 else "draft")
+    old_key = old_key or (str(default_old.pk) if default_old else "")
+    new_key = new_key or (str(editions[-1].pk) if len(editions) > 1 else "draft")
 
     def snapshot(key):
         if key == "draft":
@@ -1377,14 +1394,14 @@ def concept_compare(request, concept_id):
         return snapshot_of_edition(by_id[key], selectors.edition_entries(edition=by_id[key]))
 
     context = {"concept": concept, "project": concept.project, "editions": editions, "old_key": old_key,
-               "new_key": new_key}  # fmt: skip
-    context["may_request_files"] = old_key in by_id and render_selectors.may_request_any_render(concept)
+               "new_key": new_key, "csrf_token": CSRF_PLACEHOLDER}  # fmt: skip
+    context["may_request_files"] = old_key in by_id and may_request
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
         changes = compare_snapshots(old, new)
         reading = comparison_for_reading(changes, lambda ops: inline_html(ops, context=25, expandable=True))
         context.update(old=old, new=new, reading=reading)
-    return render(request, "concepts/concept_compare.html", context)
+    return render_to_string("concepts/_concept_compare_body.html", context)
 
 
 def split_paragraphs(text: str) -> list[str]:

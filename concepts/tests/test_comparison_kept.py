@@ -4,6 +4,7 @@ version shows at once, every request decides access first, and a warm page reads
 cache entry and renders nothing of the body. Requests that answer 404 keep nothing. The section's
 history keeps its body the same way."""
 
+import datetime
 from unittest import mock
 
 import pytest
@@ -225,3 +226,83 @@ def test_a_translations_history_is_kept_apart_and_shown_once_it_exists(client_fo
     save(section, users["drafter"], "Защита для всех.", base=0, language="ru", source=2)
     translated, source = history(client, section, "?language=ru"), history(client, section)
     assert "1 version<" in translated and "2 versions<" in source
+
+
+# --- the comparison of editions (the whole concept), kept the same way -------------------------
+
+
+def editions_compare(client, concept, query="") -> str:
+    response = client.get(f"/concepts/{concept.pk}/compare/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def edition(concept, name, users):
+    return services.edition_create(concept=concept, name=name, date=datetime.date(2026, 3, 1), is_final=False,
+                                   user=users["manager"])  # fmt: skip
+
+
+def test_the_editions_comparison_shows_a_saved_section_and_a_new_edition_at_once(client_for, concept, section, users):
+    first = edition(concept, "First reading", users)
+    client = client_for("reviewer")
+    assert "0 changed, 0 added, 0 removed, 1 unchanged." in editions_compare(client, concept)  # with the draft
+    save(section, users["drafter"], "Protection for everyone, at once.", base=2)
+    changed = editions_compare(client, concept)
+    assert "1 changed" in changed and "<ins>, at once</ins>" in changed
+    edition(concept, "Second reading", users)
+    latest = editions_compare(client, concept)
+    assert "From “First reading” to “Second reading”" in latest and "<ins>, at once</ins>" in latest
+    assert "Current draft" in editions_compare(client, concept, f"?from={first.pk}&to=draft")
+
+
+@pytest.mark.parametrize("order", [("drafter", "reviewer"), ("reviewer", "drafter")])
+def test_the_file_buttons_and_token_are_only_for_those_who_may_draft(section, concept, users, order):
+    edition(concept, "First reading", users)
+    save(section, users["drafter"], "Protection for everyone, at once.", base=2)
+    pages = {role: editions_compare(reader(role, users), concept) for role in order}
+    assert "Redline PDF" in pages["drafter"] and "Redline PDF" not in pages["reviewer"]
+    for page in pages.values():
+        assert fragments.CSRF_PLACEHOLDER not in page and "<ins>, at once</ins>" in page
+
+
+def test_the_editions_comparison_posts_with_the_readers_own_token(section, concept, users, eager_celery):
+    first = edition(concept, "First reading", users)
+    drafter = Client(enforce_csrf_checks=True)
+    drafter.force_login(users["drafter"])
+    editions_compare(reader("manager", users), concept)  # kept by another reader who may draft
+    page = editions_compare(drafter, concept)
+    token = page[page.index('name="csrfmiddlewaretoken" value="') :].split('"')[3]
+    address = f"/concepts/{concept.pk}/editions/{first.pk}/renders/new/"
+    form = {"against": "draft", "kind": "redline_pdf"}
+    assert drafter.post(address, {**form, "csrfmiddlewaretoken": "x" * 64}).status_code == 403
+    assert drafter.post(address, {**form, "csrfmiddlewaretoken": token}).status_code == 302
+
+
+@pytest.mark.parametrize("refused", ["outsider", "donor", "anonymous"])
+def test_a_kept_editions_comparison_is_refused_to_those_who_may_not_read_drafts(
+    client_for, concept, section, users, refused
+):
+    edition(concept, "First reading", users)
+    editions_compare(reader("drafter", users), concept)
+    assert client_for(refused).get(f"/concepts/{concept.pk}/compare/").status_code == 404
+
+
+def test_a_warm_editions_comparison_renders_nothing(client_for, concept, section, users, django_assert_num_queries):
+    edition(concept, "First reading", users)
+    client = client_for("reviewer")
+    with mock.patch.object(views, "_concept_compare_body", wraps=views._concept_compare_body) as body:
+        editions_compare(client, concept)
+        # session, user, the concept with the reader's role; the header's dashboard entry (2)
+        with django_assert_num_queries(5):
+            editions_compare(client, concept)
+    assert body.call_count == 1
+
+
+@pytest.mark.parametrize("query", ["?from=abc", "?from=999&to=draft", "?from=1&to=-1", "?to=999"])
+def test_a_bad_editions_comparison_is_a_404_and_keeps_nothing(client_for, concept, section, users, query):
+    edition(concept, "First reading", users)
+    client = client_for("reviewer")
+    with mock.patch.object(fragments.cache, "set", wraps=cache.set) as kept:
+        for _ in range(2):
+            assert client.get(f"/concepts/{concept.pk}/compare/{query}").status_code == 404
+    assert kept.call_count == 0
