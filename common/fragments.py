@@ -8,7 +8,9 @@ decides access on every request, then asks for the fragment.
 """
 
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -41,6 +43,32 @@ def cached_html_many(renders: dict[str, object], prepare=None, seconds: int = CA
     return {key: mark_safe(html[full]) for full, key in full_keys.items()}  # noqa: S308 - our templates' output
 
 
+def cached_utf8(key: str, render, seconds: int = CACHE_SECONDS) -> bytes:
+    """`cached_html` kept encoded, for a large fragment sent as it is (`response_around`): a warm
+    request neither decodes, copies nor encodes it again (a 480 KB comparison costs ~2 ms so)."""
+    full_key = f"fragment-utf8:{get_language()}:{key}"
+    body = cache.get(full_key)
+    if body is None:
+        body = str(render()).encode()
+        cache.set(full_key, body, seconds)
+    return body
+
+
+# Where `response_around` puts the kept body: a comment, which no escaped value can contain.
+KEPT_BODY_MARKER = "<!--kept-body-7d2a-->"
+
+
+def response_around(request, template_name: str, context: dict, body: bytes) -> HttpResponse:
+    """The page `template_name` rendered for this request (the frame, the reader's token and name)
+    with `body` (`cached_utf8`) where it shows `{{ kept_body }}`, joined as bytes."""
+    marker = mark_safe(KEPT_BODY_MARKER)  # noqa: S308 - a constant comment
+    page = render_to_string(template_name, {**context, "kept_body": marker}, request)
+    before, found, after = page.encode().partition(KEPT_BODY_MARKER.encode())
+    if not found:
+        raise ValueError(f"{template_name} does not show kept_body")
+    return HttpResponse(b"".join((before, body, after)))
+
+
 # A kept fragment with forms renders `{% csrf_token %}` as this placeholder (its render context's
 # `csrf_token`), and the view puts the reader's token in its place after fetching it.
 CSRF_PLACEHOLDER = "csrf-token-of-the-reader-b7e1c9"
@@ -49,3 +77,8 @@ CSRF_PLACEHOLDER = "csrf-token-of-the-reader-b7e1c9"
 def with_csrf_token(html: str, request) -> SafeString:
     """`html` (a kept fragment) with the placeholder replaced by the token of this request's reader."""
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our fragment, a token
+
+
+def utf8_with_csrf_token(body: bytes, request) -> bytes:
+    """`with_csrf_token` for a fragment kept by `cached_utf8`."""
+    return body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())

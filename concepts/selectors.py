@@ -270,19 +270,6 @@ def versions_for_section(*, section: Section, language: str | None = None) -> Qu
     )  # fmt: skip
 
 
-def version_author_names(*, section: Section, language: str, numbers: tuple[int, int]) -> list[tuple]:
-    """The names of the authors (and merged authors) of the section's versions numbered `numbers`
-    (lowest, highest) in `language`, each once, in a stable order: what a history page shows of people."""
-    rows = (
-        SectionVersion.objects.filter(section=section, language=language, number__range=numbers)
-        .order_by()
-        .values_list("author__first_name", "author__last_name", "author__username", "merged_author__first_name",
-                     "merged_author__last_name", "merged_author__username")
-        .distinct()
-    )  # fmt: skip
-    return sorted(rows, key=repr)
-
-
 def comments_for_section(*, section: Section, language: str | None = None) -> list[Comment]:
     """Top-level comments on the section's text in `language` (default: the source), with their replies."""
     replies = Comment.objects.select_related("author", "version").order_by("created_at", "pk")

@@ -23,7 +23,15 @@ from activities.models import Activity
 from audit.models import Kind as AuditKind
 from audit.services import record
 from common.forms import apply_validation_error
-from common.fragments import CSRF_PLACEHOLDER, cached_html, cached_html_many, with_csrf_token
+from common.fragments import (
+    CSRF_PLACEHOLDER,
+    cached_html,
+    cached_html_many,
+    cached_utf8,
+    response_around,
+    utf8_with_csrf_token,
+    with_csrf_token,
+)
 from common.spreadsheets import csv_response, xlsx_response
 from common.templatetags.portal import person
 from concepts.templatetags.concept_text import prefetch_version_html
@@ -983,7 +991,7 @@ HISTORY_PAGE_SIZE = 50
 
 def section_history(request, concept_id, section_id):
     section = selectors.section_get_for_user(
-        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
+        user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS, full_head=False
     )
     concept = section.concept
     language = _language(request, concept)
@@ -998,6 +1006,19 @@ def section_history(request, concept_id, section_id):
         number = min(max(int(request.GET.get("page") or 1), 1), pages)
     except ValueError:
         number = 1
+    # The versions, their authors' names and the header are rows of the concept or its project: the
+    # body is kept under their revisions, the page and the time zone of the dates shown.
+    key = concept_fragment_key(
+        concept, "history", section.pk, head.pk, language, number, timezone.get_current_timezone_name()
+    )
+    body = cached_html(key, lambda: _section_history_body(section, head, language, number))
+    return render(request, "concepts/section_history.html", {"head": head, "body": body})
+
+
+def _section_history_body(section, head, language, number) -> str:
+    concept = section.concept
+    paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
+    paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
     context = {
         "concept": concept,
         "project": concept.project,
@@ -1005,29 +1026,9 @@ def section_history(request, concept_id, section_id):
         "head": head,
         "language": language,
         "lq": _language_query(concept, language),
+        "versions": paginator.get_page(number),
     }
-
-    def render_table():
-        paginator = Paginator(selectors.versions_for_section(section=section, language=language), HISTORY_PAGE_SIZE)
-        paginator.count = head.number  # numbered 1, 2, 3 …: no COUNT query
-        values = {**context, "versions": paginator.get_page(number)}
-        return render_to_string("concepts/_section_history_table.html", values)
-
-    # Versions never change, and the head's number says which are on the page: the table is kept by
-    # the head, the page, and the names of the people shown (a renamed author shows at once).
-    names = selectors.version_author_names(section=section, language=language, numbers=_history_numbers(head, number))
-    key = (
-        f"concepts:history:{section.pk}:{head.pk}:{head.created_at.timestamp()}:{number}:{concept.language}"
-        f":{timezone.get_current_timezone_name()}:{_hash_of(names)}"
-    )
-    context["table"] = cached_html(key, render_table)
-    return render(request, "concepts/section_history.html", context)
-
-
-def _history_numbers(head, page: int) -> tuple[int, int]:
-    """The lowest and highest version number on history page `page` (the newest first)."""
-    highest = head.number - (page - 1) * HISTORY_PAGE_SIZE
-    return max(1, highest - HISTORY_PAGE_SIZE + 1), highest
+    return render_to_string("concepts/_section_history_body.html", context)
 
 
 def _hash_of(values) -> str:
@@ -1077,16 +1078,30 @@ def section_compare(request, concept_id, section_id):
     )
     concept = section.concept
     language = _language(request, concept)
+    try:  # the numbers asked for; the default (the head and the one before) is worked out on a miss
+        numbers = tuple(int(request.GET[name]) if name in request.GET else None for name in ("from", "to"))
+    except ValueError:
+        raise Http404("Versions are numbers.") from None
+    view = "side" if request.GET.get("view") == "side" else "inline"
+    # Everything the body shows is a row of the concept (the section, its versions) or of its project:
+    # kept under their revisions, asked for after access was decided. A 404 (no such version, not
+    # translated) is raised while rendering, so it is never kept.
+    key = concept_fragment_key(concept, "compare", section.pk, language, *numbers, view)
+    body = cached_utf8(key, lambda: _section_compare_body(section, language, numbers, view))
+    return response_around(request, "concepts/section_compare.html", {"section": section}, body)
+
+
+def _section_compare_body(section, language, numbers, view) -> str:
+    """The comparison page's body: its header, links and the diff of versions `numbers` (old, new;
+    None: the head's number, and the one before it). The diff of two versions is kept on its own
+    too, by their ids: a new revision of the concept recomputes no comparison of unchanged versions."""
+    concept = section.concept
     head = selectors.section_head(section=section, language=language)
     if head is None:
         raise Http404("Not translated into that language.")
-    try:
-        old_number = int(request.GET.get("from", max(head.number - 1, 1)))
-        new_number = int(request.GET.get("to", head.number))
-    except ValueError:
-        raise Http404("Versions are numbers.") from None
+    old_number = max(head.number - 1, 1) if numbers[0] is None else numbers[0]
+    new_number = head.number if numbers[1] is None else numbers[1]
     old, new = selectors.versions_to_compare(section=section, language=language, numbers=(old_number, new_number))
-    view = "side" if request.GET.get("view") == "side" else "inline"
     # Versions never change: the comparison of two of them is computed once (their dates and lengths in
     # the key too, so that a database recreated under an older cache never shows another text's comparison).
     key = f"compare:{_identity(old)}:{_identity(new)}:{view}:3"  # 3: versions named by id, date and length
@@ -1098,10 +1113,9 @@ def section_compare(request, concept_id, section_id):
         "new": new,
         "view": view,
         "diff": cached_html(key, lambda: _section_diff(old, new, view)),
-        "language": language,
         "lq": _language_query(concept, language),
     }
-    return render(request, "concepts/section_compare.html", context)
+    return render_to_string("concepts/_section_compare_body.html", context)
 
 
 def _identity(version) -> str:
@@ -1350,11 +1364,27 @@ def dispositions(request, concept_id, export=None):
 def concept_compare(request, concept_id):
     """Two editions, or an edition and the current draft, compared section by section."""
     concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, need=Capability.READ_DRAFTS)
+    old_key, new_key = request.GET.get("from") or "", request.GET.get("to") or ""
+    if not all(key in ("", "draft") or (key.isascii() and key.isdigit()) for key in (old_key, new_key)):
+        raise Http404("No such edition.")
+    # Editions and the current draft are rows of the concept: the body is kept under its revision, the
+    # editions asked for and whether the reader is offered the comparison as a file (the request for
+    # it decides access again). An edition not of this concept is a 404 while rendering: never kept.
+    may_request = render_selectors.may_request_any_render(concept)
+    key = concept_fragment_key(concept, "editions-compare", old_key, new_key, int(may_request))
+    body = cached_utf8(key, lambda: _concept_compare_body(concept, old_key, new_key, may_request))
+    body = utf8_with_csrf_token(body, request) if may_request else body
+    return response_around(request, "concepts/concept_compare.html", {"concept": concept}, body)
+
+
+def _concept_compare_body(concept, old_key, new_key, may_request) -> str:
+    """The comparison of editions `old_key` and `new_key` (an edition's id, "draft", or "" for the
+    default: the last two editions, or the last one and the current draft)."""
     editions = list(selectors.editions_for_concept(concept=concept))
     by_id = {str(edition.pk): edition for edition in editions}
     default_old = editions[-2] if len(editions) > 1 else (editions[-1] if editions else None)
-    old_key = request.GET.get("from") or (str(default_old.pk) if default_old else "")
-    new_key = request.GET.get("to") or (str(editions[-1].pk) if len(editions) > 1 else "draft")
+    old_key = old_key or (str(default_old.pk) if default_old else "")
+    new_key = new_key or (str(editions[-1].pk) if len(editions) > 1 else "draft")
 
     def snapshot(key):
         if key == "draft":
@@ -1364,14 +1394,14 @@ def concept_compare(request, concept_id):
         return snapshot_of_edition(by_id[key], selectors.edition_entries(edition=by_id[key]))
 
     context = {"concept": concept, "project": concept.project, "editions": editions, "old_key": old_key,
-               "new_key": new_key}  # fmt: skip
-    context["may_request_files"] = old_key in by_id and render_selectors.may_request_any_render(concept)
+               "new_key": new_key, "csrf_token": CSRF_PLACEHOLDER}  # fmt: skip
+    context["may_request_files"] = old_key in by_id and may_request
     if old_key:
         old, new = snapshot(old_key), snapshot(new_key)
         changes = compare_snapshots(old, new)
         reading = comparison_for_reading(changes, lambda ops: inline_html(ops, context=25, expandable=True))
         context.update(old=old, new=new, reading=reading)
-    return render(request, "concepts/concept_compare.html", context)
+    return render_to_string("concepts/_concept_compare_body.html", context)
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from common import generations
-from common.fragments import cached_html
+from common.fragments import cached_html, cached_utf8, response_around
 from common.release import release_id
 
 
@@ -52,6 +52,22 @@ def test_a_fragment_is_kept_per_language():
     with translation.override("en"):
         assert cached_html("k", lambda: "again") == "English"
     assert cache.get("k") is None  # never under the bare key
+
+
+def test_an_encoded_fragment_is_kept_per_language_and_sent_inside_the_page(rf, tmp_path, settings):
+    with translation.override("en"):
+        assert cached_utf8("k", lambda: "<p>English</p>") == b"<p>English</p>"
+    with translation.override("ru"):
+        assert cached_utf8("k", lambda: "<p>Русский</p>") == "<p>Русский</p>".encode()
+    with translation.override("en"):
+        body = cached_utf8("k", lambda: "never rendered")
+    (tmp_path / "page.html").write_text("<title>{{ title }}</title><main>{{ kept_body }}</main>")
+    (tmp_path / "bare.html").write_text("<main></main>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    response = response_around(rf.get("/"), "page.html", {"title": "<!--x-->"}, body)
+    assert response.content == b"<title>&lt;!--x--&gt;</title><main><p>English</p></main>"
+    with pytest.raises(ValueError):
+        response_around(rf.get("/"), "bare.html", {}, body)
 
 
 @pytest.mark.django_db(transaction=True)
