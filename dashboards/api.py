@@ -29,8 +29,10 @@ from rest_framework.exceptions import ValidationError
 
 from activities.models import Activity
 from budgets.models import BudgetLine, Expenditure
+from common import generations
 from concepts.models import EditionEntry
 from projects.models import Project
+from projects.selectors import visible_count
 
 from . import selectors, serializers
 from .forms import DashboardFilterForm
@@ -122,6 +124,11 @@ class FilteredViewSet(viewsets.ReadOnlyModelViewSet):
     child = True
 
     def filters(self) -> dict:
+        if "_filters" not in self.__dict__:  # validated once per request
+            self._filters = self._valid_filters()
+        return self._filters
+
+    def _valid_filters(self) -> dict:
         if self.action != "list":
             return {}
         if not any(name in self.request.query_params for name in ApiFilterForm.base_fields):
@@ -148,13 +155,27 @@ class ProjectViewSet(FilteredViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
 
+    counted = None  # the number of projects listed, told to the paginator (`list`)
+
     def get_queryset(self):
         scope = selectors.visible_projects_for_user(user=self.request.user)
-        return Project.objects.filter(pk__in=self.projects(scope)).select_related("instrument").order_by("code")
+        return self.narrow(scope).select_related("instrument").order_by("code")
+
+    def narrow(self, projects):
+        """The projects that pass the filters (the scope itself, not a subquery of its ids: for staff, the
+        first page is then read off the code's index)."""
+        filters = self.filters()
+        projects = selectors.filter_projects(projects, filters)
+        return projects.filter(slug=filters["project"]) if filters.get("project") else projects
 
     def list(self, request, *args, **kwargs):
-        """As ListModelMixin.list, with plain rows instead of a serializer per project (serializers.project_rows)."""
+        """As ListModelMixin.list, with plain rows instead of a serializer per project (serializers.project_rows),
+        and the number of projects counted once per change of the data for staff and the published ones."""
         rows = self.filter_queryset(self.get_queryset()).values(*serializers.PROJECT_VALUES)
+        shown = {name: getattr(value, "pk", value) for name, value in self.filters().items()}
+        self.counted = visible_count(
+            user=request.user, narrow=self.narrow, name="api", parts=shown, generation=generations.current()
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializers.project_rows(page, request=request))
 

@@ -1,9 +1,20 @@
 """The read API's pages (settings.REST_FRAMEWORK; its own module, as DRF imports it early)."""
 
+import functools
+
+from django.core.paginator import Paginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 MAX_PAGE_SIZE = 500
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (`count`), instead of counting them."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 class Pagination(PageNumberPagination):
@@ -28,6 +39,9 @@ class Pagination(PageNumberPagination):
                     problems[name] = [f"A whole number {limit} is required."]
         if problems:
             raise ValidationError(problems)
+        counted = getattr(view, "counted", None)  # a view that knows its number of rows says so
+        if counted is not None:
+            self.django_paginator_class = functools.partial(CountedPaginator, count=counted)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import generations
 from common.forms import SpreadsheetUploadForm, apply_validation_error
 from common.fragments import cached_html, cached_html_many
 from common.history import project_history
@@ -34,13 +35,16 @@ TYPED_FILTERS = ("q", "year")  # typed in: any text
 
 
 def project_list(request):
-    country_codes, instrument_codes = selectors.countries_in_use(), selectors.instrument_codes()
+    generation = generations.current()
+    country_codes, instrument_codes = selectors.countries_offered(generation), selectors.instrument_codes()
     form_kwargs = {"country_codes": country_codes, "instrument_codes": instrument_codes}
     # Without filters no form is made unless its HTML must be drawn (a form copies its fields).
     filter_form = ProjectFilterForm(request.GET, **form_kwargs) if request.GET else None
     filters = filter_form.valid_filters() if filter_form else {}
     projects = selectors.project_list_for_user(user=request.user, filters=filters)
-    page = Paginator(projects, 25).get_page(request.GET.get("page"))
+    paginator = Paginator(projects, 25)
+    paginator.count = selectors.project_list_count(user=request.user, filters=filters, generation=generation)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "projects": page.object_list,

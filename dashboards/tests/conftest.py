@@ -11,10 +11,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import TestCase
 
 from activities.tests.factories import ActivityFactory
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
+from common.generations import data_changed
 from projects.models import DONORS_GROUP, Project, Role
 from projects.tests.factories import FundingInstrumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
@@ -175,6 +177,8 @@ def many_projects(count: int, *, expenditures_per_project: int, published: bool 
                 Expenditure(line=lines[n % 2], date=d(2025, 1 + n % 12, 1), amount=Decimal("10.00"), description="x")
             )
     Expenditure.objects.bulk_create(rows)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        data_changed()  # written round the services: as the seeding commands do, the data generation moved on
     return projects
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from budgets.models import BudgetLine, Expenditure
 from concepts.tests.factories import ConceptFactory, concept_objects
 from dashboards.tests.conftest import donors_group_member, many_projects
 from projects.models import Project
+from projects.services import project_update
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,18 @@ def test_the_schema_conforms_to_the_api_under_every_check(portfolio, users, wsgi
         fuzz(operation, {})
         fuzz(operation, {"Authorization": f"Token {token}"})
     assert 200 in statuses and not any(status >= 500 for status in statuses)
+
+
+@pytest.mark.parametrize("first", ["staff", "manager", "outsider"])
+def test_each_reader_is_told_the_number_of_projects_they_may_see_and_it_moves_on_with_a_change(
+    client, users, project, published_project, first
+):
+    """`project` is unpublished (its manager and staff count it); the count is kept per change of the data."""
+    expected = {"staff": Project.objects.count(), "manager": 2, "outsider": 1}
+    for role in [first, *expected]:
+        data = get_json(client, "/api/projects/", users[role])
+        assert data["count"] == expected[role] == len(data["results"]), role
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_update(project=Project.objects.get(pk=project.pk), user=users["staff"], is_published=True)
+    assert get_json(client, "/api/projects/", users["outsider"])["count"] == 2
+    assert get_json(client, "/api/projects/", users["outsider"], status=project.status)["count"] >= 1

@@ -7,6 +7,9 @@ import re
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from projects import selectors, services, views
 from projects.models import Project
@@ -33,7 +36,10 @@ def _row(page: str, title: str) -> str:
 
 
 def _update(project, user, **fields) -> Project:
-    return services.project_update(project=Project.objects.get(pk=project.pk), user=user, **fields)
+    # As the change commits (the data generation, which the list's count and choices are kept under,
+    # moves on then).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.project_update(project=Project.objects.get(pk=project.pk), user=user, **fields)
 
 
 # --- a change shows at once ---------------------------------------------------------------------
@@ -185,10 +191,12 @@ def test_the_warm_list_reads_no_project_for_its_rows_and_renders_no_template_of_
     client.get("/accounts/preferences/")  # a session's first request also notes when it was last seen
     reads = mock.patch.object(selectors, "projects_for_rows", wraps=selectors.projects_for_rows)
     renders = mock.patch.object(views, "render_to_string", wraps=views.render_to_string)
-    with reads as read, renders as render, django_assert_num_queries(7):  # session, user, countries,
-        cold = _page(client)  # instruments, count, page of ids, the 25 projects to render
+    # session, user, data generation, countries, instruments, count, page of ids, the 25 projects to render
+    with reads as read, renders as render, django_assert_num_queries(8):
+        cold = _page(client)
     assert read.call_count == 1 and render.call_count == 26  # 25 rows and the form
-    with reads as read, renders as render, django_assert_num_queries(6):
+    # session, user, data generation, instruments, page of ids: the countries and the count are kept
+    with reads as read, renders as render, django_assert_num_queries(5):
         warm = _page(client)
     assert read.call_count == 0 and render.call_count == 0
     assert warm.count("<tr>") == cold.count("<tr>") == 26
@@ -209,9 +217,9 @@ def test_the_list_query_count_does_not_grow_with_filters_and_pages(client_for, d
     ProjectFactory.create_batch(60, is_published=True)
     client = client_for("staff")
     for query in ["", "?page=2", "?status=2&country=BY&year=2025&q=Test", "?page=3&instrument=AMIF"]:
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             cold = _page(client, query)
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(7):  # a search is counted on every request
             warm = _page(client, query)
         assert warm.count("<tr>") == cold.count("<tr>") > 1
 
@@ -240,3 +248,46 @@ def _filter_form_renders(client, query) -> int:
 def test_only_choices_among_those_offered_keep_the_filter_form(client_for, published_project, query, kept):
     """Searches, years and wrong values would give the cache a key per made-up value."""
     assert _filter_form_renders(client_for("anonymous"), query) == (0 if kept else 1)
+
+
+# --- the count and the countries offered, kept under the data generation -------------------------
+
+
+def _count(page: str) -> int:
+    return int(re.search(r"<caption>(\d+) projects?</caption>", page).group(1))
+
+
+def test_each_reader_counts_the_projects_they_may_see_whoever_came_first(client_for, project, users):
+    """`project` is unpublished: its manager and staff count it, a visitor and an outsider do not."""
+    ProjectFactory.create_batch(3, is_published=True)
+    for role, expected in [("anonymous", 4), ("manager", 5), ("staff", 6), ("outsider", 4), ("manager", 5)]:
+        assert _count(_page(client_for(role))) == expected, role
+    assert _count(_page(client_for("manager"), "?status=2")) == _count(_page(client_for("staff"), "?status=2")) - 1
+
+
+def test_a_published_and_a_new_project_are_counted_at_once(client_for, project, users):
+    anonymous = _page(client_for("anonymous"))
+    before = _count(anonymous)
+    _update(project, users["staff"], is_published=True)
+    assert _count(_page(client_for("anonymous"))) == before + 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.project_create(
+            user=users["staff"], partners=[], title="A new project", code="NEW-1", countries=["MD"],
+            planned_start=datetime.date(2026, 1, 1), planned_end=datetime.date(2026, 12, 31), is_published=True,
+        )  # fmt: skip
+    page = _page(client_for("anonymous"))
+    assert _count(page) == before + 2
+    assert 'value="MD"' in page  # a country now in use is offered at once
+
+
+def test_the_count_and_the_countries_are_kept_but_a_search_is_counted_for_itself(client_for, django_assert_num_queries):
+    ProjectFactory.create_batch(3, is_published=True, title="Labour mobility")
+    client = client_for("staff")
+    _page(client)
+    with CaptureQueriesContext(connection) as warm:
+        _page(client)
+    read = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "COUNT(" not in read and "DISTINCT" not in read
+    with CaptureQueriesContext(connection) as searched:
+        assert _count(_page(client, "?q=Labour")) == 3
+    assert "COUNT(" in " ".join(query["sql"] for query in searched.captured_queries)
