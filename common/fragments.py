@@ -54,19 +54,32 @@ def cached_utf8(key: str, render, seconds: int = CACHE_SECONDS) -> bytes:
     return body
 
 
+def cached_utf8_many(renders: dict[str, object], seconds: int = CACHE_SECONDS) -> dict[str, bytes]:
+    """`cached_utf8` for several fragments in one cache round trip (`renders`: each key's render
+    callable); the missing ones are rendered and kept in one more."""
+    full_keys = {f"fragment-utf8:{get_language()}:{key}": key for key in renders}
+    found = cache.get_many(full_keys)
+    missing = {full: str(renders[key]()).encode() for full, key in full_keys.items() if full not in found}
+    if missing:
+        cache.set_many(missing, seconds)
+    values = found | missing
+    return {key: values[full] for full, key in full_keys.items()}
+
+
 # Where `response_around` puts the kept body: a comment, which no escaped value can contain.
 KEPT_BODY_MARKER = "<!--kept-body-7d2a-->"
 
 
-def response_around(request, template_name: str, context: dict, body: bytes) -> HttpResponse:
+def response_around(request, template_name: str, context: dict, body: bytes | tuple[bytes, ...]) -> HttpResponse:
     """The page `template_name` rendered for this request (the frame, the reader's token and name)
-    with `body` (`cached_utf8`) where it shows `{{ kept_body }}`, joined as bytes."""
+    with `body` (`cached_utf8`, or its parts in order) where it shows `{{ kept_body }}`, joined as bytes."""
     marker = mark_safe(KEPT_BODY_MARKER)  # noqa: S308 - a constant comment
     page = render_to_string(template_name, {**context, "kept_body": marker}, request)
     before, found, after = page.encode().partition(KEPT_BODY_MARKER.encode())
     if not found:
         raise ValueError(f"{template_name} does not show kept_body")
-    return HttpResponse(b"".join((before, body, after)))
+    parts = (body,) if isinstance(body, bytes) else body
+    return HttpResponse(b"".join((before, *parts, after)))
 
 
 # A kept fragment with forms renders `{% csrf_token %}` as this placeholder (its render context's

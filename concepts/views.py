@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,9 +27,9 @@ from common.fragments import (
     cached_html,
     cached_html_many,
     cached_utf8,
+    cached_utf8_many,
     response_around,
     utf8_with_csrf_token,
-    with_csrf_token,
 )
 from common.spreadsheets import csv_response, xlsx_response
 from common.templatetags.portal import person
@@ -141,35 +140,31 @@ def concept_detail(request, concept_id):
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
     body, section_ids = _concept_page_body(concept)
-    body = with_csrf_token(_with_presence(body, section_ids, request.user), request)
-    before_panel, after_panel = body.split(RENDER_PANEL_MARKER)
-    context = {
-        "concept": concept,
-        "project": concept.project,
-        "body_before_panel": mark_safe(before_panel),  # noqa: S308 - our kept fragment, split
-        "body_after_panel": mark_safe(after_panel),  # noqa: S308 - as above
-    }
-    return render(request, "concepts/concept_detail.html", context)
+    body = utf8_with_csrf_token(_with_presence(body, section_ids, request.user), request)
+    before_panel, _, after_panel = body.partition(RENDER_PANEL_MARKER.encode())
+    panel = render_to_string("concepts/_concept_render_panel.html", {"concept": concept}, request).encode()
+    context = {"concept": concept, "project": concept.project}
+    return response_around(request, "concepts/concept_detail.html", context, (before_panel, panel, after_panel))
 
 
 RENDER_PANEL_MARKER = "<!--render-panel-->"  # in the kept body: the printable files go there, read per request
 
 
-def _concept_page_body(concept) -> tuple[str, list[int]]:
-    """The concept page's kept body and the ids of the sections in its outline (for "Being edited by"),
-    in one cache round trip. Both are keyed by the concept's content revision (every section, version,
-    comment and edition moves it on), the project's, and the reader's capabilities (buttons, removed
-    sections); the sections' rows are read only to render them."""
+def _concept_page_body(concept) -> tuple[bytes, list[int]]:
+    """The concept page's kept body (UTF-8: sent as it is, `response_around`) and the ids of the sections
+    in its outline (for "Being edited by"), in one cache round trip. Both are keyed by the concept's
+    content revision (every section, version, comment and edition moves it on), the project's, and the
+    reader's capabilities (buttons, removed sections); the sections' rows are read only to render them."""
     key = concept_fragment_key(concept, "page", "-".join(sorted(concept.capabilities)))
     rows = functools.cache(lambda: selectors.sections_for_concept_page(concept=concept))
-    parts = cached_html_many(
+    parts = cached_utf8_many(
         {
             f"{key}:body": lambda: _concept_body(concept, rows()),
             f"{key}:outline": lambda: ",".join(str(row["pk"]) for row in rows() if not row["is_removed"]),
         }
     )
     outline = parts[f"{key}:outline"]
-    return parts[f"{key}:body"], [int(pk) for pk in outline.split(",")] if outline else []
+    return parts[f"{key}:body"], [int(pk) for pk in outline.split(b",")] if outline else []
 
 
 def _concept_body(concept, rows) -> str:
@@ -190,14 +185,14 @@ def _concept_body(concept, rows) -> str:
     return render_to_string("concepts/_concept_body.html", context)
 
 
-def _with_presence(body: str, section_ids, user) -> str:
+def _with_presence(body: bytes, section_ids, user) -> bytes:
     """The body with "Being edited by …" under each section someone else has open (read per request)."""
     if not user.is_authenticated:
         return body
     for section_id, names in presence_by_section(section_ids=section_ids, user=user).items():
         label = _("Being edited by %(names)s") % {"names": ", ".join(names)}
         shown = format_html('<span class="outline-editing small d-block">{}</span>', label)
-        body = body.replace(f"<!--editing:{section_id}-->", shown)
+        body = body.replace(f"<!--editing:{section_id}-->".encode(), shown.encode())
     return body
 
 
