@@ -1,20 +1,22 @@
-"""The section page's text, comments, suggestions and comment form, kept rendered.
+"""The section page's parts (top, text with comments and suggestions, comment form, pager), kept rendered.
 
-Concept sections are not followed by `Project.content_revision`, so the comments' part of the page
-is keyed by what it shows: the version read (id and a digest of its text), every comment and reply
-of the section (id, `updated_at`, the names of its author and of whoever set its disposition), the
-project's content revision (the activities and organisations named), the reader's capabilities on
-the concept and the removed flag. One query reads the comments' part of that; the view decides
-access before, on every request.
+Everything the text, comments, top and pager show is a row of the concept (sections, versions,
+translations, comments, anchors, the outline, the names of their authors) or of its project (its
+title, activities, organisations): they are kept under `concept_fragment_key`, which both content
+revisions name, with the reading language, the version read, the reader's capabilities and the time
+zone. The comment form shows only the project's rows (activities, organisations) and is kept under
+the project's revision, so a save of the section does not render it again. The view decides access
+before, on every request; the kept parts come in one cache round trip, and a warm page makes no
+query of its own but the lookup and the reader's unsent comments.
 
-Nothing kept is the reader's own: each form's CSRF token and each reply form's "newest own reply"
-mark (`data-draft-head`) are placeholders replaced per request, and a reader with an unsent reply,
-or a page shown again with a failed disposition, gets the part rendered afresh. The comment form is
-kept apart (its choices follow the project's revision) and rendered afresh when it holds the
-reader's words: a restored draft, an offer of one, or a form with errors.
+Nothing kept is the reader's own: each form's CSRF token, each reply form's and the comment form's
+"newest own reply" mark (`data-draft-head`) and the comment form's version number are placeholders
+replaced per request. The reader's newest comment and replies come from the section's authorship
+(which comment each person wrote), kept beside the parts. A reader with an unsent reply, or a page
+shown again with a failed disposition, gets the comments rendered afresh; the comment form is
+rendered afresh when it holds the reader's words: a restored draft, an offer of one, or errors.
 """
 
-import hashlib
 import re
 
 from django.middleware.csrf import get_token
@@ -23,10 +25,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from common.fragments import cached_html
+from common.fragments import cached_html_many
+from projects.revision import project_fragment_key
 
 from .forms import CommentForm
 from .models import Comment
+from .revision import concept_fragment_key
 
 # What `{% csrf_token %}` renders with the placeholder as the token; the reader's token replaces it.
 # A reader's words never contain it: the page shows them escaped (no `<input` comes from them).
@@ -34,56 +38,55 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder"
 CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 # Each reply form's mark of the reader's newest reply there, and the comment form's (0): `@<comment id>`.
 HEAD_PLACEHOLDER = re.compile(r'data-draft-head="@(\d+)"')
+# The kept comment form's version number (the version read), put in per request.
+VERSION_NUMBER_SLOT = 'value="version-number-of-the-page"'
 FORM_SLOT = "<!--comment-form-->"
-VERSION = 1  # moves on when the kept HTML's shape changes
+VERSION = 2  # moves on when the kept HTML's shape changes
 
 
-def comment_rows(section) -> list[tuple]:
-    """Every comment and reply of the section with what changes its card, ordered by id: one query.
+def part_keys(context) -> dict[str, str]:
+    """The cache key of each kept part of the page described by `context` (the view's)."""
+    concept, section, version = context["concept"], context["section"], context["version"]
+    language = context["language"]
+    zone = timezone.get_current_timezone_name()
+    head = version.pk if version is not None else 0
+    may_comment = context["may_comment"] and not section.is_removed
+    top_reader = f"d{int(context['may_draft'])}e{int(context['may_edit'])}"
+    comments_reader = f"c{int(may_comment)}d{int(context['may_draft'])}"
+    return {
+        "top": concept_fragment_key(concept, "section-top", VERSION, section.pk, language, head, top_reader, zone),
+        "comments": concept_fragment_key(
+            concept, "section-comments", VERSION, section.pk, language, head, comments_reader, zone
+        ),
+        "authorship": concept_fragment_key(concept, "section-authorship", section.pk),
+        "pager": concept_fragment_key(concept, "section-pager", VERSION, section.pk, context["lq"]),
+        "form": project_fragment_key(concept.project, "comment-form", VERSION, concept.pk, section.pk, language),
+    }
 
-    The comments' places in a version (CommentAnchor rows) need no column here: they are written in
-    the same transaction as the version (a new version id), as the comment (a new comment id), or as
-    the comment opened again (its `updated_at` moves), and never changed after."""
-    rows = (
-        Comment.objects.filter(section=section)
-        .order_by()
-        .values_list("pk", "parent_id", "author_id", "updated_at", "author__first_name", "author__last_name",
-                     "author__username", "disposition_by__first_name", "disposition_by__last_name",
-                     "disposition_by__username")
-    )  # fmt: skip
-    return sorted(rows)
+
+def kept_parts(context, renders: dict[str, object]) -> dict[str, SafeString]:
+    """The parts named in `renders` (each with the callable rendering it), from the cache in one
+    round trip; the missing ones rendered and kept."""
+    keys = part_keys(context)
+    found = cached_html_many({keys[name]: render for name, render in renders.items()})
+    return {name: found[keys[name]] for name in renders}
 
 
-def own_latest(rows, user) -> dict[int, int]:
-    """From `comment_rows`: the id of the user's newest comment (key 0) and newest reply to each comment."""
+def authorship(section) -> str:
+    """Who wrote each comment and reply of the section, as kept: `<id>:<parent id or 0>:<author id>`
+    separated by spaces. One query."""
+    rows = Comment.objects.filter(section=section).order_by().values_list("pk", "parent_id", "author_id")
+    return " ".join(f"{pk}:{parent_id or 0}:{author_id}" for pk, parent_id, author_id in rows)
+
+
+def own_latest(kept_authorship: str, user) -> dict[int, int]:
+    """From `authorship`: the id of the user's newest comment (key 0) and newest reply to each comment."""
     newest: dict[int, int] = {}
-    for pk, parent_id, author_id, *_rest in rows:
+    for row in kept_authorship.split():
+        pk, parent_id, author_id = (int(part) for part in row.split(":"))
         if author_id == user.pk:
-            newest[parent_id or 0] = max(newest.get(parent_id or 0, 0), pk)
+            newest[parent_id] = max(newest.get(parent_id, 0), pk)
     return newest
-
-
-def _digest(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-
-
-def comments_key(context, rows) -> str:
-    concept, section, version = context["concept"], context["section"], context["version"]
-    text = hashlib.blake2b(f"{version.title}\n{version.body}".encode(), digest_size=8).hexdigest()
-    reader = f"c{int(context['may_comment'])}d{int(context['may_draft'])}"
-    return (
-        f"concepts:section-comments:v{VERSION}:{section.pk}:{version.pk}:{text}:{int(section.is_removed)}:{reader}"
-        f":{concept.language}:r{concept.project.content_revision}:{timezone.get_current_timezone_name()}"
-        f":{_digest(rows)}"
-    )
-
-
-def comment_form_key(context) -> str:
-    concept, section, version = context["concept"], context["section"], context["version"]
-    return (
-        f"concepts:comment-form:v{VERSION}:{section.pk}:{version.pk}:{concept.language}"
-        f":r{concept.project.content_revision}"
-    )
 
 
 def with_reader(html: str, request, heads: dict[int, int]) -> SafeString:
@@ -91,6 +94,11 @@ def with_reader(html: str, request, heads: dict[int, int]) -> SafeString:
     html = html.replace(CSRF_INPUT.format(CSRF_PLACEHOLDER), str(format_html(CSRF_INPUT, get_token(request))))
     html = HEAD_PLACEHOLDER.sub(lambda found: f'data-draft-head="{heads.get(int(found[1]), 0)}"', html)
     return mark_safe(html)  # noqa: S308 - our templates' output, with a token and numbers put in
+
+
+def with_version_number(html: str, version) -> SafeString:
+    """The kept comment form with the number of the version read."""
+    return mark_safe(html.replace(VERSION_NUMBER_SLOT, f'value="{int(version.number)}"'))  # noqa: S308 - a number
 
 
 def fill_form_slot(comments: str, form: str) -> SafeString:
@@ -110,17 +118,12 @@ def placeholder_heads(comments) -> None:
 def render_comment_form(context, form=None, request=None) -> str:
     """The comment form; without `request`, with the placeholders (to be kept)."""
     version, unsent = context["version"], context["comment_draft"]
-    if form is None:
-        initial = unsent["initial"] if request is not None and unsent["initial"] else {"version_number": version.number}
-        form = CommentForm(project=context["project"], initial=initial)
+    if form is None and request is None:
+        slot = VERSION_NUMBER_SLOT.split('"')[1]
+        form = CommentForm(project=context["project"], initial={"version_number": slot})
+    elif form is None:
+        form = CommentForm(project=context["project"], initial=unsent["initial"] or {"version_number": version.number})
     values = {**context, "comment_form": form}
     if request is None:
         values |= {"csrf_token": CSRF_PLACEHOLDER, "comment_draft": {"head": "@0", "offer": None, "restored": None}}
     return render_to_string("concepts/_comment_form.html", values, request=request)
-
-
-def comment_form_html(context, request, form=None) -> str:
-    unsent = context["comment_draft"]
-    if form is not None or unsent["restored"] or unsent["offer"]:
-        return render_comment_form(context, form, request)
-    return cached_html(comment_form_key(context), lambda: render_comment_form(context))
