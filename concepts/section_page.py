@@ -91,7 +91,9 @@ def own_latest(kept_authorship: str, user) -> dict[int, int]:
 
 def with_reader(html: str, request, heads: dict[int, int]) -> SafeString:
     """Kept HTML with the reader's CSRF token and their newest comment and replies' ids put in."""
-    html = html.replace(CSRF_INPUT.format(CSRF_PLACEHOLDER), str(format_html(CSRF_INPUT, get_token(request))))
+    token_input = CSRF_INPUT.format(CSRF_PLACEHOLDER)
+    if token_input in html:
+        html = html.replace(token_input, str(format_html(CSRF_INPUT, get_token(request))))
     html = HEAD_PLACEHOLDER.sub(lambda found: f'data-draft-head="{heads.get(int(found[1]), 0)}"', html)
     return mark_safe(html)  # noqa: S308 - our templates' output, with a token and numbers put in
 

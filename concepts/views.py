@@ -348,7 +348,7 @@ def _section_context(request, concept, section, language=None, comment_form=None
         "language_name": concept.language_name(language),
         "translation": state,
         "comment_draft": _comment_drafts(request, section, language, restored, may_comment),
-        "draft_labels": editing.draft_labels() if may_comment else None,
+        "draft_script": may_comment,  # the drafts' labels are in the comments' part
         "may_comment": Capability.COMMENT in concept.capabilities,
         "may_draft": Capability.DRAFT in concept.capabilities,
         "may_edit": Capability.EDIT in concept.capabilities,
@@ -435,6 +435,7 @@ def _render_comments(context, request=None) -> str:
         "general_comments": general,
         "disposition_choices": Comment.Disposition.choices,
         "versions": _disposition_versions(section, language) if may_draft else [],
+        "draft_labels": editing.draft_labels() if _may_comment_here(context) else None,
     }
     if request is None:
         values["csrf_token"] = section_page.CSRF_PLACEHOLDER
