@@ -17,13 +17,16 @@ shown again with a failed disposition, gets the comments rendered afresh; the co
 rendered afresh when it holds the reader's words: a restored draft, an offer of one, or errors.
 """
 
+import hashlib
 import re
+from types import SimpleNamespace
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from common.fragments import cached_html_many
 from projects.revision import project_fragment_key
@@ -41,6 +44,11 @@ HEAD_PLACEHOLDER = re.compile(r'data-draft-head="@(\d+)"')
 # The kept comment form's version number (the version read), put in per request.
 VERSION_NUMBER_SLOT = 'value="version-number-of-the-page"'
 FORM_SLOT = "<!--comment-form-->"
+# In a kept comment card: the number of the version read (the reply form's, the "what changed since"
+# link's) and the disposition form's choice of versions, both of which a new version changes.
+# (A reader's words holding the first would show the number there: a slip of no consequence.)
+CARD_VERSION_NUMBER = "version-number-of-the-page"
+CARD_VERSION_OPTIONS = "<!--disposition-version-options-->"
 VERSION = 2  # moves on when the kept HTML's shape changes
 
 
@@ -129,3 +137,101 @@ def render_comment_form(context, form=None, request=None) -> str:
     if request is None:
         values |= {"csrf_token": CSRF_PLACEHOLDER, "comment_draft": {"head": "@0", "offer": None, "restored": None}}
     return render_to_string("concepts/_comment_form.html", values, request=request)
+
+
+def _names(person) -> tuple:
+    return (person.first_name, person.last_name, person.username) if person is not None else ()
+
+
+def card_key(comment, note, values) -> str:
+    """A comment's card, keyed by what it shows: the comment and its replies (texts, disposition,
+    sources, names), its place in the margin of the version read, whether it was made on that
+    version, the project's revision (the activity's and organisation's names), the reader's
+    capabilities and the time zone. Not the version read itself: its number and the disposition
+    form's versions go in when the card is used (`fill_card`), so a new version renders no card again."""
+    concept, section, version = values["concept"], values["section"], values["version"]
+    incorporated = comment.incorporated_in
+    shown = (
+        comment.pk,
+        comment.updated_at,
+        comment.created_at,
+        comment.body,
+        comment.quote,
+        comment.suggested_text,
+        comment.suggestion_mode,
+        comment.is_recommendation,
+        comment.disposition,
+        comment.disposition_reason,
+        comment.word_author,
+        comment.version_id,
+        comment.version.number,
+        comment.version_id == version.pk,
+        (incorporated.pk, incorporated.number, incorporated.language) if incorporated is not None else None,
+        comment.source_activity_id,
+        comment.source_organisation_id,
+        _names(comment.author),
+        _names(comment.disposition_by),
+        [
+            (reply.pk, reply.updated_at, reply.created_at, reply.body, reply.word_author, _names(reply.author))
+            for reply in comment.replies.all()
+        ],
+        (note.number, note.occurrence, note.passage, note.label, str(note.diff_html)) if note is not None else None,
+    )
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    reader = f"c{int(values['may_comment'] and not section.is_removed)}d{int(values['may_draft'])}"
+    return (
+        f"concepts:comment-card:v{VERSION}:{concept.pk}:{concept.created_at.timestamp()}:{section.pk}:{comment.pk}"
+        f":{values['language']}:{concept.language}:{reader}:p{concept.project.content_revision}"
+        f":{timezone.get_current_timezone_name()}:{digest}"
+    )
+
+
+def render_card(comment, note, values) -> str:
+    """A comment's card to be kept: the placeholders of `fill_card` for the version read."""
+    version = SimpleNamespace(pk=values["version"].pk, number=CARD_VERSION_NUMBER)
+    card = {
+        **values,
+        "comment": comment,
+        "note": note,
+        "version": version,
+        "version_options": mark_safe(CARD_VERSION_OPTIONS),  # noqa: S308 - our constant
+    }
+    return render_to_string("concepts/_comment.html", card)
+
+
+def fill_card(html: str, comment, values) -> SafeString:
+    """A kept card with the number of the version read and the disposition form's versions."""
+    html = html.replace(CARD_VERSION_NUMBER, str(int(values["version"].number)))
+    if CARD_VERSION_OPTIONS in html:
+        chosen = "" if comment.incorporated_in_id is None else str(comment.incorporated_in_id)
+        html = html.replace(CARD_VERSION_OPTIONS, version_options(values["versions"], comment, chosen))
+    return mark_safe(html)  # noqa: S308 - our template's output, with a number and our options put in
+
+
+def put_cards(values) -> None:
+    """Each comment's card of the page (`values`: the comments part's), from the cache in one round
+    trip, the missing ones rendered and kept, as `comment.card`."""
+    entries = [(note.comment, note) for note in values["margin_notes"]]
+    entries += [(comment, None) for comment in values["general_comments"]]
+    renders = {
+        card_key(comment, note, values): (lambda comment=comment, note=note: render_card(comment, note, values))
+        for comment, note in entries
+    }
+    found = cached_html_many(renders)
+    for (comment, _note), key in zip(entries, renders, strict=True):
+        comment.card = fill_card(found[key], comment, values)
+
+
+def version_options(versions, comment, chosen) -> SafeString:
+    """The disposition form's versions for `comment`: the newest ones (`versions`, labelled by
+    views._disposition_versions) from the version commented on, and the one it was incorporated in
+    when older; `chosen` (a version id, as text) selected."""
+    chosen = "" if chosen is None else str(chosen)
+    rows = [
+        (version.option_value, version.option_label) for version in versions if version.number >= comment.version.number
+    ]
+    incorporated = comment.incorporated_in
+    if incorporated is not None and incorporated not in versions:
+        rows.append((str(incorporated.pk), _("v%(number)s") % {"number": incorporated.number}))
+    selected = ((value, " selected" if value == chosen else "", label) for value, label in rows)
+    return format_html_join("", '<option value="{}"{}>{}</option>', selected)

@@ -439,6 +439,7 @@ def _render_comments(context, request=None) -> str:
     }
     if request is None:
         values["csrf_token"] = section_page.CSRF_PLACEHOLDER
+        section_page.put_cards(values)
     return render_to_string("concepts/_section_comments.html", values, request=request)
 
 
