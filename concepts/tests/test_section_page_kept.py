@@ -265,3 +265,15 @@ def test_renaming_a_merged_author_moves_the_concept_on(section, users):
     person.first_name = "Olga"
     person.save()
     assert Concept.objects.get(pk=section.concept_id).content_revision > before
+
+
+def test_a_new_organisation_and_activity_are_offered_by_the_kept_comment_form_at_once(client_for, section):
+    from activities.tests.factories import ActivityFactory
+    from projects.tests.factories import OrganisationFactory
+
+    client = client_for("reviewer")
+    assert "Bar Association" not in page(client, section)
+    OrganisationFactory(name="Bar Association")
+    assert "Bar Association" in page(client, section)
+    ActivityFactory(project=section.concept.project, title="Expert meeting")
+    assert "Expert meeting" in page(client, section)
