@@ -57,7 +57,9 @@ def part_keys(context) -> dict[str, str]:
     concept, section, version = context["concept"], context["section"], context["version"]
     language = context["language"]
     zone = timezone.get_current_timezone_name()
-    head = version.pk if version is not None else 0
+    # The text's digest too, as the version's HTML has (concept_text): a database recreated under a
+    # cache that outlived it reuses ids, and its concepts may keep their creation times (a restore).
+    head = f"{version.pk}-{_text_digest(version)}" if version is not None else 0
     may_comment = context["may_comment"] and not section.is_removed
     top_reader = f"d{int(context['may_draft'])}e{int(context['may_edit'])}"
     comments_reader = f"c{int(may_comment)}d{int(context['may_draft'])}"
@@ -70,6 +72,10 @@ def part_keys(context) -> dict[str, str]:
         "pager": concept_fragment_key(concept, "section-pager", VERSION, section.pk, context["lq"]),
         "form": project_fragment_key(concept.project, "comment-form", VERSION, concept.pk, section.pk, language),
     }
+
+
+def _text_digest(version) -> str:
+    return hashlib.blake2b(f"{version.title}\n{version.body}".encode(), digest_size=8).hexdigest()
 
 
 def kept_parts(context, renders: dict[str, object]) -> dict[str, SafeString]:
