@@ -49,6 +49,9 @@ FORM_SLOT = "<!--comment-form-->"
 # (A reader's words holding the first would show the number there: a slip of no consequence.)
 CARD_VERSION_NUMBER = "version-number-of-the-page"
 CARD_VERSION_OPTIONS = "<!--disposition-version-options-->"
+# A kept card always holds the link to what changed since the comment's version, between these: it
+# is cut out when the card is used on the page of the version commented on.
+CARD_OLDER_FROM, CARD_OLDER_TO = "<!--older-version-->", "<!--/older-version-->"
 VERSION = 2  # moves on when the kept HTML's shape changes
 
 
@@ -153,9 +156,10 @@ def card_key(comment, note, values) -> str:
     """A comment's card, keyed by what it shows: the comment and its replies (texts, disposition,
     sources, names), its place in the margin of the version read, whether it was made on that
     version, the project's revision (the activity's and organisation's names), the reader's
-    capabilities and the time zone. Not the version read itself: its number and the disposition
-    form's versions go in when the card is used (`fill_card`), so a new version renders no card again."""
-    concept, section, version = values["concept"], values["section"], values["version"]
+    capabilities and the time zone. Not the version read itself: its number, whether the comment
+    was made on it, and the disposition form's versions go in when the card is used (`fill_card`),
+    so a new version renders no card again."""
+    concept, section = values["concept"], values["section"]
     incorporated = comment.incorporated_in
     shown = (
         comment.pk,
@@ -171,7 +175,6 @@ def card_key(comment, note, values) -> str:
         comment.word_author,
         comment.version_id,
         comment.version.number,
-        comment.version_id == version.pk,
         (incorporated.pk, incorporated.number, incorporated.language) if incorporated is not None else None,
         comment.source_activity_id,
         comment.source_organisation_id,
@@ -194,19 +197,29 @@ def card_key(comment, note, values) -> str:
 
 def render_card(comment, note, values) -> str:
     """A comment's card to be kept: the placeholders of `fill_card` for the version read."""
-    version = SimpleNamespace(pk=values["version"].pk, number=CARD_VERSION_NUMBER)
+    version = SimpleNamespace(pk=None, number=CARD_VERSION_NUMBER)  # made on another version, for the link
+    slots = (CARD_VERSION_OPTIONS, CARD_OLDER_FROM, CARD_OLDER_TO)
+    version_options, older_from, older_to = (mark_safe(slot) for slot in slots)  # noqa: S308 - our constants
     card = {
         **values,
         "comment": comment,
         "note": note,
         "version": version,
-        "version_options": mark_safe(CARD_VERSION_OPTIONS),  # noqa: S308 - our constant
+        "version_options": version_options,
+        "older_version_from": older_from,
+        "older_version_to": older_to,
     }
     return render_to_string("concepts/_comment.html", card)
 
 
 def fill_card(html: str, comment, values) -> SafeString:
-    """A kept card with the number of the version read and the disposition form's versions."""
+    """A kept card with the number of the version read, the link to what changed since the comment's
+    version unless it is that one, and the disposition form's versions."""
+    start, end = html.find(CARD_OLDER_FROM), html.find(CARD_OLDER_TO)
+    if comment.version_id == values["version"].pk and 0 <= start < end:
+        html = html[:start] + html[end + len(CARD_OLDER_TO) :]
+    else:
+        html = html.replace(CARD_OLDER_FROM, "").replace(CARD_OLDER_TO, "")
     html = html.replace(CARD_VERSION_NUMBER, str(int(values["version"].number)))
     if CARD_VERSION_OPTIONS in html:
         chosen = "" if comment.incorporated_in_id is None else str(comment.incorporated_in_id)

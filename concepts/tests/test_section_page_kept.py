@@ -108,23 +108,25 @@ def test_renamed_authors_and_disposition_setters_show_at_once(client_for, sectio
 def test_a_new_version_shows_at_once_and_the_kept_cards_and_form_follow_it(client_for, section, users):
     comment = add(section, users, "Add a timeline.")
     client = client_for("drafter")
-    assert 'name="version_number" value="1"' in page(client, section)
-    save(section, users["drafter"], "Legal aid for all.")
-    assert "made on an older version" in card(page(client, section), comment)  # its card changed: rendered
-    save(section, users["drafter"], "Legal aid for all, at once.")
-    cards = mock.patch.object(section_page, "render_card", wraps=section_page.render_card)
-    form = mock.patch.object(section_page, "render_comment_form", wraps=section_page.render_comment_form)
-    with cards as card_spy, form as form_spy:
-        html = page(client, section)
-    card_spy.assert_not_called()  # the comment did not change: its card is kept
-    form_spy.assert_not_called()  # nor did the project's activities and organisations
-    assert "Legal aid for all, at once." in html and "Version 3" in html
-    shown = card(html, comment)
-    assert "made on an older version" in shown and "from=1&amp;to=3" in shown
-    assert 'name="version_number" value="3"' in shown  # the reply form
-    assert re.search(r'<option value="\d+">v3 – ', shown) and re.search(r'<option value="\d+">v1 – ', shown)
-    form = html[html.index('id="comment-form"') :]
-    assert 'name="version_number" value="3"' in form[: form.index("</form>")]
+    html = page(client, section)
+    assert 'name="version_number" value="1"' in html and "made on an older version" not in card(html, comment)
+    for number in (2, 3):
+        save(section, users["drafter"], f"Legal aid for all, take {number}.")
+        cards = mock.patch.object(section_page, "render_card", wraps=section_page.render_card)
+        form = mock.patch.object(section_page, "render_comment_form", wraps=section_page.render_comment_form)
+        with cards as card_spy, form as form_spy:
+            html = page(client, section)
+        card_spy.assert_not_called()  # the comment did not change: its card is kept
+        form_spy.assert_not_called()  # nor did the project's activities and organisations
+        assert f"Legal aid for all, take {number}." in html and f"Version {number}" in html
+        shown = card(html, comment)
+        assert "made on an older version" in shown and f"from=1&amp;to={number}" in shown
+        assert f'name="version_number" value="{number}"' in shown  # the reply form
+        assert re.search(rf'<option value="\d+">v{number} – ', shown) and re.search(r'<option value="\d+">v1 – ', shown)
+        form = html[html.index('id="comment-form"') :]
+        assert f'name="version_number" value="{number}"' in form[: form.index("</form>")]
+    for slot in ("version-number-of-the-page", "disposition-version-options", "older-version"):
+        assert slot not in html
 
 
 def test_a_change_elsewhere_in_the_concept_renders_no_card_again(client_for, concept, section, users):
