@@ -41,13 +41,13 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder"
 CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 # Each reply form's mark of the reader's newest reply there, and the comment form's (0): `@<comment id>`.
 HEAD_PLACEHOLDER = re.compile(r'data-draft-head="@(\d+)"')
-# The kept comment form's version number (the version read), put in per request.
-VERSION_NUMBER_SLOT = 'value="version-number-of-the-page"'
 FORM_SLOT = "<!--comment-form-->"
-# In a kept comment card: the number of the version read (the reply form's, the "what changed since"
-# link's) and the disposition form's choice of versions, both of which a new version changes.
-# (A reader's words holding the first would show the number there: a slip of no consequence.)
+# In the kept comment form and comment cards: the number of the version read (the forms', the "what
+# changed since" link's), put in when they are used; in a card, the disposition form's choice of
+# versions too. A new version changes both. (A reader's words holding the number's placeholder would
+# show the number there instead: a slip of no consequence.)
 CARD_VERSION_NUMBER = "version-number-of-the-page"
+VERSION_NUMBER_SLOT = f'value="{CARD_VERSION_NUMBER}"'
 CARD_VERSION_OPTIONS = "<!--disposition-version-options-->"
 # A kept card always holds the link to what changed since the comment's version, between these: it
 # is cut out when the card is used on the page of the version commented on.
@@ -138,8 +138,7 @@ def render_comment_form(context, form=None, request=None) -> str:
     """The comment form; without `request`, with the placeholders (to be kept)."""
     version, unsent = context["version"], context["comment_draft"]
     if form is None and request is None:
-        slot = VERSION_NUMBER_SLOT.split('"')[1]
-        form = CommentForm(project=context["project"], initial={"version_number": slot})
+        form = CommentForm(project=context["project"], initial={"version_number": CARD_VERSION_NUMBER})
     elif form is None:
         form = CommentForm(project=context["project"], initial=unsent["initial"] or {"version_number": version.number})
     values = {**context, "comment_form": form}
