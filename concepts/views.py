@@ -330,9 +330,10 @@ DISPOSITION_CHOICES = 12  # versions offered by each comment's disposition form
 
 
 def _section_context(request, concept, section, language=None, comment_form=None, **extra):
-    """The section page's context; `comment_form`: a comment form with errors, shown again."""
+    """The section page's context; `comment_form`: a comment form with errors, shown again; `head`
+    (in `extra`): the version in `language` when the caller has read it."""
     language = language or concept.language
-    version = selectors.section_head(section=section, language=language)
+    version = extra.pop("head", None) or selectors.section_head(section=section, language=language)
     state = None
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
@@ -547,13 +548,19 @@ def section_detail(request, concept_id, section_id):
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
     )
     concept = section.concept
-    language = _reading_language(request, concept, lambda code: section.versions.filter(language=code).exists())
+    heads = {}  # a translation's current version: read once, to choose the reader's language and to show it
+
+    def has_text(code) -> bool:
+        heads[code] = selectors.section_head(section=section, language=code)
+        return heads[code] is not None
+
+    language = _reading_language(request, concept, has_text)
     restored = None
     if "comment_draft" in request.GET:
         restored = drafts.comment_draft_get_for_user(
             user=request.user, section=section, draft_id=request.GET["comment_draft"]
         )
-    context = _section_context(request, concept, section, language, restored_comment=restored)
+    context = _section_context(request, concept, section, language, restored_comment=restored, head=heads.get(language))
     return render(request, "concepts/section_detail.html", context)
 
 

@@ -279,3 +279,17 @@ def test_a_new_organisation_and_activity_are_offered_by_the_kept_comment_form_at
     assert "Bar Association" in page(client, section)
     ActivityFactory(project=section.concept.project, title="Expert meeting")
     assert "Expert meeting" in page(client, section)
+
+
+def test_a_russian_reader_gets_the_translation_with_one_query_for_it(client_for, section, users):
+    services.section_save(section=fresh(section), base_number=0, title="Правовая помощь", body="Помощь всем.",
+                          user=users["drafter"], language="ru", source_number=1)  # fmt: skip
+    client = client_for("reviewer")
+    client.cookies["django_language"] = "ru"
+    page(client, section)
+    with CaptureQueriesContext(connection) as warm:
+        html = page(client, section)
+    assert "Помощь всем." in html and "Access to free legal aid" not in html
+    sqls = [query["sql"] for query in warm.captured_queries]
+    assert sum('FROM "concepts_sectiontranslation"' in sql for sql in sqls) == 1  # chosen and shown by one read
+    assert not any('FROM "concepts_sectionversion"' in sql for sql in sqls)
