@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 
-from .models import Concept
+from .models import Comment, Concept, SectionVersion
 
 NOT_FOLLOWED = {"concepts.RenderJob", "concepts.SectionDraft", "concepts.CommentDraft"}
 NAME_FIELDS = {"username", "first_name", "last_name"}
@@ -103,12 +103,14 @@ def _on_row_changed(sender, instance, raw=False, **kwargs):
 
 
 def _on_person_changed(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
-    """A renamed person: the concepts where their name stands beside a version or a comment."""
+    """A renamed person: the concepts where their name stands beside a version (its author, or the
+    author of a concurrent change merged into it) or a comment (its author, or who set its disposition)."""
     if raw or created or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
         return  # a login only records its time
-    written = Q(sections__versions__author=instance) | Q(sections__comments__author=instance)
-    ids = Concept.objects.filter(written).values_list("pk", flat=True).distinct()
-    touch(*ids)
+    versions = SectionVersion.objects.filter(Q(author=instance) | Q(merged_author=instance))
+    comments = Comment.objects.filter(Q(author=instance) | Q(disposition_by=instance))
+    written = Q(pk__in=versions.values("section__concept_id")) | Q(pk__in=comments.values("section__concept_id"))
+    touch(*Concept.objects.filter(written).values_list("pk", flat=True))
 
 
 _PATHS = {}

@@ -334,14 +334,14 @@ DISPOSITION_CHOICES = 12  # versions offered by each comment's disposition form
 
 
 def _section_context(request, concept, section, language=None, comment_form=None, **extra):
-    """The section page's context; `comment_form`: a comment form with errors, shown again."""
+    """The section page's context; `comment_form`: a comment form with errors, shown again; `head`
+    (in `extra`): the version in `language` when the caller has read it."""
     language = language or concept.language
-    version = selectors.section_head(section=section, language=language)
+    version = extra.pop("head", None) or selectors.section_head(section=section, language=language)
     state = None
     if language != concept.language:
         state = selectors.TranslationState(section=section, language=language, head=version)
     may_comment = Capability.COMMENT in concept.capabilities and version is not None and not section.is_removed
-    rows = section_page.comment_rows(section) if version else []
     restored = extra.pop("restored_comment", None)
     context = {
         "concept": concept,
@@ -352,50 +352,64 @@ def _section_context(request, concept, section, language=None, comment_form=None
         "lq": _language_query(concept, language),
         "language_name": concept.language_name(language),
         "translation": state,
-        "comment_draft": _comment_drafts(request, section, language, rows, restored, may_comment),
-        "draft_labels": editing.draft_labels() if may_comment else None,
+        "comment_draft": _comment_drafts(request, section, language, restored, may_comment),
+        "draft_script": may_comment,  # the drafts' labels are in the comments' part
         "may_comment": Capability.COMMENT in concept.capabilities,
         "may_draft": Capability.DRAFT in concept.capabilities,
         "may_edit": Capability.EDIT in concept.capabilities,
         **extra,
     }
-    context["section_top"] = _section_top(request, context)
-    if version is not None:
-        context["comments_html"] = _comments_html(request, context, rows, comment_form)
+    _section_parts(request, context, comment_form)
     if comment_form is not None:
         context["comment_form"] = comment_form
     return context
 
 
-def _comments_html(request, context, rows, comment_form):
-    """The text, its comments and suggestions, and the comment form: kept rendered unless the part
-    shows something of this reader's (an unsent reply, a disposition that failed) (concepts.section_page)."""
-    unsent = context["comment_draft"]
-    if unsent["replies"] or context.get("failed_disposition"):
-        html = _render_comments(context, request)
-    else:
-        key = section_page.comments_key({**context, "may_comment": _may_comment_here(context)}, rows)
-        html = section_page.with_reader(cached_html(key, lambda: _render_comments(context)), request, unsent["heads"])
+def _section_parts(request, context, comment_form) -> None:
+    """The page's top, comments and suggestions, comment form and pager: those kept in one cache
+    round trip (concepts.section_page); those holding something of this reader's (an unsent reply, a
+    failed disposition, a restored or offered draft, a form with errors) rendered afresh; then the
+    reader's token and newest comment and replies put in."""
+    unsent, version = context["comment_draft"], context["version"]
+    renders = {"top": lambda: render_to_string("concepts/_section_top.html", context)}
+    if not context["section"].is_removed:
+        renders["pager"] = lambda: _render_pager(context)
+    comments_afresh = bool(unsent["replies"] or context.get("failed_disposition"))
+    form_afresh = comment_form is not None or bool(unsent["restored"] or unsent["offer"])
+    if version is not None and not comments_afresh:
+        renders["comments"] = lambda: _render_comments(context)
+    if version is not None and _may_comment_here(context):
+        renders["authorship"] = lambda: section_page.authorship(context["section"])
+        if not form_afresh:
+            renders["form"] = lambda: section_page.render_comment_form(context)
+    kept = section_page.kept_parts(context, renders)
+    if "authorship" in kept:
+        unsent["heads"] = section_page.own_latest(kept["authorship"], request.user)
+        unsent["head"] = unsent["heads"].get(0, 0)
+    context["section_top"] = kept["top"]
+    context["pager"] = kept.get("pager", "")
+    if version is None:
+        return
+    comments = kept["comments"] if not comments_afresh else _render_comments(context, request)
     form = ""
     if _may_comment_here(context):
-        form = section_page.comment_form_html(context, request, comment_form)
+        if form_afresh:
+            form = section_page.render_comment_form(context, comment_form, request)
+        else:
+            form = section_page.with_version_number(kept["form"], version)
         form = section_page.with_reader(form, request, unsent["heads"])
-    return section_page.fill_form_slot(html, form)
+    comments = section_page.with_reader(comments, request, unsent["heads"])
+    context["comments_html"] = section_page.fill_form_slot(comments, form)
 
 
-def _section_top(request, context):
-    """The page's top (links back, title, buttons, the version's line): kept for a version in the
-    source language by the version, the reader's capabilities and the titles and names shown; a
-    translation's (with its state against the source) or a missing one's rendered afresh."""
-    version, section, concept, project = context["version"], context["section"], context["concept"], context["project"]
-    if version is None or context["translation"] is not None:
-        return render_to_string("concepts/_section_top.html", context, request=request)
-    people = [(user.get_full_name(), user.username) for user in (version.author, version.merged_author) if user]
-    shown = (project.slug, project.localized("title"), concept.localized("title"), concept.target_languages,
-             concept.language, people, timezone.get_current_timezone_name())  # fmt: skip
-    reader = f"d{int(context['may_draft'])}e{int(context['may_edit'])}"
-    key = f"concepts:section-top:{section.pk}:{version.pk}:{int(section.is_removed)}:{reader}:{_hash_of(shown)}"
-    return cached_html(key, lambda: render_to_string("concepts/_section_top.html", context))
+def _render_pager(context) -> str:
+    """The links to the sections before and after, from one query of the outline."""
+    section = context["section"]
+    rows = selectors.outline_rows(concept_id=section.concept_id)
+    neighbours = selectors.section_neighbours(section=section, rows=rows)
+    return render_to_string(
+        "concepts/_section_pager.html", {**neighbours, "concept_id": section.concept_id, "lq": context["lq"]}
+    )
 
 
 def _may_comment_here(context) -> bool:
@@ -426,9 +440,11 @@ def _render_comments(context, request=None) -> str:
         "general_comments": general,
         "disposition_choices": Comment.Disposition.choices,
         "versions": _disposition_versions(section, language) if may_draft else [],
+        "draft_labels": editing.draft_labels() if _may_comment_here(context) else None,
     }
     if request is None:
         values["csrf_token"] = section_page.CSRF_PLACEHOLDER
+        section_page.put_cards(values)
     return render_to_string("concepts/_section_comments.html", values, request=request)
 
 
@@ -446,18 +462,16 @@ def _disposition_versions(section, language) -> list:
     return versions
 
 
-def _comment_drafts(request, section, language, rows, restored, may_comment) -> dict:
+def _comment_drafts(request, section, language, restored, may_comment) -> dict:
     """The user's unsent comment and replies on this text: each offered back beside its form, or put
     back into it when `restored` (opened with `?comment_draft=`); and, for the browser's copies, the
-    newest comment or reply the user posted there (`heads`: a copy kept before it is no longer unsent).
-    `rows`: section_page.comment_rows."""
+    newest comment or reply the user posted there (`heads`: a copy kept before it is no longer unsent;
+    put in by _section_parts from the kept authorship)."""
     unsent = {"offer": None, "restored": None, "initial": None, "head": 0, "heads": {}, "replies": {},
               "restored_reply": None}  # fmt: skip
     if not may_comment:
         return unsent
     found = drafts.comment_drafts_for(user=request.user, section=section, language=language)
-    unsent["heads"] = section_page.own_latest(rows, request.user)
-    unsent["head"] = unsent["heads"].get(0, 0)
     unsent["replies"] = {parent: draft for parent, draft in found.items() if parent}
     if restored is not None and restored.parent_id:
         unsent["restored_reply"] = restored
@@ -538,30 +552,20 @@ def section_detail(request, concept_id, section_id):
         user=request.user, concept_id=concept_id, section_id=section_id, need=Capability.READ_DRAFTS
     )
     concept = section.concept
-    language = _reading_language(request, concept, lambda code: section.versions.filter(language=code).exists())
+    heads = {}  # a translation's current version: read once, to choose the reader's language and to show it
+
+    def has_text(code) -> bool:
+        heads[code] = selectors.section_head(section=section, language=code)
+        return heads[code] is not None
+
+    language = _reading_language(request, concept, has_text)
     restored = None
     if "comment_draft" in request.GET:
         restored = drafts.comment_draft_get_for_user(
             user=request.user, section=section, draft_id=request.GET["comment_draft"]
         )
-    context = _section_context(request, concept, section, language, restored_comment=restored)
-    context["pager"] = _section_pager(section, context["lq"])
+    context = _section_context(request, concept, section, language, restored_comment=restored, head=heads.get(language))
     return render(request, "concepts/section_detail.html", context)
-
-
-def _section_pager(section, lq):
-    """The links to the sections before and after, kept by every section's place and title."""
-    if section.is_removed:
-        return ""
-    rows = selectors.outline_rows(concept_id=section.concept_id)
-
-    def render_pager():
-        neighbours = selectors.section_neighbours(section=section, rows=rows)
-        return render_to_string(
-            "concepts/_section_pager.html", {**neighbours, "concept_id": section.concept_id, "lq": lq}
-        )
-
-    return cached_html(f"concepts:section-pager:{section.pk}:{lq}:{_hash_of(rows)}", render_pager)
 
 
 def _section_in_outline(request, concept_id, section_id, need):

@@ -97,7 +97,9 @@ def _on_row_changed(sender, instance, raw=False, **kwargs):
 
 
 def _on_shared_changed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:  # a new organisation is on no project's page yet
+    # A new funding instrument is on no project's page yet; a new organisation is: every concept's
+    # comment form offers every organisation of the portal (concepts.section_page).
+    if not raw and (not created or sender is Organisation):
         touch_all()
 
 

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from common.markdown import render_markdown
+from concepts.section_page import version_options
 
 register = template.Library()
 
@@ -58,6 +59,12 @@ def language_tabs(concept, current, url):
         for code in concept.languages
     ]  # fmt: skip
     return {"tabs": tabs}
+
+
+@register.simple_tag
+def disposition_version_options(versions, comment, chosen):
+    """The `<option>`s of a disposition form's versions (concepts.section_page.version_options)."""
+    return version_options(versions, comment, chosen)
 
 
 @register.inclusion_tag("concepts/_translation_state.html")

@@ -208,7 +208,7 @@ def test_the_warm_page_reuses_the_kept_parts_with_fewer_queries(
     with CaptureQueriesContext(connection) as cold:
         page(client, section)
     render = mock.patch.object(views, "_render_comments", wraps=views._render_comments)
-    with render as spy, django_assert_max_num_queries(8), CaptureQueriesContext(connection) as warm:
+    with render as spy, django_assert_max_num_queries(5), CaptureQueriesContext(connection) as warm:
         html = page(client, section)
     spy.assert_not_called()
     assert "Add a timeline." in html and "a month" in html and "Agreed." in html

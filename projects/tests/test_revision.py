@@ -78,14 +78,16 @@ def test_a_row_one_step_further_moves_its_project_on(two_projects):
 def test_a_shared_name_moves_every_project_on(two_projects):
     project, other = two_projects
     before, other_before = _revision(project), _revision(other)
-    organisation, instrument = OrganisationFactory(), FundingInstrumentFactory()
-    assert (_revision(project), _revision(other)) == (before, other_before)  # new ones are on no page yet
+    instrument = FundingInstrumentFactory()
+    assert (_revision(project), _revision(other)) == (before, other_before)  # a new one is on no page yet
+    organisation = OrganisationFactory()  # offered by every concept's comment form
+    assert (_revision(project), _revision(other)) == (before + 1, other_before + 1)
     organisation.name = "Renamed ministry"
     organisation.save()
-    assert (_revision(project), _revision(other)) == (before + 1, other_before + 1)
+    assert (_revision(project), _revision(other)) == (before + 2, other_before + 2)
     instrument.name = "Renamed instrument"
     instrument.save()
-    assert (_revision(project), _revision(other)) == (before + 2, other_before + 2)
+    assert (_revision(project), _revision(other)) == (before + 3, other_before + 3)
 
 
 def test_a_rolled_back_change_leaves_the_revision(two_projects):
