@@ -16,6 +16,20 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ContentRevisionMixin:
+    """For a model whose `content_revision` is only ever moved on in the database (projects/revision.py,
+    concepts/revision.py): a save of an object read before it moved never writes the older number back."""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_revision"
+            ]
+        super().save(*args, **kwargs)
+
+
 class FieldConstraintsMixin:
     """Reports a violated database constraint at the form field it is about.
 

@@ -6,14 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity
-from common.models import RUSSIAN_VERSION_HELP, FieldConstraintsMixin, TimeStampedModel, TranslatedFieldsMixin
+from common.models import (
+    RUSSIAN_VERSION_HELP,
+    ContentRevisionMixin,
+    FieldConstraintsMixin,
+    TimeStampedModel,
+    TranslatedFieldsMixin,
+)
 from projects.models import Organisation, Project
 
 MAX_BODY_LENGTH = 200_000  # characters in one section: far above any real section, far below abuse
 MAX_DEPTH = 3
 
 
-class Concept(TranslatedFieldsMixin, TimeStampedModel):
+class Concept(ContentRevisionMixin, TranslatedFieldsMixin, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFTING = "drafting", _("Drafting")
         CONSULTATION = "consultation", _("Consultation")
@@ -59,17 +65,6 @@ class Concept(TranslatedFieldsMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("concepts:detail", kwargs={"concept_id": self.pk})
-
-    def save(self, *args, **kwargs):
-        # The content revision is only ever moved on in the database (concepts/revision.py): a save
-        # of an object read before it moved must not write the older number back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "content_revision"
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def languages(self) -> list[str]:

@@ -157,6 +157,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60 if not DEBU
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (live-server tests, runserver) share the file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif env.bool("DB_SERVER_SIDE_BINDING", default=True):
+    # Parameters bound by the server: psycopg then prepares a query run five times on a connection
+    # (kept for CONN_MAX_AGE), and PostgreSQL stops planning it again on every request (planning the
+    # section page's five-table lookup took 0.5 ms, executing it 0.1 ms). Off behind a connection
+    # pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,6 +13,7 @@ from common.models import (
     DATE_CONSTRAINT_FIELDS,
     RUSSIAN_MARKDOWN_HELP,
     RUSSIAN_VERSION_HELP,
+    ContentRevisionMixin,
     FieldConstraintsMixin,
     TimeStampedModel,
     TranslatedFieldsMixin,
@@ -178,7 +179,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(user_role=Subquery(role))
 
 
-class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
+class Project(ContentRevisionMixin, TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
     class Status(models.IntegerChoices):
         # IATI ActivityStatus codes.
         PIPELINE = 1, _("Pipeline")
@@ -267,17 +268,6 @@ class Project(TranslatedFieldsMixin, FieldConstraintsMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        # The content revision is only ever moved on in the database (projects/revision.py): a save
-        # of an object read before it moved must not write the older number back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "content_revision"
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def public_status(self) -> str:

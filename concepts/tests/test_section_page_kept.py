@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from concepts import section_page, services, views
 from concepts.models import Concept, Section
@@ -198,18 +197,6 @@ def test_readers_who_may_not_read_drafts_are_refused_after_a_drafter_filled_the_
     for role, status in (("donor", 403), ("outsider", 404)):
         assert client_for(role).get(section.get_absolute_url()).status_code == status
     assert client_for("anonymous").get(section.get_absolute_url()).status_code in (302, 403, 404)
-
-
-def test_russian_and_english_are_kept_apart(client_for, section, users):
-    add(section, users, "Add a timeline.")
-    client = client_for("drafter")
-    with translation.override("ru"):
-        client.cookies["django_language"] = "ru"
-        russian = page(client, section)
-    assert "Принять решение" in russian and "Set the disposition" not in russian
-    client.cookies["django_language"] = "en"
-    english = page(client, section)
-    assert "Set the disposition" in english and "Принять решение" not in english
 
 
 # --- warm: no query but the lookup and the reader's drafts, nothing rendered -----------------
