@@ -158,9 +158,9 @@ def test_project_list_and_budget_page_query_counts_do_not_grow_with_data(
         for n in range(2000)
     )
     client = client_for("staff")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # cold: the data generation, the countries and the count kept then
         assert client.get("/projects/").status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/projects/?status=2&country=BY&year=2025&q=Test").status_code == 200
     with django_assert_max_num_queries(12):
         response = client.get(f"/projects/{project.slug}/budget/")
