@@ -22,6 +22,8 @@ from django.apps import apps
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from common.generations import data_changed
+
 from .models import FundingInstrument, Organisation, Project
 
 NOT_FOLLOWED = {
@@ -94,6 +96,10 @@ def _on_row_changed(sender, instance, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
     touch(_PATHS[sender](instance))
+    if sender is Project:
+        # Figures over many projects (the list's counts and countries, the dashboards) are kept under the
+        # data generation: a project saved or deleted by any path moves it on when it commits.
+        data_changed()
 
 
 def _on_shared_changed(sender, instance, raw=False, created=False, **kwargs):

@@ -56,9 +56,10 @@ def memberships_for_project(*, project: Project) -> QuerySet[Membership]:
 
 
 def _kept(name: str, generation: int, compute, *parts):
-    """`compute()`, kept under the data generation (common.generations: the services changing projects
-    move it on) and `parts`; for DASHBOARD_CACHE_SECONDS at most, like the dashboards' figures, for
-    writes that go round the services. Counts and choices offered: nothing that decides access."""
+    """`compute()`, kept under the data generation (common.generations: every saved or deleted project
+    moves it on as it commits, projects/revision.py) and `parts`; for DASHBOARD_CACHE_SECONDS at most,
+    for writes that go round `save()` (`QuerySet.update`). Counts and choices offered: nothing that
+    decides access."""
     seconds = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 300))
     if seconds <= 0:
         return compute()

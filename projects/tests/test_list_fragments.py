@@ -291,3 +291,14 @@ def test_the_count_and_the_countries_are_kept_but_a_search_is_counted_for_itself
     with CaptureQueriesContext(connection) as searched:
         assert _count(_page(client, "?q=Labour")) == 3
     assert "COUNT(" in " ".join(query["sql"] for query in searched.captured_queries)
+
+
+def test_a_project_saved_outside_the_services_is_counted_and_its_country_offered_at_once(client_for, project):
+    """The kept count and countries follow the data generation, which any saved project moves on."""
+    before = _count(_page(client_for("anonymous")))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as it commits
+        stray = Project.objects.get(pk=project.pk)
+        stray.is_published, stray.countries = True, ["KG"]
+        stray.save()
+    page = _page(client_for("anonymous"))
+    assert _count(page) == before + 1 and 'value="KG"' in page
