@@ -17,15 +17,18 @@ class TimeStampedModel(models.Model):
 
 
 class ContentRevisionMixin:
-    """For a model whose `content_revision` is only ever moved on in the database (projects/revision.py,
-    concepts/revision.py): a save of an object read before it moved never writes the older number back."""
+    """For a model whose `content_revision` (and any other of its `revision_fields`) is only ever moved
+    on in the database (projects/revision.py, concepts/revision.py): a save of an object read before it
+    moved never writes the older number back."""
+
+    revision_fields: tuple[str, ...] = ("content_revision",)
 
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "content_revision"
+                if not field.primary_key and field.name not in self.revision_fields
             ]
         super().save(*args, **kwargs)
 

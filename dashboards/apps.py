@@ -10,7 +10,10 @@ class DashboardsConfig(AppConfig):
         from documents.links import public_document_links
 
         from . import checks  # noqa: F401  (registers the IATI settings' system checks)
+        from .figures import connect
         from .iati import DocumentLink, register_document_link_provider
+
+        connect()  # each project's budget and spending, summed again when a change commits
 
         def concept_editions(projects):
             found = published_final_edition_links(projects)

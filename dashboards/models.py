@@ -48,3 +48,48 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ProjectFigures(models.Model):
+    """One project's budget and spending, summed from its ledgers and kept for the dashboards.
+
+    Written only by dashboards/figures.py, which sums a project again when its data revision has
+    moved on since `revision` (any saved or deleted budget line, revision, expenditure or project
+    field moves it): the portfolio dashboard adds up these rows, one per project, instead
+    of every expenditure.
+    """
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    # The project's data revision the sums were taken at; None while they are being taken.
+    revision = models.PositiveBigIntegerField(null=True)
+    lines = models.PositiveIntegerField(default=0)
+    original = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revised = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    spent = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    periods = models.PositiveSmallIntegerField(default=0)
+    # What no budget period holds: the revised budget of a project too short to have one, and
+    # the spending dated outside every period.
+    unplanned_budget = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    unplanned_spent = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    def __str__(self):
+        return f"figures of project {self.project_id} at revision {self.revision}"
+
+
+class PeriodFigures(models.Model):
+    """One budget period of a project (as in its IATI file): its share of the revised budget and the
+    spending dated within it. Kept with the project's ProjectFigures."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="period_figures")
+    first = models.DateField()
+    last = models.DateField()
+    budget = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    spent = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "first"], name="period_figures_once")]
+
+    def __str__(self):
+        return f"project {self.project_id}, {self.first} – {self.last}"

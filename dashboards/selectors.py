@@ -1,8 +1,9 @@
 """Reads for the dashboards, their exports and the read API.
 
 Every figure is summed by the database, per currency (EUR is never added to USD); Python only
-merges the few grouped rows that come back. The number of queries does not depend on the
-number of projects, lines or expenditures.
+merges the few grouped rows that come back. The portfolio's figures add up each project's sums,
+kept by dashboards/figures.py, instead of every expenditure. The number of queries does not
+depend on the number of projects, lines or expenditures.
 
 Rules the figures follow (also stated on the page):
 
@@ -26,7 +27,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -35,10 +35,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, Length, TruncMonth
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
@@ -49,7 +48,8 @@ from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
 from projects.models import Membership, Project
 from projects.selectors import project_get_for_user
 
-from . import iati
+from . import figures
+from .models import PeriodFigures
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -246,48 +246,26 @@ def _lines(projects: QuerySet[Project]) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(project__in=projects.order_by().values("pk")).annotate(revised=_revised())
 
 
-def _budget_sources(projects: QuerySet[Project]) -> list[tuple[QuerySet, str, str]]:
-    """Where the revised budget comes from, as (queryset, path to the project, amount field):
-    the lines' original amounts, plus each line's newest revision less its original amount.
-
-    Summing the two gives the revised budget without a correlated subquery per line inside
-    the aggregates (the breakdowns repeat the amount in one CASE per country or year).
-    """
-    ids = projects.order_by().values("pk")
-    later = BudgetRevision.objects.filter(line=OuterRef("line")).filter(
-        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
-    )
-    newest = (
-        BudgetRevision.objects.filter(line__project__in=ids)
-        .filter(~Exists(later))
-        .annotate(delta=ExpressionWrapper(F("amount") - F("line__amount"), output_field=DecimalField(**MONEY)))
-    )
-    return [(BudgetLine.objects.filter(project__in=ids), "project__", "amount"), (newest, "line__project__", "delta")]
-
-
 def _expenditures(projects: QuerySet[Project]) -> QuerySet[Expenditure]:
     return Expenditure.objects.filter(line__project__in=projects.order_by().values("pk"))
 
 
-def _collect(rows, *, key_field, currency_field, target, labels=None, attr="budget"):
-    for row in rows:
-        key = row[key_field] if row[key_field] is not None else ""
-        entries = target.setdefault(row[currency_field], {})
-        if key not in entries:
-            entries[key] = Row(key=str(key), label=str((labels or {}).get(key, key)))
-        setattr(entries[key], attr, getattr(entries[key], attr) + _money(row["total"]))
+def _row(by_currency: dict, currency: str, key, label) -> Row:
+    entries = by_currency.setdefault(currency, {})
+    if key not in entries:
+        entries[key] = Row(key=str(key), label=str(label))
+    return entries[key]
 
 
-def _breakdown(key, title, heading, budget_sources, expenditures, group, labels=None) -> Breakdown:
-    """Revised budget and spending grouped by `group` (a field of the project) and currency (three queries)."""
+def _breakdown(key, title, heading, budgeted: QuerySet[Project], group: str, labels: dict) -> Breakdown:
+    """Revised budget and spending grouped by `group` (a field of the project) and currency (one query)."""
     by_currency: dict[str, dict] = {}
-    sources = [(*source, "budget") for source in budget_sources] + [
-        (expenditures, "line__project__", "amount", "spent")
-    ]
-    for queryset, prefix, amount, attr in sources:
-        rows = queryset.order_by().values(f"{prefix}currency", f"{prefix}{group}").annotate(total=Sum(amount))
-        _collect(rows, key_field=f"{prefix}{group}", currency_field=f"{prefix}currency", target=by_currency,
-                 labels=labels, attr=attr)  # fmt: skip
+    rows = budgeted.values("currency", group).annotate(budget=Sum("figures__revised"), spent=Sum("figures__spent"))
+    for row in rows:
+        value = row[group] if row[group] is not None else ""
+        entry = _row(by_currency, row["currency"], value, labels.get(value, value))
+        entry.budget += _money(row["budget"])
+        entry.spent += _money(row["spent"])
     return Breakdown(key, title, heading, _sorted(by_currency))
 
 
@@ -300,37 +278,30 @@ def _sorted(by_currency: dict[str, dict], order=None) -> dict[str, list[Row]]:
     return {currency: sorted(rows.values(), key=sort_key) for currency, rows in sorted(by_currency.items())}
 
 
-def _country_breakdown(budget_sources, expenditures, codes: list[str]) -> Breakdown:
-    """Each project's figures in equal shares under each of its countries (three queries).
+def _country_breakdown(budgeted: QuerySet[Project], codes: list[str]) -> Breakdown:
+    """Each project's figures in equal shares under each of its countries (one query).
 
     The database sums per country and per number of countries; the division by that number
     happens on the few grouped rows, in exact decimals.
     """
     names = dict(iso_countries)
+    sums = {}
+    for code in [*codes, NO_COUNTRY]:
+        under = Q(countries__contains=code) if code else Q(countries="")
+        sums[f"budget_{code}"] = Sum(Case(When(under, then=F("figures__revised")), default=None))
+        sums[f"spent_{code}"] = Sum(Case(When(under, then=F("figures__spent")), default=None))
+    count = ExpressionWrapper((Length("countries") + 1) / 3, output_field=IntegerField())
+    rows = budgeted.annotate(country_count=count).values("currency", "country_count").annotate(**sums)
     by_currency: dict[str, dict] = {}
-    sources = [(*source, "budget") for source in budget_sources] + [
-        (expenditures, "line__project__", "amount", "spent")
-    ]
-    for queryset, prefix, amount, attr in sources:
-        countries_field = f"{prefix}countries"
-        sums = {
-            f"c_{code}": Sum(Case(When(**{f"{countries_field}__contains": code}, then=F(amount)), default=None))
-            for code in codes
-        }
-        sums["c_"] = Sum(Case(When(**{countries_field: ""}, then=F(amount)), default=None))
-        count = ExpressionWrapper((Length(countries_field) + 1) / 3, output_field=IntegerField())
-        rows = queryset.order_by().annotate(country_count=count).values(f"{prefix}currency", "country_count")
-        for row in rows.annotate(**sums):
-            share = max(row["country_count"], 1)
-            entries = by_currency.setdefault(row[f"{prefix}currency"], {})
-            for code in [*codes, NO_COUNTRY]:
-                value = row[f"c_{code}"]
-                if value is None:
-                    continue
-                if code not in entries:
-                    label = names.get(code, code) if code else _("No country given")
-                    entries[code] = Row(key=code, label=str(label))
-                setattr(entries[code], attr, getattr(entries[code], attr) + Decimal(value) / share)
+    for row in rows:
+        share = max(row["country_count"], 1)
+        for code in [*codes, NO_COUNTRY]:
+            if row[f"budget_{code}"] is None:
+                continue
+            label = names.get(code, code) if code else _("No country given")
+            entry = _row(by_currency, row["currency"], code, label)
+            entry.budget += Decimal(row[f"budget_{code}"]) / share
+            entry.spent += Decimal(row[f"spent_{code}"]) / share
     for entries in by_currency.values():
         for entry in entries.values():
             entry.budget, entry.spent = _money(entry.budget), _money(entry.spent)
@@ -340,64 +311,37 @@ def _country_breakdown(budget_sources, expenditures, codes: list[str]) -> Breakd
 OUTSIDE_PERIODS = "outside"  # the year breakdown's row for what no budget period holds
 
 
-def _year_breakdown(budget_sources, expenditures) -> Breakdown:
+def _year_breakdown(budgeted: QuerySet[Project]) -> Breakdown:
     """Each project's revised budget in its budget periods, per year a period starts in, against
-    the spending dated within those same periods (three queries).
+    the spending dated within those same periods (two queries).
 
     The periods and their shares are the IATI file's (iati.budget_periods, iati.spread): at most
-    twelve months from the planned start, shared by days. The database sums the budget per
-    currency and planned period, and the spending per currency, planned period and date; Python
-    cuts those grouped rows into periods. Projects with the same planned period are spread
-    together, so a year can differ from the sum of their IATI budgets by a cent per project.
-    Spending dated outside every budget period, and the budget of a project too short to have
-    one, go to a row of their own, which has no share spent: there is no yearly budget to set
-    that spending against.
+    twelve months from the planned start, shared by days; each project's are kept with its
+    figures (dashboards/figures.py). Spending dated outside every budget period, and the budget
+    of a project too short to have one, go to a row of their own, which has no share spent: there
+    is no yearly budget to set that spending against.
     """
-    spans: dict[tuple, Decimal] = {}
-    for queryset, prefix, amount in budget_sources:
-        fields = (f"{prefix}currency", f"{prefix}planned_start", f"{prefix}planned_end")
-        for row in queryset.order_by().values(*fields).annotate(total=Sum(amount)):
-            key = tuple(row[name] for name in fields)
-            spans[key] = spans.get(key, ZERO) + Decimal(row["total"] or 0)
     by_currency: dict[str, dict] = {}
-
-    def entry_for(currency: str, key: str) -> Row:
-        entries = by_currency.setdefault(currency, {})
-        if key not in entries:
-            label = _("Outside the budget periods") if key == OUTSIDE_PERIODS else key
-            entries[key] = Row(key=key, label=str(label), yearly=key != OUTSIDE_PERIODS)
-        return entries[key]
-
-    periods_of: dict[tuple, list] = {}
-
-    def periods_for(start, end) -> list:
-        # Worked out once per planned period: the spending below has a row per day spent.
-        if (start, end) not in periods_of:
-            periods_of[start, end] = iati.budget_periods(start, end)
-        return periods_of[start, end]
-
-    for (currency, start, end), total in spans.items():
-        periods = periods_for(start, end)
-        if not periods:
-            entry_for(currency, OUTSIDE_PERIODS).budget += total
-            continue
-        weights = [(last - first).days + 1 for first, last in periods]
-        for (first, _last), share in zip(periods, iati.spread(total, weights), strict=True):
-            entry_for(currency, str(first.year)).budget += share
-    spent = (
-        expenditures.order_by()
-        .values("line__project__currency", "line__project__planned_start", "line__project__planned_end", "date")
-        .annotate(total=Sum("amount"))
+    periods = (
+        PeriodFigures.objects.filter(project__in=budgeted.values("pk"))
+        .order_by()
+        .values("project__currency", year=ExtractYear("first"))
+        .annotate(budget=Sum("budget"), spent=Sum("spent"))
     )
-    for row in spent:
-        start, end = row["line__project__planned_start"], row["line__project__planned_end"]
-        periods = periods_for(start, end)
-        within = next((first for first, last in periods if first <= row["date"] <= last), None)
-        key = str(within.year) if within else OUTSIDE_PERIODS
-        entry_for(row["line__project__currency"], key).spent += _money(row["total"])
-    for entries in by_currency.values():
-        for entry in entries.values():
-            entry.budget = _money(entry.budget)
+    for row in periods:
+        entry = _row(by_currency, row["project__currency"], str(row["year"]), row["year"])
+        entry.budget += _money(row["budget"])
+        entry.spent += _money(row["spent"])
+    unplanned = (
+        budgeted.filter(Q(figures__periods=0) | Q(figures__unplanned_spent__gt=0))
+        .values("currency")
+        .annotate(budget=Sum("figures__unplanned_budget"), spent=Sum("figures__unplanned_spent"))
+    )
+    for row in unplanned:
+        entry = _row(by_currency, row["currency"], OUTSIDE_PERIODS, _("Outside the budget periods"))
+        entry.yearly = False
+        entry.budget += _money(row["budget"])
+        entry.spent += _money(row["spent"])
 
     def order(row: Row) -> tuple:
         return (not row.yearly, int(row.key) if row.yearly else 0)
@@ -406,45 +350,43 @@ def _year_breakdown(budget_sources, expenditures) -> Breakdown:
 
 
 def portfolio_figures(*, projects: QuerySet[Project], country_codes: list[str]) -> PortfolioFigures:
-    """Headline figures and the four breakdowns of `projects`, per currency (19 queries, whatever the data)."""
+    """Headline figures and the four breakdowns of `projects`, per currency.
+
+    Added up from each project's kept figures (dashboards/figures.py), one row per project, after
+    summing again those whose data changed since (none, usually: a change sums its project when it
+    commits). Seven queries then, whatever the number of projects and expenditures.
+    """
     projects = projects.order_by()
+    figures.refresh_stale(projects)
     status_labels = dict(Project.Status.choices)
     status_counts = [
         {"status": row["status"], "label": str(status_labels.get(row["status"], row["status"])), "count": row["count"]}
         for row in projects.values("status").annotate(count=Count("pk")).order_by("status")
     ]
-    totals: dict[str, Totals] = {}
-    for row in projects.values("currency").annotate(count=Count("pk"), committed=Sum("total_budget")):
-        totals[row["currency"]] = Totals(row["currency"], projects=row["count"], committed=_money(row["committed"]))
-    budget_sources = _budget_sources(projects)
-    expenditures = _expenditures(projects)
-    for index, (queryset, prefix, amount) in enumerate(budget_sources):
-        for row in queryset.order_by().values(f"{prefix}currency").annotate(total=Sum(amount)):
-            entry = totals.setdefault(row[f"{prefix}currency"], Totals(row[f"{prefix}currency"]))
-            if index == 0:
-                entry.original += _money(row["total"])
-            entry.revised += _money(row["total"])
-    for row in expenditures.order_by().values("line__project__currency").annotate(total=Sum("amount")):
-        entry = totals.setdefault(row["line__project__currency"], Totals(row["line__project__currency"]))
-        entry.spent = _money(row["total"])
+    totals = [
+        Totals(
+            row["currency"], projects=row["count"], committed=_money(row["committed"]),
+            original=_money(row["original"]), revised=_money(row["revised"]), spent=_money(row["spent"]),
+        )
+        for row in projects.values("currency").order_by("currency").annotate(
+            count=Count("pk"), committed=Sum("total_budget"), original=Sum("figures__original"),
+            revised=Sum("figures__revised"), spent=Sum("figures__spent"),
+        )
+    ]  # fmt: skip
+    budgeted = projects.filter(figures__lines__gt=0)
     instruments = _breakdown(
-        "instrument", _("By funding instrument"), _("Funding instrument"), budget_sources, expenditures,
-        "instrument__code", labels={"": _("No instrument")},
+        "instrument", _("By funding instrument"), _("Funding instrument"), budgeted, "instrument__code",
+        labels={"": _("No instrument")},
     )  # fmt: skip
     themes = _breakdown(
-        "theme", _("By thematic area"), _("Thematic area"), budget_sources, expenditures, "thematic_area",
+        "theme", _("By thematic area"), _("Thematic area"), budgeted, "thematic_area",
         labels={"": _("No thematic area")},
     )  # fmt: skip
     return PortfolioFigures(
         status_counts=status_counts,
         project_count=sum(row["count"] for row in status_counts),
-        totals=[totals[currency] for currency in sorted(totals)],
-        breakdowns=[
-            instruments,
-            _country_breakdown(budget_sources, expenditures, country_codes),
-            themes,
-            _year_breakdown(budget_sources, expenditures),
-        ],
+        totals=totals,
+        breakdowns=[instruments, _country_breakdown(budgeted, country_codes), themes, _year_breakdown(budgeted)],
     )
 
 
@@ -546,28 +488,13 @@ def _countries(value: str) -> str:
 
 
 def portfolio_export_rows(*, projects: QuerySet[Project]):
-    """One row per project with its original and revised budget and its spending (one query, read in chunks)."""
-    money = DecimalField(**MONEY)
-    zero = Value(ZERO, output_field=money)
-
-    def per_project(queryset, path, amount):
-        grouped = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(total=Sum(amount))
-        return Coalesce(Subquery(grouped.values("total"), output_field=money), zero)
-
-    lines, newest = (source for source, _prefix, _amount in _budget_sources(projects))
-    rows = (
-        projects.order_by("code")
-        .annotate(original=per_project(lines, "project", "amount"))
-        .annotate(
-            revised_total=ExpressionWrapper(
-                F("original") + per_project(newest, "line__project", "delta"), output_field=money
-            ),
-            spent_total=per_project(Expenditure.objects.all(), "line__project", "amount"),
-        )
-        .values_list(
-            "code", "title", "status", "countries", "instrument__code", "thematic_area", "planned_start",
-            "planned_end", "actual_start", "actual_end", "currency", "original", "revised_total", "spent_total",
-        )
+    """One row per project with its original and revised budget and its spending (one query, read in
+    chunks, from the figures kept per project: those not current are summed again first)."""
+    figures.refresh_stale(projects)
+    rows = projects.order_by("code").values_list(
+        "code", "title", "status", "countries", "instrument__code", "thematic_area", "planned_start",
+        "planned_end", "actual_start", "actual_end", "currency", "figures__original", "figures__revised",
+        "figures__spent",
     )  # fmt: skip
     labels = dict(Project.Status.choices)
     for row in rows.iterator(chunk_size=CHUNK):

@@ -238,9 +238,13 @@ class Project(ContentRevisionMixin, TranslatedFieldsMixin, FieldConstraintsMixin
     # Moves on whenever anything shown on the project's pages is saved or deleted (projects/revision.py):
     # the project's rendered fragments are kept under it.
     content_revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # Moves on with it, except when a name shared by many projects changes (an organisation, a funding
+    # instrument): the version id of the project's own rows, which the dashboards' kept sums follow.
+    data_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "content_revision"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "content_revision", "data_revision"])
     objects = ProjectQuerySet.as_manager()
+    revision_fields = ("content_revision", "data_revision")
     translated_fields = ("title", "thematic_area", "summary")
     constraint_fields = {
         **DATE_CONSTRAINT_FIELDS,

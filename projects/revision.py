@@ -5,7 +5,9 @@ project is saved or deleted: the project itself and every model with a foreign k
 activity, a budget line, a document…), or one step further (an expenditure through its budget
 line, a participation through its activity). Nothing has to be called: a new model with a
 `project` foreign key is followed as soon as it exists. An organisation or a funding instrument,
-whose names many projects show, moves every project on.
+whose names many projects show, moves every project on. `Project.data_revision` moves with it,
+except for those shared names: figures summed from a project's own rows follow it
+(dashboards/figures.py), and a new organisation does not make 10,000 projects' sums out of date.
 
 A page of a project keeps its rendered fragments under the project's revision, the language and
 whatever else changes what it shows (see `project_fragment_key`), never under who reads it: the
@@ -15,7 +17,8 @@ the seeding commands do.
 
 Followed by design: models of the concepts app other than the concept and its editions are not
 (a concept's sections and comments have their own versions and revisions, and drafts are saved
-every few seconds), nor rows that only record work in progress (render jobs, reminders sent).
+every few seconds), nor rows that only record work in progress (render jobs, reminders sent), nor
+the dashboards' figures kept from a project's rows (they follow the revision, they do not move it).
 """
 
 from django.apps import apps
@@ -32,18 +35,24 @@ NOT_FOLLOWED = {
     "concepts.RenderJob",
     "reports.ReportReminder",
     "reports.ReportRenderJob",
+    # Sums kept from the project's own rows, and written when its revision has moved on.
+    "dashboards.ProjectFigures",
+    "dashboards.PeriodFigures",
 }
 SHARED = (Organisation, FundingInstrument)  # named on many projects' pages
 
 
 def touch(*project_ids) -> None:
-    """Moves these projects' content revision on (within the current transaction, if any)."""
+    """Moves these projects' content and data revisions on (within the current transaction, if any)."""
     ids = {pk for pk in project_ids if pk is not None}
     if ids:
-        Project.objects.filter(pk__in=ids).update(content_revision=F("content_revision") + 1)
+        Project.objects.filter(pk__in=ids).update(
+            content_revision=F("content_revision") + 1, data_revision=F("data_revision") + 1
+        )
 
 
 def touch_all() -> None:
+    """Moves every project's content revision on, for a name they show; their own data has not changed."""
     Project.objects.update(content_revision=F("content_revision") + 1)
 
 

@@ -363,20 +363,3 @@ def test_project_dashboard_query_count_does_not_grow(client, staff_user):
         assert client.get(project_url(project)).status_code == 200
     # 12, and the results view's indicators (none here: dashboards/tests/test_dashboard_results.py pins a full one)
     assert len(queries) <= 13, "\n".join(q["sql"][:100] for q in queries.captured_queries)
-
-
-def test_year_breakdown_works_out_each_planned_period_once(monkeypatch):
-    """The spending is read per day spent: the periods of a planned period are not worked out again for each day."""
-    seed_like_project()
-    calls = []
-    budget_periods = selectors.iati.budget_periods
-
-    def counted(start, end):
-        calls.append((start, end))
-        return budget_periods(start, end)
-
-    monkeypatch.setattr(selectors.iati, "budget_periods", counted)
-    figures = selectors.portfolio_figures(projects=Project.objects.all(), country_codes=[])
-    rows = {row.key: row.spent for row in breakdown(figures, "year").by_currency["EUR"]}
-    assert rows == {"2019": Decimal("80000.00"), "2020": Decimal("2000.00"), "outside": Decimal("500.00")}
-    assert calls == [(d(2019, 2, 1), d(2020, 2, 29))]

@@ -150,9 +150,10 @@ def test_export_query_count_does_not_grow(client, staff_user, kind, fmt):
         return len(queries)
 
     client.get("/accounts/preferences/")  # from now on the signed-in user comes from the cache
-    small = count()
+    small = count()  # the portfolio export sums the new projects' figures first (dashboards/figures.py)
     many_projects(57, expenditures_per_project=10)  # 60 projects, 600 expenditures
-    assert count() == small <= 8
+    assert count() == small
+    assert count() <= 9  # none changed since: the kept figures are read as they are
 
 
 def test_transactions_export_tells_original_and_revised_budgets_apart(client, portfolio, staff_user):

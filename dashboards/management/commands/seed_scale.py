@@ -16,6 +16,7 @@ and expenditures spread over the lines and the planned period. The issue's scale
 
 import datetime
 import random
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,8 @@ from django.utils import timezone
 from activities.models import Activity
 from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from common.generations import data_changed
+from dashboards.figures import refresh_stale
+from dashboards.models import PeriodFigures, ProjectFigures
 from projects import demo as project_demo
 from projects.models import FundingInstrument, Membership, Organisation, Project, ProjectPartner, Role
 from projects.revision import touch_all
@@ -416,9 +419,13 @@ class Command(BaseCommand):
             )
         data_changed()  # the dashboards' cached figures are out of date
         touch_all()  # rows written with bulk_create: the projects' pages are out of date too
+        started = time.perf_counter()
+        summed = refresh_stale(Project.objects.all())  # the new projects' budgets and spending, for the dashboards
+        self.stdout.write(f"Dashboard figures summed for {summed} projects in {time.perf_counter() - started:.1f} s.")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics for the rows just loaded
-                for model in (Project, Activity, BudgetLine, BudgetRevision, Expenditure):
+                loaded = (Project, Activity, BudgetLine, BudgetRevision, Expenditure, ProjectFigures, PeriodFigures)
+                for model in loaded:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         if deleted:
             self.stdout.write(f"Deleted {deleted} earlier scale projects.")
