@@ -64,6 +64,10 @@ def capabilities(user, project: Project) -> frozenset[Capability]:
     # The Donors group is asked only when it could add something (a query saved for most members).
     if project.is_published and not granted.issuperset(DONORS_GROUP_CAPABILITIES) and is_portfolio_donor(user):
         granted |= DONORS_GROUP_CAPABILITIES
+    if C.FINANCE in granted:
+        # Noted for this request's navigation (projects/context_processors.py): a user with finance rights
+        # on some project follows the dashboard, so it need not ask the database again.
+        user._has_finance_somewhere = True
     return frozenset(granted)
 
 

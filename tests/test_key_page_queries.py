@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dashboards.figures import refresh_stale
 from projects.models import Membership, Project, Role
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ PAGES = {
     "budget (manager)": (f"/projects/{PROJECT}/budget/", "manager", 8, 4),
     "timeline (visitor)": (f"/projects/{PROJECT}/timeline/", None, 2, 1),
     "timeline (manager)": (f"/projects/{PROJECT}/timeline/", "manager", 6, 4),
-    "portfolio dashboard (staff)": ("/dashboard/", "staff", 28, 3),
+    "portfolio dashboard (staff)": ("/dashboard/", "staff", 19, 3),
     "project dashboard (staff)": (f"/projects/{PROJECT}/dashboard/", "staff", 11, 4),
     "projects API (staff)": ("/api/projects/", "staff", 6, 4),
 }
@@ -78,6 +79,9 @@ def test_key_pages_make_as_many_queries_with_30_projects_as_with_3(client, reade
     project.is_published = True  # the visitor's pages
     project.save()
     Membership.objects.create(project=project, user=readers["manager"], role=Role.MANAGER)
+    # As when the save above commits (commit hooks do not run inside a test's transaction): the project's
+    # budget and spending are summed again for the dashboards (dashboards/figures.py).
+    refresh_stale(Project.objects.all())
     small = counts(client, readers)
     seed(30)
     large = counts(client, readers)

@@ -76,3 +76,27 @@ def test_the_header_follows_the_language(client_for, project):
     russian = header(client.get("/projects/"))
     assert "Log out" in english and "Выйти" in russian and "Log out" not in russian
     assert '<option value="ru" lang="ru" selected>' in russian
+
+
+def test_the_dashboard_entry_on_a_page_that_already_decided_finance_rights(client_for, users, project):
+    """A manager on their project's page follows the dashboard: the access decision already said so, and
+    the header asks nothing more. A reviewer there is asked, and has no dashboard entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/projects/{project.slug}/"
+    manager = client_for("manager")
+    manager.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = header(manager.get(url))
+    assert "Dashboard" in html
+    assert not [q for q in queries.captured_queries if _asks_for_dashboard_roles(q["sql"])]
+    reviewer = client_for("reviewer")
+    reviewer.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Dashboard" not in header(reviewer.get(url))
+    assert [q for q in queries.captured_queries if _asks_for_dashboard_roles(q["sql"])]
+
+
+def _asks_for_dashboard_roles(sql: str) -> bool:
+    return 'FROM "projects_membership"' in sql and "'donor'" in sql and "'manager'" in sql
