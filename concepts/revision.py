@@ -17,10 +17,11 @@ Not followed by design: drafts (saved every few seconds while someone types, sho
 only) and render jobs (the panel showing them is read on every request).
 """
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
+
+from common.revisions import follow, is_history
 
 from .models import Comment, Concept, SectionVersion
 
@@ -38,12 +39,6 @@ def touch(*concept_ids) -> None:
 
 def touch_all() -> None:
     Concept.objects.update(content_revision=F("content_revision") + 1)
-
-
-def _is_history(model) -> bool:
-    return model._meta.object_name.startswith("Historical") or any(
-        field.name == "history_id" for field in model._meta.concrete_fields
-    )
 
 
 def _keys(model):
@@ -74,7 +69,7 @@ def concept_path(model):
     if model is Concept:
         return lambda row: row.pk
     label = model._meta.label
-    if label in NOT_FOLLOWED or _is_history(model) or model._meta.auto_created:
+    if label in NOT_FOLLOWED or is_history(model) or model._meta.auto_created:
         return None
     chain = _chain(model)
     if chain is None:
@@ -118,14 +113,7 @@ _PATHS = {}
 
 def connect() -> None:
     """Connects the signals for every followed model (AppConfig.ready)."""
-    for model in apps.get_models():
-        find = concept_path(model)
-        if find is None:
-            continue
-        _PATHS[model] = find
-        uid = f"concept-revision:{model._meta.label}"
-        post_save.connect(_on_row_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_on_row_changed, sender=model, dispatch_uid=uid)
+    _PATHS.update(follow("concept-revision", concept_path, _on_row_changed))
     post_save.connect(_on_person_changed, sender=get_user_model(), dispatch_uid="concept-revision:person")
 
 

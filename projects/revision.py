@@ -21,11 +21,11 @@ every few seconds), nor rows that only record work in progress (render jobs, rem
 the dashboards' figures kept from a project's rows (they follow the revision, they do not move it).
 """
 
-from django.apps import apps
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from common.generations import data_changed
+from common.revisions import follow, is_history
 
 from .models import FundingInstrument, Organisation, Project
 
@@ -64,18 +64,12 @@ def _project_field(model):
     return None
 
 
-def _is_history(model) -> bool:
-    return model._meta.object_name.startswith("Historical") or any(
-        field.name == "history_id" for field in model._meta.concrete_fields
-    )
-
-
 def project_path(model):
     """How to find the project of a row of `model`: a function of the row returning the project's id,
     or None when the model is not followed."""
     if model is Project:
         return lambda row: row.pk
-    if model._meta.label in NOT_FOLLOWED or _is_history(model) or model._meta.auto_created:
+    if model._meta.label in NOT_FOLLOWED or is_history(model) or model._meta.auto_created:
         return None
     field = _project_field(model)
     if field is not None:
@@ -130,16 +124,11 @@ _PATHS = {}
 
 def connect() -> None:
     """Connects the signals for every followed model (AppConfig.ready)."""
-    for model in apps.get_models():
-        find = project_path(model)
-        if find is None:
-            continue
-        _PATHS[model] = find
-        uid = f"project-revision:{model._meta.label}"
-        post_save.connect(_on_row_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_on_row_changed, sender=model, dispatch_uid=uid)
+    _PATHS.update(follow("project-revision", project_path, _on_row_changed))
+    for model in _PATHS:
         for field in model._meta.many_to_many:
-            m2m_changed.connect(_on_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+            uid = f"project-revision:{model._meta.label}:{field.name}"
+            m2m_changed.connect(_on_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
     for model in SHARED:
         uid = f"project-revision:{model._meta.label}"
         post_save.connect(_on_shared_changed, sender=model, dispatch_uid=uid)
