@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
@@ -101,92 +100,30 @@ def outline_for_concept(*, concept: Concept):
     return build_outline(sections)
 
 
-def sections_for_concept_page(*, concept: Concept) -> list[dict]:
-    """Every section of the concept, removed ones too, as rows (no model instances: the concept page
-    reads them on every request to key its kept body, and builds sections of them only to render it):
-    its place, its head version (id, date, title, number, the text's length, the author's names) and
-    its open comments. Two plain queries: the counts as a correlated subquery made one query, but
-    Django compiled it on every request (some 500 Python calls more, about 1 ms of CPU on the bench
-    machine), and SQLite ran it once per section, in the portal's process."""
-    names = (*SECTION_PAGE_FIELDS, "head_length")
-    rows = (
-        Section.objects.filter(concept=concept)
-        .annotate(head_length=Length("head__body"))
-        .order_by()
-        .values_list(*names)
-    )
+def sections_for_concept_page(*, concept: Concept) -> list[Section]:
+    """Every section of the concept, removed ones too, with its head version (the text left unread:
+    `body_unread`, read for the blocks rendered) and its author, and its open comments (two queries).
+    Read only to render the page's kept body, whose key is the concept's revision."""
     open_comments = dict(
         Comment.objects.filter(section__concept=concept, disposition="open", parent=None)
         .order_by()
         .values_list("section_id")
         .annotate(count=Count("pk"))
     )
-    return [{**dict(zip(names, row, strict=True)), "open_comments": open_comments.get(row[0], 0)} for row in rows]
-
-
-SECTION_PAGE_FIELDS = (
-    "pk",
-    "parent_id",
-    "position",
-    "is_removed",
-    "updated_at",
-    "head_id",
-    "head__language",
-    "head__number",
-    "head__title",
-    "head__created_at",
-    "head__author_id",
-    "head__author__username",
-    "head__author__first_name",
-    "head__author__last_name",
-)
-
-
-def sections_of_rows(concept: Concept, rows: list[dict]) -> list[Section]:
-    """Sections (their head version and its author, the text not read) of `sections_for_concept_page`'s rows."""
-    sections = []
-    for row in rows:
-        section = Section(
-            pk=row["pk"],
-            concept=concept,
-            parent_id=row["parent_id"],
-            position=row["position"],
-            is_removed=row["is_removed"],
-            updated_at=row["updated_at"],
-            head_id=row["head_id"],
-        )
-        section.open_comments = row["open_comments"]
-        if row["head_id"] is not None:
-            section.head = _head_of_row(section, row)
-        sections.append(section)
-    return sections
-
-
-def _head_of_row(section: Section, row: dict) -> SectionVersion:
-    author = None
-    if row["head__author_id"] is not None:
-        author = get_user_model()(
-            pk=row["head__author_id"],
-            username=row["head__author__username"],
-            first_name=row["head__author__first_name"],
-            last_name=row["head__author__last_name"],
-        )
-    head = SectionVersion(
-        pk=row["head_id"],
-        section=section,
-        language=row["head__language"],
-        number=row["head__number"],
-        title=row["head__title"],
-        created_at=row["head__created_at"],
-        author=author,
+    sections = list(
+        Section.objects.filter(concept=concept).select_related("head", "head__author").defer("head__body").order_by()
     )
-    head.body_unread = True  # `body` is read only when the section's block is rendered
-    return head
+    for section in sections:
+        section.concept = concept
+        section.open_comments = open_comments.get(section.pk, 0)
+        if section.head is not None:
+            section.head.body_unread = True
+    return sections
 
 
 def removed_of(sections: list[Section]) -> list[Section]:
     """Sections taken out of the outline, each once (those under a removed section come back with it),
-    the last removed first: of the concept's sections already read (`sections_of_rows`)."""
+    the last removed first: of the concept's sections already read (`sections_for_concept_page`)."""
     removed_ids = {section.pk for section in sections if section.is_removed}
     removed = [section for section in sections if section.is_removed and section.parent_id not in removed_ids]
     removed.sort(key=lambda section: section.pk)

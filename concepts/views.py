@@ -156,20 +156,19 @@ def _concept_page_body(concept) -> tuple[bytes, list[int]]:
     content revision (every section, version, comment and edition moves it on), the project's, and the
     reader's capabilities (buttons, removed sections); the sections' rows are read only to render them."""
     key = concept_fragment_key(concept, "page", "-".join(sorted(concept.capabilities)))
-    rows = functools.cache(lambda: selectors.sections_for_concept_page(concept=concept))
+    sections = functools.cache(lambda: selectors.sections_for_concept_page(concept=concept))
     parts = cached_utf8_many(
         {
-            f"{key}:body": lambda: _concept_body(concept, rows()),
-            f"{key}:outline": lambda: ",".join(str(row["pk"]) for row in rows() if not row["is_removed"]),
+            f"{key}:body": lambda: _concept_body(concept, sections()),
+            f"{key}:outline": lambda: ",".join(str(section.pk) for section in sections() if not section.is_removed),
         }
     )
     outline = parts[f"{key}:outline"]
     return parts[f"{key}:body"], [int(pk) for pk in outline.split(b",")] if outline else []
 
 
-def _concept_body(concept, rows) -> str:
-    """The body of the concept page (sections built of the rows only now: a kept body needs none)."""
-    sections = selectors.sections_of_rows(concept, rows)
+def _concept_body(concept, sections) -> str:
+    """The body of the concept page (the sections are read only for it: a kept body needs none)."""
     outline = build_outline(section for section in sections if not section.is_removed)
     _render_sections(concept, outline)
     context = {

@@ -29,11 +29,8 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
@@ -119,20 +116,21 @@ def _refresh_chunk(ids: list[int]) -> None:
         )  # fmt: skip
     PeriodFigures.objects.filter(project__in=ids).delete()
     PeriodFigures.objects.bulk_create(periods)
-    within = (
-        Expenditure.objects.filter(
-            line__project=OuterRef("project"), date__gte=OuterRef("first"), date__lte=OuterRef("last")
-        )
+    # The spending within each period, in one grouped join (a project's periods with its own expenditures).
+    dated = "project__budget_lines__expenditures__date"
+    within = Q(**{f"{dated}__gte": F("first"), f"{dated}__lte": F("last")})
+    spent_within = dict(
+        PeriodFigures.objects.filter(project__in=ids, project__budget_lines__expenditures__isnull=False)
         .order_by()
-        .values("line__project")
-        .annotate(total=Sum("amount"))
-        .values("total")
+        .values("pk")
+        .annotate(total=Sum("project__budget_lines__expenditures__amount", filter=within))
+        .values_list("pk", "total")
     )
-    money = DecimalField(**MONEY)
-    PeriodFigures.objects.filter(project__in=ids).update(
-        spent=Coalesce(Subquery(within, output_field=money), Value(ZERO, output_field=money))
-    )
-    in_periods = _sums(PeriodFigures.objects.filter(project__in=ids), "project", "spent")
+    in_periods: dict[int, Decimal] = {}
+    for period in periods:
+        period.spent = Decimal(spent_within.get(period.pk) or 0)
+        in_periods[period.project_id] = in_periods.get(period.project_id, ZERO) + period.spent
+    PeriodFigures.objects.bulk_update([period for period in periods if period.spent], ["spent"])
     for row in figures:
         row.unplanned_spent = row.spent - in_periods.get(row.project_id, ZERO)
     ProjectFigures.objects.bulk_update(figures, FIGURE_FIELDS)

@@ -72,11 +72,11 @@ def test_the_open_comments_counted_per_section(concept, sections, users):
     first = services.comment_add(section=sections[0], version=version, author=users["reviewer"], body="One.")
     services.comment_add(section=sections[0], version=version, author=users["reviewer"], body="Two.")
     services.comment_add(section=sections[0], version=version, author=users["drafter"], body="A reply.", parent=first)
-    counts = {row["pk"]: row["open_comments"] for row in selectors.sections_for_concept_page(concept=concept)}
+    counts = {s.pk: s.open_comments for s in selectors.sections_for_concept_page(concept=concept)}
     assert counts == {sections[0].pk: 2, sections[1].pk: 0}
     services.comment_set_disposition(comment=first, disposition=Comment.Disposition.DECLINED, reason="No.",
                                      user=users["manager"])  # fmt: skip
-    counts = {row["pk"]: row["open_comments"] for row in selectors.sections_for_concept_page(concept=concept)}
+    counts = {s.pk: s.open_comments for s in selectors.sections_for_concept_page(concept=concept)}
     assert counts == {sections[0].pk: 1, sections[1].pk: 0}
 
 
