@@ -55,3 +55,29 @@ class ExportCleanupStep(PeriodicAskStep):
 
 
 current_app.steps["consumer"].add(ExportCleanupStep)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def dashboard_figures_task() -> int:
+    """Sums again the budget and spending of projects whose data changed round the commit hooks (a bulk
+    write, an upgrade): the first dashboard reader after such a change then waits for nothing more."""
+    from projects.models import Project
+
+    from .figures import refresh_stale
+
+    return refresh_stale(Project.objects.all())
+
+
+class DashboardFiguresStep(PeriodicAskStep):
+    """`dashboard_figures_task` at start and every DASHBOARD_FIGURES_INTERVAL seconds (one query when none changed)."""
+
+    what = "Dashboard figures"
+
+    def task(self):
+        return dashboard_figures_task
+
+    def interval(self) -> int:
+        return settings.DASHBOARD_FIGURES_INTERVAL
+
+
+current_app.steps["consumer"].add(DashboardFiguresStep)

@@ -465,6 +465,9 @@ IATI_DEFAULT_SECTOR = env.str("IATI_DEFAULT_SECTOR", default="15190")  # DAC 5-d
 # The public file /iati/activities.xml is written by the workers (dashboards/publication.py): each checks
 # every IATI_REFRESH_INTERVAL seconds, and writes it again after a data change or once IATI_MAX_AGE_SECONDS old.
 IATI_REFRESH_INTERVAL = env_int("IATI_REFRESH_INTERVAL", 60)
+# Each worker sums again, at start and every DASHBOARD_FIGURES_INTERVAL seconds, the dashboard figures of
+# projects whose data changed without a commit hook (a bulk write, an upgrade): dashboards/figures.py.
+DASHBOARD_FIGURES_INTERVAL = env_int("DASHBOARD_FIGURES_INTERVAL", 60)
 # Dashboard exports of more rows than this are written by a task and downloaded when ready (dashboards/exporting.py).
 EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20000)
 EXPORT_JOBS_PER_USER = env_int("EXPORT_JOBS_PER_USER", 3)

@@ -224,3 +224,24 @@ def test_a_new_or_renamed_organisation_leaves_the_kept_sums_current():
     organisation.name = "Renamed"
     organisation.save()
     assert figures.refresh_stale(Project.objects.all()) == 0
+
+
+@pytest.mark.django_db
+def test_the_workers_task_and_the_command_sum_what_a_bulk_write_left_out_of_date():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dashboards.tasks import dashboard_figures_task
+
+    first, second = many_projects(2, expenditures_per_project=3)
+    assert dashboard_figures_task.apply().get() == 2
+    assert_kept_equals_plain_sums(first)
+    Expenditure.objects.bulk_create([Expenditure(line=second.budget_lines.first(), date=d(2025, 5, 5),
+                                                 amount=Decimal("7.00"), description="x")])  # fmt: skip
+    touch(second.pk)
+    out = StringIO()
+    call_command("sum_dashboard_figures", stdout=out)
+    assert "summed again: 1 (" in out.getvalue()
+    assert_kept_equals_plain_sums(second)
+    assert dashboard_figures_task.apply().get() == 0
