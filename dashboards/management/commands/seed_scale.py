@@ -421,7 +421,8 @@ class Command(BaseCommand):
         touch_all()  # rows written with bulk_create: the projects' pages are out of date too
         started = time.perf_counter()
         summed = refresh_stale(Project.objects.all())  # the new projects' budgets and spending, for the dashboards
-        self.stdout.write(f"Projects whose dashboard figures were summed: {summed} ({time.perf_counter() - started:.1f} s).")
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"Projects whose dashboard figures were summed: {summed} ({seconds:.1f} s).")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics for the rows just loaded
                 loaded = (Project, Activity, BudgetLine, BudgetRevision, Expenditure, ProjectFigures, PeriodFigures)
