@@ -18,6 +18,7 @@ from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from budgets.tests.factories import BudgetLineFactory, ExpenditureFactory
 from common.generations import data_changed
 from projects.models import DONORS_GROUP, Project, Role
+from projects.revision import touch
 from projects.tests.factories import FundingInstrumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
 d = datetime.date
@@ -177,6 +178,7 @@ def many_projects(count: int, *, expenditures_per_project: int, published: bool 
                 Expenditure(line=lines[n % 2], date=d(2025, 1 + n % 12, 1), amount=Decimal("10.00"), description="x")
             )
     Expenditure.objects.bulk_create(rows)
+    touch(*(project.pk for project in projects))  # bulk_create goes round the signals, as the seeding commands do
     with TestCase.captureOnCommitCallbacks(execute=True):
         data_changed()  # written round the services: as the seeding commands do, the data generation moved on
     return projects

@@ -245,3 +245,53 @@ def test_the_workers_task_and_the_command_sum_what_a_bulk_write_left_out_of_date
     assert "summed again: 1 (" in out.getvalue()
     assert_kept_equals_plain_sums(second)
     assert dashboard_figures_task.apply().get() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="readers in threads need a database server")
+def test_two_readers_after_one_change_wait_for_one_computation(staff_user, monkeypatch, settings):
+    """A committed expenditure sums its project; two donors arriving together then get the new totals
+    from one computation of the portfolio figures, which reads no expenditure."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    (project,) = many_projects(1, expenditures_per_project=4)
+    figures.refresh_stale(Project.objects.all())
+    before = kept(project).spent
+    budget_services.expenditure_create(
+        project=project, line=project.budget_lines.first(), date=d(2025, 6, 1), amount=Decimal("40.00"),
+        description="Taxi",
+    )  # fmt: skip
+    assert kept(project).spent == before + Decimal("40.00")  # summed when the change committed
+    computed, summed_by_readers = [], []
+    portfolio_figures, refresh = selectors.portfolio_figures, figures.refresh
+
+    def slow_figures(**kwargs):
+        computed.append(1)
+        threading.Event().wait(0.3)  # long enough for the other reader to arrive
+        return portfolio_figures(**kwargs)
+
+    monkeypatch.setattr(selectors, "portfolio_figures", slow_figures)
+    monkeypatch.setattr(figures, "refresh", lambda ids: summed_by_readers.append(list(ids)) or refresh(ids))
+    pages, barrier = [], threading.Barrier(2)
+
+    def reader():
+        try:
+            client = Client()
+            client.force_login(staff_user)
+            barrier.wait()
+            pages.append(client.get(reverse("dashboards:portfolio")).content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1
+    assert summed_by_readers in ([], [[]])  # nothing left for the readers to sum
+    spent = f"{kept(project).spent:,.2f}"
+    assert len(pages) == 2 and all(spent in page for page in pages)
