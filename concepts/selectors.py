@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.http import Http404
 
@@ -9,7 +9,7 @@ from projects.access import Capability
 from projects.models import Membership, Project
 from projects.selectors import project_capabilities_for
 
-from .models import Comment, Concept, Edition, EditionEntry, Section, SectionTranslation, SectionVersion
+from .models import Comment, Concept, Edition, EditionEntry, RenderJob, Section, SectionTranslation, SectionVersion
 from .outline import build_outline
 
 
@@ -19,13 +19,18 @@ def _may_read(concept: Concept, granted) -> bool:
     return concept.status == Concept.Status.PUBLISHED and Capability.VIEW in granted
 
 
-def concept_get_for_user(*, user, concept_id: int, need: Capability | None = None) -> Concept:
+def concept_get_for_user(
+    *, user, concept_id: int, need: Capability | None = None, flag_renders: bool = False
+) -> Concept:
     """The concept as `user` may see it, or 404; 403 when they may read it but not do `need`.
 
     Drafts are read by staff and the project's managers, drafters and reviewers; a published
-    concept by everyone who may see its project.
+    concept by everyone who may see its project. `flag_renders` annotates `has_renders`: whether
+    any printable file was ever asked for (the concept page reads the list only then).
     """
     concepts = Concept.objects.select_related("project").filter(pk=concept_id).order_by()
+    if flag_renders:
+        concepts = concepts.annotate(has_renders=Exists(RenderJob.objects.filter(concept=OuterRef("pk"))))
     concept = next(iter(_with_role_of(user, concepts, "project_id")[:1]), None)  # by pk: no ordering to compile
     if concept is None:
         raise Http404("No such concept.")

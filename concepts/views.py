@@ -133,16 +133,19 @@ def project_concepts(request, slug):
 
 def concept_detail(request, concept_id):
     """The whole current draft with its outline and editions."""
-    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id)
+    concept = selectors.concept_get_for_user(user=request.user, concept_id=concept_id, flag_renders=True)
     if Capability.READ_DRAFTS not in concept.capabilities:
         final = selectors.editions_for_concept(concept=concept).filter(is_final=True).last()
         if final is None:
             raise Http404("No published edition.")
         return redirect("concepts:edition", concept_id=concept.pk, edition_id=final.pk)
-    body, section_ids = _concept_page_body(concept)
+    body, section_ids, idle_panel = _concept_page_body(concept)
     body = utf8_with_csrf_token(_with_presence(body, section_ids, request.user), request)
     before_panel, _, after_panel = body.partition(RENDER_PANEL_MARKER.encode())
-    panel = render_to_string("concepts/_concept_render_panel.html", {"concept": concept}, request).encode()
+    if concept.has_renders:  # the files asked for, and how far each has got, are read on every request
+        panel = render_to_string("concepts/_concept_render_panel.html", {"concept": concept}, request).encode()
+    else:
+        panel = utf8_with_csrf_token(idle_panel, request)
     context = {"concept": concept, "project": concept.project}
     return response_around(request, "concepts/concept_detail.html", context, (before_panel, panel, after_panel))
 
@@ -150,21 +153,24 @@ def concept_detail(request, concept_id):
 RENDER_PANEL_MARKER = "<!--render-panel-->"  # in the kept body: the printable files go there, read per request
 
 
-def _concept_page_body(concept) -> tuple[bytes, list[int]]:
-    """The concept page's kept body (UTF-8: sent as it is, `response_around`) and the ids of the sections
-    in its outline (for "Being edited by"), in one cache round trip. Both are keyed by the concept's
-    content revision (every section, version, comment and edition moves it on), the project's, and the
-    reader's capabilities (buttons, removed sections); the sections' rows are read only to render them."""
+def _concept_page_body(concept) -> tuple[bytes, list[int], bytes]:
+    """The concept page's kept body (UTF-8: sent as it is, `response_around`), the ids of the sections
+    in its outline (for "Being edited by") and its printable-files panel before any file is asked for,
+    in one cache round trip. All are keyed by the concept's content revision (every section, version,
+    comment and edition moves it on), the project's, and the reader's capabilities (buttons, removed
+    sections, what may be printed); the sections are read only to render the body."""
     key = concept_fragment_key(concept, "page", "-".join(sorted(concept.capabilities)))
     sections = functools.cache(lambda: selectors.sections_for_concept_page(concept=concept))
+    idle = {"concept": concept, "csrf_token": CSRF_PLACEHOLDER, "no_renders_yet": True}
     parts = cached_utf8_many(
         {
             f"{key}:body": lambda: _concept_body(concept, sections()),
             f"{key}:outline": lambda: ",".join(str(section.pk) for section in sections() if not section.is_removed),
+            f"{key}:idle-panel": lambda: render_to_string("concepts/_concept_render_panel.html", idle),
         }
     )
     outline = parts[f"{key}:outline"]
-    return parts[f"{key}:body"], [int(pk) for pk in outline.split(b",")] if outline else []
+    return parts[f"{key}:body"], [int(pk) for pk in outline.split(b",")] if outline else [], parts[f"{key}:idle-panel"]
 
 
 def _concept_body(concept, sections) -> str:

@@ -22,8 +22,10 @@ CONTENT_TYPES = {
 }
 
 
-def jobs_context(concept, edition=None, *, notice: str = "") -> dict:
-    jobs = selectors.render_jobs_for(concept, edition=edition)
+def jobs_context(concept, edition=None, *, notice: str = "", jobs=None) -> dict:
+    """The list of printable files; `jobs` when the caller knows them already (none ever asked for: [])."""
+    if jobs is None:
+        jobs = selectors.render_jobs_for(concept, edition=edition)
     poll_url = reverse("concepts:renders", kwargs={"concept_id": concept.pk})
     if edition is not None:
         poll_url += f"?edition={edition.pk}"

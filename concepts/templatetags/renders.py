@@ -12,7 +12,8 @@ register = template.Library()
 def render_panel(context, concept, edition=None):
     """The printable files of a concept (or of one of its editions): what to ask for, and the list.
 
-    The language offered first is the one the page shows (its `language`), else the source's.
+    The language offered first is the one the page shows (its `language`), else the source's. With
+    `no_renders_yet` in the context the list is empty without asking (the concept page keeps that panel).
     """
     may_request_any = selectors.may_request_any_render(concept)
     may_request_pdf = edition is not None and (
@@ -24,7 +25,7 @@ def render_panel(context, concept, edition=None):
         compare = [other for other in selectors.visible_editions(concept) if other.pk != edition.pk]
     shown = context.get("language")
     return {
-        **jobs_context(concept, edition),
+        **jobs_context(concept, edition, jobs=[] if context.get("no_renders_yet") else None),
         "edition": edition,
         "may_request_any": may_request_any,
         "may_request_pdf": may_request_pdf,

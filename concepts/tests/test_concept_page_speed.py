@@ -12,7 +12,7 @@ from django.test import Client
 
 from common.fragments import CSRF_PLACEHOLDER
 from concepts import services, views
-from concepts.models import Concept
+from concepts.models import Concept, RenderJob
 from concepts.presence import presence_touch
 from concepts.tests.factories import ConceptFactory, section_with_version
 
@@ -157,8 +157,9 @@ def test_the_kept_body_is_reused_with_fewer_queries(client_for, concept, users, 
     with mock.patch.object(views, "_concept_body", wraps=views._concept_body) as body:
         with django_assert_max_num_queries(12) as cold:
             first = client.get(url).content.decode()
-        # session, user, concept with role (and its revision), render jobs, the header's dashboard link
-        with django_assert_max_num_queries(5) as warm:
+        # session, user, concept with role (its revision, whether any file was asked for); a manager's
+        # dashboard link comes from the access decision, and no file was asked for: no list to read
+        with django_assert_max_num_queries(3) as warm:
             second = client.get(url).content.decode()
     assert body.call_count == 1
     assert len(warm.captured_queries) < len(cold.captured_queries)
@@ -224,3 +225,28 @@ def test_a_comparison_in_russian_and_english_is_kept_apart(client_for, concept, 
     russian = compare(client, concept, sections[0], language="ru")
     assert "Show side by side" not in russian and "1 change" not in russian
     assert "1 change" in compare(client, concept, sections[0])
+
+
+def test_the_printable_files_panel_is_kept_until_a_file_is_asked_for(concept, sections, users):
+    """No render yet: the panel comes with the kept body, with the reader's own token, and no list is read.
+    Once a file is asked for, the list (and how far each file has got) is read on every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["manager"])
+    page(client, concept)
+    with CaptureQueriesContext(connection) as queries:
+        shown = page(client, concept)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "concepts_renderjob"')]
+    panel = shown[shown.index('id="renders"') :]
+    assert "No files yet." in panel and CSRF_PLACEHOLDER not in panel
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', panel).group(1)
+    response = client.post(f"/concepts/{concept.pk}/renders/new/", {"kind": "draft", "csrfmiddlewaretoken": token})
+    assert response.status_code in (200, 302)  # the reader's own token was accepted
+    (job,) = RenderJob.objects.filter(concept=concept)
+    shown = page(client, concept)
+    panel = shown[shown.index('id="renders"') :]
+    assert "No files yet." not in panel and f'id="render-{job.pk}"' in panel
+    RenderJob.objects.filter(concept=concept).delete()  # the kept panel is still right for none
+    assert "No files yet." in page(client, concept)
