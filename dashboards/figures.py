@@ -22,9 +22,7 @@ from decimal import Decimal
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -33,8 +31,9 @@ from django.db.models import (
 )
 from django.db.models.signals import post_delete, post_save
 
-from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
+from budgets.models import BudgetLine, BudgetRevision, Expenditure
 from projects.models import Project
+from projects.revision import project_path
 
 from . import iati
 from .models import PeriodFigures, ProjectFigures
@@ -66,21 +65,6 @@ def refresh(project_ids) -> int:
     return len(ids)
 
 
-def _sums(queryset, group: str, amount) -> dict:
-    rows = queryset.order_by().values(group).annotate(total=Sum(amount)).values_list(group, "total")
-    return {pk: Decimal(total or 0) for pk, total in rows}
-
-
-def _revision_deltas(ids: list[int]) -> dict[int, Decimal]:
-    """Per project: its lines' newest revisions less those lines' original amounts."""
-    later = BudgetRevision.objects.filter(line=OuterRef("line")).filter(
-        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
-    )
-    newest = BudgetRevision.objects.filter(line__project__in=ids).filter(~Exists(later))
-    delta = ExpressionWrapper(F("amount") - F("line__amount"), output_field=DecimalField(**MONEY))
-    return _sums(newest, "line__project", delta)
-
-
 @transaction.atomic
 def _refresh_chunk(ids: list[int]) -> None:
     # Claim the rows, then lock them in order: two readers summing the same projects take turns.
@@ -89,29 +73,30 @@ def _refresh_chunk(ids: list[int]) -> None:
     list(ProjectFigures.objects.select_for_update().filter(project__in=ids).order_by("project").values_list("pk"))
     # The revisions are read before the sums: a change committed meanwhile has moved its project past
     # the revision kept here, so the next read sums that project again.
-    projects = Project.objects.filter(pk__in=ids).values_list("pk", "data_revision", "planned_start", "planned_end")
-    line_counts = dict(
-        BudgetLine.objects.filter(project__in=ids)
+    projects = list(
+        Project.objects.filter(pk__in=ids).values_list("pk", "data_revision", "planned_start", "planned_end")
+    )
+    # Each line's revised amount and spending as the budget page shows them (BudgetLineQuerySet.with_figures).
+    ledger = {
+        pk: (lines, original, revised, spent)
+        for pk, lines, original, revised, spent in BudgetLine.objects.filter(project__in=ids)
+        .with_figures()
         .order_by()
         .values("project")
-        .annotate(n=Count("pk"))
-        .values_list("project", "n")
-    )
-    original = _sums(BudgetLine.objects.filter(project__in=ids), "project", "amount")
-    deltas = _revision_deltas(ids)
-    spent = _sums(Expenditure.objects.filter(line__project__in=ids), "line__project", "amount")
+        .annotate(lines=Count("pk"), original=Sum("amount"), revised_total=Sum("revised"), spent_total=Sum("spent"))
+        .values_list("project", "lines", "original", "revised_total", "spent_total")
+    }
     figures, periods = [], []
     for pk, revision, start, end in projects:
-        lines = line_counts.get(pk, 0)
-        revised = original.get(pk, ZERO) + deltas.get(pk, ZERO)
+        lines, original, revised, spent = ledger.get(pk, (0, ZERO, ZERO, ZERO))
         spans = iati.budget_periods(start, end) if lines else []
         weights = [(last - first).days + 1 for first, last in spans]
         for (first, last), share in zip(spans, iati.spread(revised, weights), strict=True):
             periods.append(PeriodFigures(project_id=pk, first=first, last=last, budget=share))
         figures.append(
             ProjectFigures(
-                project_id=pk, revision=revision, lines=lines, original=original.get(pk, ZERO), revised=revised,
-                spent=spent.get(pk, ZERO), periods=len(spans), unplanned_budget=ZERO if spans else revised,
+                project_id=pk, revision=revision, lines=lines, original=original, revised=revised, spent=spent,
+                periods=len(spans), unplanned_budget=ZERO if spans else revised,
             )
         )  # fmt: skip
     PeriodFigures.objects.filter(project__in=ids).delete()
@@ -138,16 +123,8 @@ def _refresh_chunk(ids: list[int]) -> None:
 
 # --- summing again when a change commits ---------------------------------------------------
 
-FOLLOWED = {
-    Project: lambda row: row.pk,
-    BudgetLine: lambda row: row.project_id,
-    BudgetRevision: lambda row: _project_of_line(row.line_id),
-    Expenditure: lambda row: _project_of_line(row.line_id),
-}
-
-
-def _project_of_line(line_id):
-    return BudgetLine.objects.filter(pk=line_id).values_list("project_id", flat=True).first()
+FOLLOWED = (Project, BudgetLine, BudgetRevision, Expenditure)  # what the sums are taken from
+_PATHS = {}
 
 
 def _pending() -> set:
@@ -172,7 +149,7 @@ def _flush() -> None:
 def _on_changed(sender, instance, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
-    pk = FOLLOWED[sender](instance)
+    pk = _PATHS[sender](instance)
     if pk is not None:
         _pending().add(pk)
         transaction.on_commit(_flush)  # later calls find nothing left to do
@@ -181,6 +158,7 @@ def _on_changed(sender, instance, raw=False, **kwargs):
 def connect() -> None:
     """Sums a project again when a change to its budget or spending commits (AppConfig.ready)."""
     for model in FOLLOWED:
+        _PATHS[model] = project_path(model)  # the row's project, through a loaded budget line if it can
         uid = f"dashboard-figures:{model._meta.label}"
         post_save.connect(_on_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_on_changed, sender=model, dispatch_uid=uid)
