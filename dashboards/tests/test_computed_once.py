@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from dashboards import cache as dashboard_cache
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,17 +26,12 @@ def test_readers_arriving_together_wait_for_the_one_computing(monkeypatch):
         time.sleep(0.4)  # long enough for every other reader to arrive while it runs
         return {"total": 123}
 
-    results, barrier = [], threading.Barrier(6)
+    results = []
 
     def reader():
-        barrier.wait()
         results.append(dashboard_cache.cached("figures", "scope", {"year": 2020}, compute))
 
-    threads = [threading.Thread(target=reader) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_together(reader, 6) == []
     assert len(computed) == 1
     assert results == [{"total": 123}] * 6
 

@@ -26,6 +26,7 @@ from dashboards.tests.conftest import many_projects, project_figures
 from projects.models import Project
 from projects.revision import touch
 from projects.tests.factories import OrganisationFactory, ProjectFactory
+from tests.threads import run_together
 
 d = datetime.date
 
@@ -193,22 +194,7 @@ def test_the_portfolio_export_adds_up_the_kept_figures(staff_user):
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite lets one writer in at a time")
 def test_readers_summing_the_same_projects_at_once_take_turns():
     projects = many_projects(4, expenditures_per_project=30)
-    errors, barrier = [], threading.Barrier(4)
-
-    def reader():
-        try:
-            barrier.wait()
-            figures.refresh([p.pk for p in projects])
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=reader) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(lambda: figures.refresh([p.pk for p in projects]), 4)
     assert errors == []
     for project in projects:
         assert_kept_equals_plain_sums(project)
@@ -275,22 +261,14 @@ def test_two_readers_after_one_change_wait_for_one_computation(staff_user, monke
 
     monkeypatch.setattr(selectors, "portfolio_figures", slow_figures)
     monkeypatch.setattr(figures, "refresh", lambda ids: summed_by_readers.append(list(ids)) or refresh(ids))
-    pages, barrier = [], threading.Barrier(2)
+    pages = []
 
     def reader():
-        try:
-            client = Client()
-            client.force_login(staff_user)
-            barrier.wait()
-            pages.append(client.get(reverse("dashboards:portfolio")).content.decode())
-        finally:
-            connection.close()
+        client = Client()
+        client.force_login(staff_user)
+        pages.append(client.get(reverse("dashboards:portfolio")).content.decode())
 
-    threads = [threading.Thread(target=reader) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_together(reader, 2) == []
     assert len(computed) == 1
     assert summed_by_readers in ([], [[]])  # nothing left for the readers to sum
     spent = f"{kept(project).spent:,.2f}"
