@@ -38,6 +38,8 @@ class Page:
 
 # The pages measured, in this order; add one line per page. The floor comes first: every other
 # page's requests/s is given as a share of it.
+STATIC_IATI_COPY = "static-iati-copy"
+
 PAGES = [
     Page("floor", "/bench/floor/"),
     # What every logged-in page pays before its own work (bench/urls.py): the session and the user,
@@ -61,7 +63,10 @@ PAGES = [
     ),
     Page("api-projects-staff", "/api/projects/", user="staff", aim=True),
     Page("transactions-csv-staff", "/dashboard/export/transactions.csv", user="staff"),
+    # The public IATI file as a worker leaves it (bench: `write_iati_file` first), and the same bytes
+    # served by whitenoise from the static files: "static-file speed" is the second's requests/s.
     Page("iati-anon", "/iati/activities.xml"),
+    Page(STATIC_IATI_COPY, "/static/bench/iati-activities.xml"),
     Page("budget-manager", "/projects/concept-national-migration-policy-belarus/budget/", user="manager", aim=True),
     Page("timeline-anon", "/projects/concept-national-migration-policy-belarus/timeline/", aim=True),
     Page("results-framework-manager", "/projects/concept-national-migration-policy-belarus/results/", user="manager"),
@@ -728,6 +733,20 @@ def vacuum(url: str) -> None:
     print(f"  VACUUM (ANALYZE)  ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
+def publish_iati_file(env: dict[str, str]) -> None:
+    """What a worker does after a data change: the public IATI file written through the storage API
+    (unless the one stored is current). No worker runs beside the bench, and without the file every
+    visitor would be sent it streamed from the database. A copy goes into the static files (after
+    collectstatic, before gunicorn starts: whitenoise lists them then), to be served beside it."""
+    name = manage(env, "write_iati_file").strip().splitlines()[-1]
+    where = f"from django.core.files.storage import default_storage; print(default_storage.path({name!r}))"
+    stored = Path(manage(env, "shell", "--verbosity", "0", "-c", where).strip().splitlines()[-1])
+    copy = STATIC_ROOT / "bench" / "iati-activities.xml"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(stored, copy)
+    print(f"  the public IATI file: {stored.stat().st_size:,} bytes, copied to {copy}", flush=True)
+
+
 def run(args) -> dict:
     url, fresh = database_url(args)
     VAR_DIR.mkdir(exist_ok=True)
@@ -750,6 +769,8 @@ def run(args) -> dict:
     bench_ids.update(json.loads(manage(env, "seed_bench_report").strip().splitlines()[-1]))
     args.selected = [Page(page.name, page.path.format(**bench_ids), page.user, page.aim) for page in args.selected]
     manage(env, "collectstatic", "--noinput", "--clear")
+    if any(page.name in {"iati-anon", STATIC_IATI_COPY} for page in args.selected):
+        publish_iati_file(env)
     cookies = session_cookies({page.user for page in args.selected if page.user})
 
     port = free_port()

@@ -2,10 +2,11 @@
 
 import re
 
-from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_etags
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CHUNK = 64 * 1024  # bytes read at a time for a byte range: a range of a large file is never held whole
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:
@@ -38,12 +39,33 @@ def stored_file_response(request, field_file, *, etag: str, modified, size: int,
         if window is None:
             return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
         first, last = window
-        with field_file.open("rb") as handle:
-            handle.seek(first)
-            body = handle.read(last - first + 1)
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-        return HttpResponse(body, status=206, content_type=content_type, headers=headers)
+        headers["Content-Length"] = str(last - first + 1)
+        handle = field_file.open("rb")  # opened here: a missing file is the view's error, not the stream's
+        handle.seek(first)
+        chunks = _ByteRange(handle, last - first + 1)
+        return StreamingHttpResponse(chunks, status=206, content_type=content_type, headers=headers)
     response = FileResponse(field_file.open("rb"), content_type=content_type)
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+class _ByteRange:
+    """`length` bytes of an open file from where it stands, read a chunk at a time; the response closes
+    the file (`close`) when it is done, also when the client leaves before the end."""
+
+    def __init__(self, handle, length: int):
+        self.handle, self.length = handle, length
+
+    def __iter__(self):
+        remaining = self.length
+        while remaining > 0:
+            chunk = self.handle.read(min(_CHUNK, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self.handle.close()

@@ -1,9 +1,11 @@
 """The public IATI file is written by a task after a change and served as a stored file: no visitor
 waits for it to be written, and clients get its ETag, 304 and byte ranges."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from lxml import etree
 
@@ -45,11 +47,42 @@ def test_the_file_is_served_from_storage_with_its_etag_and_answers_304(client, p
 def test_a_byte_range_is_answered_with_206_and_those_bytes(client, published, eager_celery):
     whole = body(client.get(URL))
     part = client.get(URL, headers={"Range": "bytes=10-109"})
-    assert part.status_code == 206 and part.content == whole[10:110]
-    assert part["Content-Range"] == f"bytes 10-109/{len(whole)}"
+    assert part.status_code == 206 and body(part) == whole[10:110]
+    assert part["Content-Range"] == f"bytes 10-109/{len(whole)}" and part["Content-Length"] == "100"
     tail = client.get(URL, headers={"Range": "bytes=-20"})
-    assert tail.status_code == 206 and tail.content == whole[-20:]
+    assert tail.status_code == 206 and body(tail) == whole[-20:]
     assert client.get(URL, headers={"Range": f"bytes={len(whole) + 5}-"}).status_code == 416
+
+
+def test_an_open_ended_range_of_a_large_file_is_sent_a_chunk_at_a_time(client, eager_celery):
+    # A file of several chunks (files._CHUNK): a range to its end is streamed, never read whole.
+    for number in range(40):
+        project = ProjectFactory(is_published=True, code=f"MPF-2020-{number:02}", summary="Study visits. " * 400)
+        BudgetLineFactory(project=project, amount=Decimal("1000.00"))
+    whole = body(client.get(URL))
+    assert len(whole) > 3 * 64 * 1024
+    part = client.get(URL, headers={"Range": "bytes=5-"})
+    assert part.status_code == 206 and part.streaming
+    chunks = list(part.streaming_content)
+    assert b"".join(chunks) == whole[5:] and len(chunks) > 3 and max(map(len, chunks)) <= 64 * 1024
+    assert part["Content-Length"] == str(len(whole) - 5)
+
+
+def test_the_command_writes_the_file_when_the_data_changed_and_says_so(
+    published, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    out = io.StringIO()
+    call_command("write_iati_file", stdout=out)
+    public = PublicFile.objects.get()
+    assert "was written" in out.getvalue() and public.file.name in out.getvalue()
+    out = io.StringIO()
+    call_command("write_iati_file", stdout=out)
+    assert "nothing written" in out.getvalue() and PublicFile.objects.get().etag == public.etag
+    with django_capture_on_commit_callbacks(execute=True):
+        generations.data_changed()
+    call_command("write_iati_file", stdout=io.StringIO())
+    assert PublicFile.objects.get().built_at > public.built_at
 
 
 def test_with_workers_a_visitor_never_writes_the_file(client, published, settings, monkeypatch):
