@@ -54,6 +54,7 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.dashboards_after_change $(BENCH_DASHBOARDS_ARGS)
 	$(BIN)/python -m bench.render $(BENCH_RENDER_ARGS)
 	$(BIN)/python -m bench.tracked $(BENCH_TRACKED_ARGS)
 	$(BIN)/python -m bench.text_engine

@@ -749,6 +749,7 @@ def publish_iati_file(env: dict[str, str]) -> None:
 
 def run(args) -> dict:
     url, fresh = database_url(args)
+    args.url = url  # for the profiles of the pages that miss their aim
     VAR_DIR.mkdir(exist_ok=True)
     if fresh:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -851,7 +852,18 @@ def main(argv=None) -> int:
             f"Note: the floor moved to {again['percent_of_floor']:g}% of itself during the run; "
             "something else was using the CPUs. Compare these numbers with care, or run again."
         )
+    profile_missed(results["pages"], args)
     return 0
+
+
+def profile_missed(rows: list[dict], args) -> None:
+    """Where the time goes in each key page that missed its aim (`bench.profile`, in a fresh process)."""
+    missed = [row["page"] for row in rows if row.get("aim_met") is False]
+    if not missed:
+        return
+    print(f"\nProfiles of the pages below {AIM_SHARE}% of the template floor (python -m bench.profile):", flush=True)
+    command = [sys.executable, "-m", "bench.profile", "--pages", ",".join(missed), "--database-url", args.url]
+    subprocess.run(command, cwd=BASE_DIR, timeout=COMMAND_TIMEOUT, check=False)  # noqa: S603 - fixed arguments
 
 
 if __name__ == "__main__":
