@@ -36,7 +36,10 @@ TYPED_FILTERS = ("q", "year")  # typed in: any text
 
 def project_list(request):
     generation = generations.current()
-    country_codes, instrument_codes = selectors.countries_offered(generation), selectors.instrument_codes()
+    country_codes, instrument_codes = (
+        selectors.countries_offered(user=request.user, generation=generation),
+        selectors.instrument_codes(),
+    )
     form_kwargs = {"country_codes": country_codes, "instrument_codes": instrument_codes}
     # Without filters no form is made unless its HTML must be drawn (a form copies its fields).
     filter_form = ProjectFilterForm(request.GET, **form_kwargs) if request.GET else None

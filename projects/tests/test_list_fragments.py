@@ -302,3 +302,30 @@ def test_a_project_saved_outside_the_services_is_counted_and_its_country_offered
         stray.save()
     page = _page(client_for("anonymous"))
     assert _count(page) == before + 1 and 'value="KG"' in page
+
+
+OFFERED = {  # which unpublished project's country each reader is offered: only of projects they may see
+    "anonymous": set(),
+    "outsider": set(),
+    "portfolio_donor": set(),
+    "other_drafter": {"TJ"},
+    "donor": {"UZ"},
+    "reviewer": {"UZ"},
+    "drafter": {"UZ"},
+    "manager": {"UZ"},
+    "staff": {"UZ", "TJ"},
+}
+
+
+@pytest.mark.parametrize("role", OFFERED)
+def test_the_country_filter_offers_only_the_countries_of_projects_the_reader_may_see(
+    client_for, users, project, other_project, role
+):
+    Project.objects.filter(pk=project.pk).update(countries=["UZ"])  # unpublished: members and staff see it
+    Project.objects.filter(pk=other_project.pk).update(countries=["TJ"])
+    client = client_for(role)
+    for _ in range(2):  # as first computed, then as kept
+        page = _page(client)
+        offered = {code for code in ("UZ", "TJ") if f'value="{code}"' in page}
+        assert offered == OFFERED[role]
+        assert 'value="BY"' in page  # the published project's country, for everybody
