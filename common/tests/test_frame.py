@@ -3,6 +3,7 @@ gets their own entries, name, language, current entry and CSRF token, whoever wa
 
 import re
 from html import unescape
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -245,3 +246,13 @@ def test_a_kept_part_is_rendered_once_per_language():
         with translation.override("ru"):
             assert template.render(Context()) == "Выйти"
         assert len(kept) == 2
+
+
+def test_every_page_names_the_portals_icon_so_the_browser_asks_for_no_favicon_ico():
+    from django.contrib.staticfiles import finders
+
+    page = Client().get("/projects/").content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', page)
+    assert icon, "no icon linked"
+    found = finders.find(icon.group(1))
+    assert found and "<svg" in Path(found).read_text(encoding="utf-8")
