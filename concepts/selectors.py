@@ -224,6 +224,18 @@ def comments_for_section(*, section: Section, language: str | None = None) -> li
     )  # fmt: skip
 
 
+def open_comments_by_language(*, section: Section) -> dict[str, int]:
+    """How many open top-level comments the section's text has in each language (the outline counts
+    them all; the section page lists one language's)."""
+    rows = (
+        Comment.objects.filter(section=section, parent=None, disposition=Comment.Disposition.OPEN)
+        .order_by()
+        .values("version__language")
+        .annotate(count=Count("pk"))
+    )
+    return {row["version__language"]: row["count"] for row in rows}
+
+
 def editions_for_concept(*, concept: Concept) -> QuerySet[Edition]:
     return Edition.objects.filter(concept=concept).select_related("presented_at", "created_by").order_by("date", "pk")
 

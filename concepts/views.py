@@ -446,11 +446,25 @@ def _render_comments(context, request=None) -> str:
         "disposition_choices": Comment.Disposition.choices,
         "versions": _disposition_versions(section, language) if may_draft else [],
         "draft_labels": editing.draft_labels() if _may_comment_here(context) else None,
+        "comments_elsewhere": _open_comments_elsewhere(context["concept"], section, language),
     }
     if request is None:
         values["csrf_token"] = section_page.CSRF_PLACEHOLDER
         section_page.put_cards(values)
     return render_to_string("concepts/_section_comments.html", values, request=request)
+
+
+def _open_comments_elsewhere(concept, section, language) -> list[dict]:
+    """The other languages whose text of the section has open comments, with their number and tab."""
+    if not concept.target_languages:
+        return []
+    counts = selectors.open_comments_by_language(section=section)
+    return [
+        {"code": code, "name": concept.language_name(code), "count": counts[code],
+         "url": f"{section.get_absolute_url()}?language={code}#comments"}
+        for code in concept.languages
+        if code != language and counts.get(code)
+    ]  # fmt: skip
 
 
 def _disposition_versions(section, language) -> list:

@@ -61,3 +61,22 @@ def test_an_edition_frozen_in_both_languages_opens_in_the_readers(client_for, ke
     assert RUSSIAN in _reader(client_for, "reviewer", "ru").get(url).content.decode()
     page = _reader(client_for, "reviewer", "en").get(url).content.decode()
     assert ENGLISH in page and RUSSIAN not in page
+
+
+def test_the_comments_on_the_other_languages_text_are_pointed_to_from_each_tab(client_for, kept_in_russian, users):
+    """The outline counts every open comment; a tab listing none must not leave the reader wondering."""
+    _, translated, _ = kept_in_russian
+    russian = translated.versions.get(language="ru")
+    services.comment_add(section=translated, version=russian, author=users["reviewer"], body="Уточнить термин.")
+    client = _reader(client_for, "reviewer", "en")
+    english_page = client.get(f"{translated.get_absolute_url()}?language=en").content.decode()
+    link = f'<a href="{translated.get_absolute_url()}?language=ru#comments" hreflang="ru">Russian (1)</a>'
+    assert "Open comments on the text in another language:" in english_page and link in english_page
+    assert "Уточнить термин." not in english_page
+    russian_page = client.get(f"{translated.get_absolute_url()}?language=ru").content.decode()
+    assert "Уточнить термин." in russian_page and "Open comments on the text in another language" not in russian_page
+    services.comment_add(section=translated, version=translated.head, author=users["reviewer"], body="Define it.")
+    russian_page = client.get(f"{translated.get_absolute_url()}?language=ru").content.decode()
+    assert f'{translated.get_absolute_url()}?language=en#comments" hreflang="en">English (1)</a>' in russian_page
+    in_russian = _reader(client_for, "reviewer", "ru").get(f"{translated.get_absolute_url()}?language=ru")
+    assert "Открытые комментарии к тексту на другом языке:" in in_russian.content.decode()
