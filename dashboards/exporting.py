@@ -49,11 +49,12 @@ def export_projects(*, user, query: QueryDict):
     return selectors.filter_projects(scope.projects, form.valid_filters() if query else {})
 
 
-def export_size(*, kind: str, projects) -> int:
-    """How many rows the export will have (a count in the database)."""
+def export_size(*, kind: str, projects, at_most: int | None = None) -> int:
+    """How many rows the export will have (a count in the database); with `at_most`, the count stops
+    at at_most + 1 (enough to decide whether the file is written in the request)."""
     if kind == "transactions":
-        return selectors.transaction_export_count(projects=projects)
-    return projects.count()
+        return selectors.transaction_export_count(projects=projects, at_most=at_most)
+    return (projects.order_by() if at_most is None else projects.order_by()[: at_most + 1]).count()
 
 
 def projects_digest(projects) -> str:
@@ -109,6 +110,8 @@ def export_job_run(*, job_id: int) -> None:
         _fail(job, _("You no longer follow the dashboard, so the file was not written."))
         return
     name, header, rows = EXPORTS[job.kind]
+    # Counted here, not in the request that asked for it: the page said only "more than" the limit.
+    ExportJob.objects.filter(pk=job_id).update(total=export_size(kind=job.kind, projects=projects))
 
     def progress(count: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(rows=count)

@@ -170,18 +170,21 @@ def export(request, kind, fmt):
         raise PermissionDenied
     name, header, rows = exporting.EXPORTS[kind]
     filename = f"mpf-{name}-{timezone.localdate().isoformat()}.{fmt}"
-    size = exporting.export_size(kind=kind, projects=projects)
-    if request.method == "POST":
+    context = {
+        "kind": kind,
+        "fmt": fmt,
+        "limit": settings.EXPORT_INLINE_ROWS,
+        "filters": _dashboard_query_of(query).items(),
+    }
+    if request.method == "POST":  # the worker counts the rows as it starts
         try:
             job = exporting.export_job_start(
-                user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=size
+                user=request.user, kind=kind, fmt=fmt, query=_dashboard_query_of(query), filename=filename, total=0
             )
         except ValidationError as error:
-            context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}
             return render(request, "dashboards/export_prepare.html", context | {"refused": error.messages}, status=429)
         return redirect("dashboards:export_job", job_id=job.pk)
-    if size > settings.EXPORT_INLINE_ROWS:
-        context = {"kind": kind, "fmt": fmt, "rows": size, "filters": _dashboard_query_of(query).items()}
+    if exporting.export_size(kind=kind, projects=projects, at_most=settings.EXPORT_INLINE_ROWS) > context["limit"]:
         return render(request, "dashboards/export_prepare.html", context)
     record(
         kind=AuditKind.EXPORT_DOWNLOADED, details={"export": name, "format": fmt, **_dashboard_query_of(query).dict()}
