@@ -25,12 +25,20 @@ def _history() -> HistoricalRecords:
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 
 
+# A line's revisions, newest first: by date, then the one entered last. Its newest is its revised amount.
+NEWEST_REVISION_FIRST = ("-date", "-pk")
+
+
 class BudgetLineQuerySet(models.QuerySet):
-    def with_figures(self):
-        """Annotates `revised` (newest revision, else the original amount) and `spent`."""
-        newest_revision = (
-            BudgetRevision.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("amount")[:1]
+    def with_revised(self):
+        """Annotates `revised`: the amount of the line's newest revision, else its original amount."""
+        newest = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by(*NEWEST_REVISION_FIRST)
+        return self.annotate(
+            revised=Coalesce(Subquery(newest.values("amount")[:1], output_field=DecimalField(**MONEY)), F("amount"))
         )
+
+    def with_figures(self):
+        """Annotates `revised` (`with_revised`) and `spent`."""
         spent = (
             Expenditure.objects.filter(line=OuterRef("pk"))
             .order_by()
@@ -38,10 +46,7 @@ class BudgetLineQuerySet(models.QuerySet):
             .annotate(total=Sum("amount"))
             .values("total")
         )
-        return self.annotate(
-            revised=Coalesce(Subquery(newest_revision, output_field=DecimalField(**MONEY)), F("amount")),
-            spent=Coalesce(Subquery(spent, output_field=DecimalField(**MONEY)), ZERO),
-        )
+        return self.with_revised().annotate(spent=Coalesce(Subquery(spent, output_field=DecimalField(**MONEY)), ZERO))
 
 
 class BudgetLine(TimeStampedModel):

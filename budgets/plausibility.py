@@ -22,7 +22,7 @@ from common.money import format_money
 from common.templatetags.portal import short_date
 from projects.models import Project
 
-from .models import BudgetLine, BudgetRevision, Expenditure
+from .models import NEWEST_REVISION_FIRST, BudgetLine, BudgetRevision, Expenditure
 
 TIMES_THE_LINE = 2  # an expenditure this many times its whole line is likely a mistyped amount
 REVISION_SHARE = Decimal("0.5")  # a revision changing a line by more than half is asked about
@@ -142,7 +142,12 @@ def expenditure_warnings(
 
 def revision_warnings(*, line: BudgetLine, amount: Decimal) -> list[PlausibilityWarning]:
     """A revision that changes the line's revised amount by more than half of it."""
-    newest = BudgetRevision.objects.filter(line=line).order_by("-date", "-pk").values_list("amount", flat=True).first()
+    newest = (
+        BudgetRevision.objects.filter(line=line)
+        .order_by(*NEWEST_REVISION_FIRST)
+        .values_list("amount", flat=True)
+        .first()
+    )
     current = newest if newest is not None else line.amount
     if current <= 0 or abs(amount - current) <= current * REVISION_SHARE:
         return []

@@ -26,7 +26,6 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -37,12 +36,12 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Length, TruncMonth
+from django.db.models.functions import ExtractYear, Length, TruncMonth
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
 from activities.models import Activity
-from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
+from budgets.models import NEWEST_REVISION_FIRST, BudgetLine, BudgetRevision, Expenditure
 from concepts.models import Concept, Edition
 from projects.access import ROLE_CAPABILITIES, Capability, is_portfolio_donor
 from projects.models import Membership, Project
@@ -236,14 +235,8 @@ class PortfolioFigures:
     breakdowns: list[Breakdown]
 
 
-def _revised() -> Coalesce:
-    """A budget line's revised amount: its newest revision, else its original amount."""
-    newest = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("amount")[:1]
-    return Coalesce(Subquery(newest, output_field=DecimalField(**MONEY)), F("amount"))
-
-
 def _lines(projects: QuerySet[Project]) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(project__in=projects.order_by().values("pk")).annotate(revised=_revised())
+    return BudgetLine.objects.filter(project__in=projects.order_by().values("pk")).with_revised()
 
 
 def _expenditures(projects: QuerySet[Project]) -> QuerySet[Expenditure]:
@@ -524,7 +517,8 @@ def transaction_export_rows(*, projects: QuerySet[Project]):
     revision that set the revised one), then one per expenditure (its date and the amount spent),
     each with its project's country, instrument and theme. Dates are dates, amounts Decimals."""
     labels = dict(BudgetLine.Category.choices)
-    newest_date = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("date")[:1]
+    newest = BudgetRevision.objects.filter(line=OuterRef("pk")).order_by(*NEWEST_REVISION_FIRST)
+    newest_date = newest.values("date")[:1]
     lines = (
         _lines(projects)
         .annotate(revision_date=Subquery(newest_date))

@@ -18,7 +18,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Va
 from django.db.models.functions import Coalesce, TruncDate
 
 from activities.models import Activity
-from budgets.models import MONEY, BudgetLine, BudgetRevision, Expenditure
+from budgets.models import MONEY, NEWEST_REVISION_FIRST, BudgetLine, BudgetRevision, Expenditure
 from concepts.models import Comment, Edition
 from documents.models import Category, Document, readable_levels
 from projects.access import Capability
@@ -117,7 +117,9 @@ def _lines_with_period_figures(project, start, end):
 
     # The budget as it stood at the end of the period: the newest revision made by then, else the original.
     revised = Subquery(
-        BudgetRevision.objects.filter(line=OuterRef("pk"), date__lte=end).order_by("-date", "-pk").values("amount")[:1],
+        BudgetRevision.objects.filter(line=OuterRef("pk"), date__lte=end)
+        .order_by(*NEWEST_REVISION_FIRST)
+        .values("amount")[:1],
         output_field=DecimalField(**MONEY),
     )
     return (
