@@ -11,6 +11,7 @@ from concepts import services
 from concepts.models import Comment, Concept, Edition, Section, SectionVersion
 from concepts.tests.factories import ConceptFactory, section_with_version
 from projects.tests.factories import OrganisationFactory
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -123,23 +124,7 @@ def test_two_saves_racing_from_the_same_base_never_lose_an_update(project, users
 
 def _race(*jobs):
     """Runs each job in its own thread and database connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=10)
-            results.append(job())
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = race(*jobs)
     assert not errors, errors
     return results
 

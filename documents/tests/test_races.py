@@ -1,6 +1,5 @@
 """Uploads at the same moment, on PostgreSQL (whose row locks the services take)."""
 
-import threading
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from documents import services
 from documents.filetypes import Refused
 from documents.models import DocumentVersion
 from documents.services import document_version_add
+from tests.threads import race
 
 from .factories import PDF_BYTES, pdf_upload, upload_document
 
@@ -19,35 +19,13 @@ pytestmark = [
 ]
 
 
-def _race(*jobs):
-    """Each job in its own thread and database connection, all released at once: (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=10)
-            results.append(job())
-        except Exception as error:  # noqa: BLE001 - returned to the test, which asserts on it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
-
-
 def test_two_new_versions_at_once_get_two_numbers(project, users):
     document = upload_document(project, users["manager"])
     jobs = [
         lambda name=name: document_version_add(document=document, user=users["drafter"], upload=pdf_upload(name))
         for name in ("a.pdf", "b.pdf")
     ]
-    results, errors = _race(*jobs)
+    results, errors = race(*jobs)
     assert not errors, errors
     assert sorted(version.number for version in results) == [2, 3]
     document.refresh_from_db()
@@ -68,6 +46,6 @@ def test_two_uploads_at_once_cannot_both_pass_the_project_limit(project, users, 
         lambda name=name: upload_document(project, users["drafter"], upload=pdf_upload(name), title=name)
         for name in ("a.pdf", "b.pdf")
     ]
-    results, errors = _race(*jobs)
+    results, errors = race(*jobs)
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Refused)
     assert DocumentVersion.objects.filter(document__project=project).count() == 2

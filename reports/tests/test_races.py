@@ -1,6 +1,5 @@
 """A report submitted twice at the same moment, on PostgreSQL (whose row locks the services take)."""
 
-import threading
 import time
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 
 from reports import services
 from reports.models import NarrativeVersion, Report
+from tests.threads import race
 
 from .factories import ReportFactory, write_narrative
 
@@ -16,28 +16,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _race(*jobs):
-    """Each job in its own thread and database connection, all released at once: (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=10)
-            results.append(job())
-        except Exception as error:  # noqa: BLE001 - returned to the test, which asserts on it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
 
 
 def test_a_report_submitted_twice_at_once_is_submitted_once(project, users, monkeypatch):
@@ -51,7 +29,7 @@ def test_a_report_submitted_twice_at_once_is_submitted_once(project, users, monk
 
     monkeypatch.setattr(services, "assemble", slow_assemble)
     jobs = [lambda who=who: services.report_submit(report=report, user=users[who]) for who in ("drafter", "manager")]
-    results, errors = _race(*jobs)
+    results, errors = race(*jobs)
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError) and "already been submitted" in errors[0].messages[0]
     report.refresh_from_db()
@@ -66,6 +44,6 @@ def test_two_narrative_saves_from_the_same_version_keep_one_and_refuse_the_other
         )
         for who in ("drafter", "manager")
     ]
-    results, errors = _race(*jobs)
+    results, errors = race(*jobs)
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], services.StaleNarrative)
     assert list(NarrativeVersion.objects.values_list("number", flat=True)) == [1]
