@@ -74,17 +74,12 @@ def _kept(name: str, generation: int, compute, *parts):
 
 def countries_offered(*, user, generation: int) -> set[str]:
     """The countries that the projects `user` may see name, as the project list's filter offers them
-    (a country only an unpublished project names is not shown to those who may not see it). The
-    countries of all projects and of the published ones are kept under the data generation (reading
-    every project's countries took 3-10 ms at 10,000 projects, on every request); a member's own
-    unpublished projects are read on every request. The instruments, a short table, are read on
-    every request (`instrument_codes`)."""
-    if user.is_authenticated and user.is_staff:
-        return _kept("countries-all", generation, lambda: countries_in_use(Project.objects.all()))
-    published = _kept("countries-published", generation, lambda: countries_in_use(Project.objects.published()))
-    if not user.is_authenticated:
-        return published
-    return published | countries_in_use(Project.objects.filter(is_published=False, memberships__user=user))
+    (a country only an unpublished project names is not shown to those who may not see it), kept as
+    `_visible_parts` says: reading every project's countries took 3-10 ms at 10,000 projects, on every
+    request. The instruments, a short table, are read on every request (`instrument_codes`)."""
+    name, shared, own = _visible_parts(user)
+    codes = _kept(f"countries-{name}", generation, lambda: countries_in_use(shared))
+    return codes if own is None else codes | countries_in_use(own)
 
 
 def project_list_count(*, user, filters: dict, generation: int) -> int:
@@ -99,21 +94,25 @@ def project_list_count(*, user, filters: dict, generation: int) -> int:
 
 
 def visible_count(*, user, narrow, name: str, parts, generation: int) -> int:
-    """How many of the projects `user` may see (`Project.objects.visible_to`) pass `narrow(projects)`.
-    The numbers of all projects (for staff) and of the published ones are kept under the data
-    generation, `name` and `parts` (what `narrow` filters by): counting 10,000 projects on every request
-    cost more than the rest of a page. A member's own unpublished projects are counted on every request.
-    The reader decides which numbers are added up, on every request; no number decides access."""
+    """How many of the projects `user` may see (`Project.objects.visible_to`) pass `narrow(projects)`,
+    kept as `_visible_parts` says, under `name` and `parts` too (what `narrow` filters by): counting
+    10,000 projects on every request cost more than the rest of a page. The reader decides which
+    numbers are added up, on every request; no number decides access."""
+    part, shared, own = _visible_parts(user)
+    count = _kept(f"{name}-count-{part}", generation, lambda: narrow(shared).count(), parts)
+    return count if own is None else count + narrow(own).count()
 
-    def count(projects):
-        return lambda: narrow(projects).count()
 
+def _visible_parts(user):
+    """The projects `user` may see (`Project.objects.visible_to`) in two parts: (a name, the projects
+    shared by every reader like them, the reader's own). The shared part (all projects for staff, the
+    published ones for everyone else) is the same for many readers and may be kept under the data
+    generation; the own part (a member's unpublished projects; None for staff and visitors) is read on
+    every request."""
     if user.is_authenticated and user.is_staff:
-        return _kept(f"{name}-count-all", generation, count(Project.objects.all()), parts)
-    published = _kept(f"{name}-count-published", generation, count(Project.objects.published()), parts)
-    if not user.is_authenticated:
-        return published
-    return published + count(Project.objects.filter(is_published=False, memberships__user=user))()
+        return "all", Project.objects.all(), None
+    own = Project.objects.filter(is_published=False, memberships__user=user) if user.is_authenticated else None
+    return "published", Project.objects.published(), own
 
 
 def countries_in_use(projects) -> set[str]:
